@@ -1,0 +1,55 @@
+package dev.drover.transforms;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Per-row failure markers. A step never drops or nulls a row it cannot transform: it marks the
+ * row with the first error and the step that raised it, and the job sends marked rows to the
+ * dataset's quarantine table.
+ */
+public final class RowErrors {
+    /** Reserved prefix; user columns may not start with it. */
+    public static final String PREFIX = "_drover_";
+    public static final String ERROR = PREFIX + "error";
+    public static final String STEP = PREFIX + "error_step";
+
+    private RowErrors() {}
+
+    /** Adds empty error columns when the frame has none yet. */
+    public static Dataset<Row> withErrorColumns(Dataset<Row> df) {
+        if (hasErrorColumns(df)) {
+            return df;
+        }
+        return df.withColumn(ERROR, lit(null).cast(DataTypes.StringType))
+                .withColumn(STEP, lit(null).cast(DataTypes.StringType));
+    }
+
+    public static boolean hasErrorColumns(Dataset<Row> df) {
+        var names = Arrays.asList(df.columns());
+        return names.contains(ERROR) && names.contains(STEP);
+    }
+
+    /**
+     * Marks rows where {@code failed} is true with {@code message}, keeping any earlier error:
+     * the first failing step is the one reported.
+     */
+    public static Dataset<Row> failWhen(Dataset<Row> df, Column failed, String step, Column message) {
+        Dataset<Row> withErrors = withErrorColumns(df);
+        Column firstFailure = withErrors.col(ERROR).isNull().and(failed);
+        return withErrors
+                .withColumn(STEP, when(firstFailure, lit(step)).otherwise(withErrors.col(STEP)))
+                .withColumn(ERROR, coalesce(withErrors.col(ERROR), when(failed, message)));
+    }
+
+    public static Column failed() {
+        return org.apache.spark.sql.functions.col(ERROR).isNotNull();
+    }
+}

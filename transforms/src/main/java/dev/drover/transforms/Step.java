@@ -1,0 +1,40 @@
+package dev.drover.transforms;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** One declarative transform step. {@code label} names the step in errors ("step 2 (cast)"). */
+public interface Step {
+    /** The spec keyword of this step: rename, cast, derive, lookup, split, merge, drop, default, sql, class. */
+    String kind();
+
+    Dataset<Row> apply(Dataset<Row> input, String label);
+
+    /** Fails with a {@link TransformException} naming the first column the frame lacks. */
+    static void requireColumns(Dataset<Row> df, Collection<String> columns, String label, String field) {
+        Set<String> present = Set.of(df.columns());
+        for (String column : columns) {
+            if (!present.contains(column)) {
+                throw new TransformException(label, field,
+                        "column '" + column + "' does not exist; columns are " + Arrays.toString(visibleColumns(df)));
+            }
+        }
+    }
+
+    /** Fails when a column would be created that already exists. */
+    static void requireAbsent(Dataset<Row> df, Collection<String> columns, String label, String field) {
+        Set<String> present = Set.of(df.columns());
+        for (String column : columns) {
+            if (present.contains(column)) {
+                throw new TransformException(label, field, "column '" + column + "' already exists");
+            }
+        }
+    }
+
+    static String[] visibleColumns(Dataset<Row> df) {
+        return Arrays.stream(df.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.drover.testing;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One SparkSession per test JVM with the settings that keep tests fast on 2 cores (STACK.md),
+ * and Delta's extension when Delta is on the classpath. DataFrame comparisons go through
+ * spark-testing-base.
+ */
+public final class SharedSpark {
+    private static SparkSession session;
+    private static final JavaDataFrameSuiteBase COMPARE = new JavaDataFrameSuiteBase();
+
+    private SharedSpark() {}
+
+    public static synchronized SparkSession session() {
+        if (session == null) {
+            SparkSession.Builder builder = SparkSession.builder()
+                    .appName("drover-tests")
+                    .master("local[2]")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.default.parallelism", "2")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .config("spark.databricks.delta.snapshotPartitions", "1");
+            if (deltaOnClasspath()) {
+                builder = builder
+                        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+            }
+            session = builder.getOrCreate();
+            session.sparkContext().setLogLevel("WARN");
+        }
+        return session;
+    }
+
+    /** Same rows (as a multiset) and same schema, in any order. */
+    public static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+        COMPARE.assertDataFrameNoOrderEquals(expected, actual);
+    }
+
+    private static boolean deltaOnClasspath() {
+        try {
+            Class.forName("io.delta.sql.DeltaSparkSessionExtension");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

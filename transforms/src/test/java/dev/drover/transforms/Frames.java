@@ -1,0 +1,23 @@
+package dev.drover.transforms;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import dev.drover.testing.SharedSpark;
+
+/** Inline DataFrames for tests: a DDL schema and rows. */
+final class Frames {
+    private Frames() {}
+
+    static Dataset<Row> frame(String ddl, Object[]... rows) {
+        List<Row> list = Arrays.stream(rows).map(RowFactory::create).toList();
+        return SharedSpark.session().createDataFrame(list, StructType.fromDDL(ddl));
+    }
+
+    static Object[] row(Object... values) {
+        return values;
+    }
+}
