@@ -1,0 +1,30 @@
+package dev.drover.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Datasets, consumers and migration templates, by name. */
+public record Catalog(Map<String, DatasetEntity> datasets, Map<String, ConsumerEntity> consumers,
+                      Map<String, MigrationTemplate> templates) {
+    public Catalog {
+        datasets = Map.copyOf(requireNonNull(datasets, "datasets is null"));
+        consumers = Map.copyOf(requireNonNull(consumers, "consumers is null"));
+        templates = Map.copyOf(requireNonNull(templates, "templates is null"));
+    }
+
+    public Optional<DatasetEntity> dataset(String name) {
+        return Optional.ofNullable(datasets.get(name));
+    }
+
+    /** Consumers of a dataset, by reverse dependency (as Backstage lineage finds them). */
+    public List<ConsumerEntity> consumersOf(String dataset) {
+        return consumers.values().stream()
+                .filter(c -> c.datasets().contains(dataset))
+                .sorted(Comparator.comparingInt(ConsumerEntity::wave).thenComparing(ConsumerEntity::name))
+                .toList();
+    }
+}

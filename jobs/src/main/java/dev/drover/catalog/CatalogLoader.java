@@ -1,0 +1,347 @@
+package dev.drover.catalog;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.drover.error.CatalogError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * Reads Backstage entity YAML: every {@code .yaml}/{@code .yml} file under the catalog and
+ * template folders, one or several entities per file ({@code ---}). Kinds Backstage knows but
+ * Drover does not use (Group, System, …) are accepted and ignored; anything else is an error.
+ */
+public final class CatalogLoader {
+    public static final String ANNOTATION = "drover.dev/";
+    private static final Set<String> BACKSTAGE_KINDS = Set.of(
+            "Component", "Resource", "API", "System", "Domain", "Group", "User", "Location", "Template");
+    private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$");
+    private static final Pattern COLUMN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    private static final Pattern REF = Pattern.compile("^(?:([a-zA-Z]+):)?(?:([a-zA-Z0-9_.-]+)/)?([a-zA-Z0-9_.-]+)$");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    public Catalog load(Path catalogDir, Path templatesDir) {
+        List<Doc> docs = new ArrayList<>();
+        for (Path dir : List.of(catalogDir, templatesDir)) {
+            for (Path file : yamlFiles(dir)) {
+                docs.addAll(read(file));
+            }
+        }
+        Map<String, DatasetEntity> datasets = new LinkedHashMap<>();
+        Map<String, MigrationTemplate> templates = new LinkedHashMap<>();
+        List<Doc> components = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Doc doc : docs) {
+            String kind = doc.text("kind", true);
+            if (!BACKSTAGE_KINDS.contains(kind)) {
+                throw doc.error("kind", "unknown entity kind '" + kind + "'; expected one of " + BACKSTAGE_KINDS.stream().sorted().toList());
+            }
+            String name = doc.text("metadata.name", true);
+            if (!NAME.matcher(name).matches() || name.length() > 63) {
+                throw doc.error("metadata.name", "'" + name + "' is not a valid entity name (letters, digits and single -_. between them, at most 63)");
+            }
+            if (!seen.add(kind + ":" + name)) {
+                throw doc.error("metadata.name", "a " + kind + " named " + name + " is already defined");
+            }
+            String expectedApi = kind.equals("Template") ? "scaffolder.backstage.io/v1beta3" : "backstage.io/v1alpha1";
+            String api = doc.text("apiVersion", true);
+            if (!api.equals(expectedApi)) {
+                throw doc.error("apiVersion", "expected " + expectedApi + " for kind " + kind + ", got '" + api + "'");
+            }
+            switch (kind) {
+                case "Resource" -> {
+                    if ("dataset".equals(doc.text("spec.type", true))) {
+                        datasets.put(name, dataset(doc, name));
+                    }
+                }
+                case "Component" -> components.add(doc);
+                case "Template" -> {
+                    if ("dataset-migration".equals(doc.text("spec.type", true))) {
+                        templates.put(name, template(doc, name));
+                    }
+                }
+                default -> { }
+            }
+        }
+        Map<String, ConsumerEntity> consumers = new LinkedHashMap<>();
+        for (Doc doc : components) {
+            consumer(doc, datasets).ifPresent(c -> consumers.put(c.name(), c));
+        }
+        return new Catalog(datasets, consumers, templates);
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<Doc> read(Path file) {
+        List<Doc> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(file.toFile())) {
+            int index = 0;
+            while (it.hasNextValue()) {
+                JsonNode node = it.nextValue();
+                index++;
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    continue;
+                }
+                if (!node.isObject()) {
+                    throw new CatalogError(file.toString(), "document " + index, "expected a mapping (an entity), got " + node.getNodeType().toString().toLowerCase());
+                }
+                docs.add(new Doc(file.toString(), index, node));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr();
+            throw new CatalogError(file.toString(), where, "not valid YAML: " + e.getOriginalMessage().split("\n")[0]);
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof JsonProcessingException jpe) {
+                JsonLocation at = jpe.getLocation();
+                throw new CatalogError(file.toString(), at == null ? "" : "line " + at.getLineNr(),
+                        "not valid YAML: " + jpe.getOriginalMessage().split("\n")[0]);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new CatalogError(file.toString(), "", "cannot be read: " + e.getMessage());
+        }
+        return docs;
+    }
+
+    private DatasetEntity dataset(Doc doc, String name) {
+        String owner = doc.text("spec.owner", true);
+        String location = doc.text("metadata.annotations." + ANNOTATION + "location", true);
+        String format = Optional.ofNullable(doc.text("metadata.annotations." + ANNOTATION + "format", false)).orElse("delta");
+        if (!format.equals("delta")) {
+            throw doc.error("metadata.annotations." + ANNOTATION + "format", "expected delta, got '" + format + "'");
+        }
+        JsonNode schemaNode = doc.node("spec.schema");
+        if (schemaNode == null || !schemaNode.isArray() || schemaNode.isEmpty()) {
+            throw doc.error("spec.schema", "expected a list of columns ({name, type, nullable})");
+        }
+        List<ColumnSpec> schema = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < schemaNode.size(); i++) {
+            JsonNode col = schemaNode.get(i);
+            String field = "spec.schema[" + i + "]";
+            if (!col.isObject()) {
+                throw doc.error(field, "expected a mapping {name, type, nullable}");
+            }
+            String colName = col.path("name").asText("");
+            if (!COLUMN.matcher(colName).matches() || colName.startsWith("_drover_")) {
+                throw doc.error(field + ".name", "'" + colName + "' is not a valid column name (letters, digits, _; not starting with a digit or _drover_)");
+            }
+            if (!names.add(colName)) {
+                throw doc.error(field + ".name", "column " + colName + " is declared twice");
+            }
+            String typeText = col.path("type").asText("");
+            DataType type = SparkTypes.parse(typeText)
+                    .orElseThrow(() -> doc.error(field + ".type", "unknown type '" + typeText + "'; expected a Spark SQL type such as string, int, bigint, double, decimal(10,2), date, timestamp"));
+            JsonNode nullable = col.path("nullable");
+            if (!nullable.isMissingNode() && !nullable.isBoolean()) {
+                throw doc.error(field + ".nullable", "expected true or false");
+            }
+            schema.add(new ColumnSpec(colName, type, nullable.isMissingNode() || nullable.asBoolean()));
+        }
+        List<String> primaryKey = columns(doc, "spec.primaryKey", names, true);
+        List<String> partitionedBy = columns(doc, "spec.partitionedBy", names, false);
+        return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy);
+    }
+
+    private static List<String> columns(Doc doc, String path, Set<String> declared, boolean required) {
+        JsonNode node = doc.node(path);
+        if (node == null) {
+            if (required) {
+                throw doc.error(path, "is missing; expected a list of column names");
+            }
+            return List.of();
+        }
+        if (!node.isArray() || (required && node.isEmpty())) {
+            throw doc.error(path, "expected a list of column names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) {
+            String column = item.asText();
+            if (!declared.contains(column)) {
+                throw doc.error(path, "column '" + column + "' is not in spec.schema");
+            }
+            out.add(column);
+        }
+        return out;
+    }
+
+    private static Optional<ConsumerEntity> consumer(Doc doc, Map<String, DatasetEntity> datasets) {
+        JsonNode deps = doc.node("spec.dependsOn");
+        if (deps == null) {
+            return Optional.empty();
+        }
+        if (!deps.isArray()) {
+            throw doc.error("spec.dependsOn", "expected a list of entity references");
+        }
+        List<String> consumed = new ArrayList<>();
+        for (int i = 0; i < deps.size(); i++) {
+            String ref = deps.get(i).asText();
+            var m = REF.matcher(ref);
+            if (!m.matches()) {
+                throw doc.error("spec.dependsOn[" + i + "]", "'" + ref + "' is not an entity reference like resource:default/users-v1");
+            }
+            String kind = m.group(1) == null ? "" : m.group(1).toLowerCase();
+            if (!kind.equals("resource")) {
+                continue;
+            }
+            String target = m.group(3);
+            if (!datasets.containsKey(target)) {
+                throw doc.error("spec.dependsOn[" + i + "]", "unknown dataset '" + target + "'; the catalog has " + datasets.keySet().stream().sorted().toList());
+            }
+            consumed.add(target);
+        }
+        if (consumed.isEmpty()) {
+            return Optional.empty();
+        }
+        String a = "metadata.annotations." + ANNOTATION;
+        String strategyText = Optional.ofNullable(doc.text(a + "update-strategy", false)).orElse("immediate");
+        UpdateStrategy strategy = UpdateStrategy.parse(strategyText);
+        if (strategy == null) {
+            throw doc.error(a + "update-strategy", "expected immediate, phased or dual-write, got '" + strategyText + "'");
+        }
+        int wave = 1;
+        String waveText = doc.text(a + "rollout-wave", false);
+        if (waveText != null) {
+            try {
+                wave = Integer.parseInt(waveText);
+            } catch (NumberFormatException e) {
+                wave = -1;
+            }
+            if (wave < 1) {
+                throw doc.error(a + "rollout-wave", "expected a whole number from 1, got '" + waveText + "'");
+            }
+        } else if (strategy == UpdateStrategy.PHASED) {
+            throw doc.error(a + "rollout-wave", "is missing; a phased consumer needs its wave number");
+        }
+        Optional<String> until = Optional.ofNullable(doc.text(a + "dual-write-until", false));
+        if (strategy == UpdateStrategy.DUAL_WRITE) {
+            String text = until.orElseThrow(() -> doc.error(a + "dual-write-until", "is missing; a dual-write consumer needs the date the old version ends (YYYY-MM-DD)"));
+            try {
+                LocalDate.parse(text);
+            } catch (DateTimeParseException e) {
+                throw doc.error(a + "dual-write-until", "expected a date YYYY-MM-DD, got '" + text + "'");
+            }
+        }
+        return Optional.of(new ConsumerEntity(doc.text("metadata.name", true), doc.file, doc.text("spec.owner", true),
+                consumed, strategy, wave, until, Optional.ofNullable(doc.text(a + "topic", false)),
+                Optional.ofNullable(doc.text(a + "contact", false))));
+    }
+
+    private static MigrationTemplate template(Doc doc, String name) {
+        JsonNode steps = doc.node("spec.steps");
+        if (steps == null || !steps.isArray()) {
+            throw doc.error("spec.steps", "expected the list of stages " + MigrationTemplate.STAGES);
+        }
+        Map<String, StageNotes> stages = new LinkedHashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            JsonNode step = steps.get(i);
+            String id = step.path("id").asText("");
+            String field = "spec.steps[" + i + "]";
+            if (!MigrationTemplate.STAGES.contains(id)) {
+                throw doc.error(field + ".id", "expected one of " + MigrationTemplate.STAGES + ", got '" + id + "'");
+            }
+            JsonNode input = step.path("input");
+            stages.put(id, new StageNotes(id,
+                    required(doc, input, field + ".input.expectedRuntime", "expectedRuntime"),
+                    required(doc, input, field + ".input.rollback", "rollback"),
+                    required(doc, input, field + ".input.successCriteria", "successCriteria")));
+        }
+        for (String stage : MigrationTemplate.STAGES) {
+            if (!stages.containsKey(stage)) {
+                throw doc.error("spec.steps", "stage '" + stage + "' is missing; expected all of " + MigrationTemplate.STAGES);
+            }
+        }
+        List<String> parameters = new ArrayList<>();
+        JsonNode params = doc.node("spec.parameters");
+        if (params != null && params.isArray()) {
+            for (JsonNode page : params) {
+                page.path("properties").fieldNames().forEachRemaining(parameters::add);
+            }
+        }
+        for (String p : List.of("dataset", "targetVersion", "batchSize")) {
+            if (!parameters.contains(p)) {
+                throw doc.error("spec.parameters", "parameter '" + p + "' is missing; expected dataset, targetVersion and batchSize");
+            }
+        }
+        return new MigrationTemplate(name, doc.file, stages, parameters);
+    }
+
+    private static String required(Doc doc, JsonNode input, String field, String key) {
+        JsonNode value = input.path(key);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw doc.error(field, "is missing; each stage needs expectedRuntime, rollback and successCriteria");
+        }
+        return value.asText();
+    }
+
+    /** One YAML document of a file. */
+    private record Doc(String file, int index, JsonNode root) {
+        JsonNode node(String path) {
+            JsonNode current = root;
+            // annotation keys contain dots and slashes: walk metadata.annotations.<key> specially
+            String annotations = "metadata.annotations.";
+            if (path.startsWith(annotations)) {
+                current = root.path("metadata").path("annotations").get(path.substring(annotations.length()));
+                return current;
+            }
+            for (String part : path.split("\\.")) {
+                if (current == null) {
+                    return null;
+                }
+                current = current.get(part);
+            }
+            return current;
+        }
+
+        String text(String path, boolean required) {
+            JsonNode node = node(path);
+            if (node == null || node.isNull()) {
+                if (required) {
+                    throw error(path, "is missing");
+                }
+                return null;
+            }
+            if (!node.isValueNode()) {
+                throw error(path, "expected a text value");
+            }
+            return node.asText();
+        }
+
+        CatalogError error(String field, String message) {
+            String name = root.path("metadata").path("name").asText("?");
+            String kind = root.path("kind").asText("?");
+            return new CatalogError(file, "document " + index + " (" + kind + " " + name + "): " + field, message);
+        }
+    }
+}

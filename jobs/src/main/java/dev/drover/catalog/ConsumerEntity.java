@@ -1,0 +1,22 @@
+package dev.drover.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A catalog {@code kind: Component} that depends on one or more datasets. */
+public record ConsumerEntity(String name, String file, String owner, List<String> datasets, UpdateStrategy strategy,
+                             int wave, Optional<String> dualWriteUntil, Optional<String> topic,
+                             Optional<String> contact) {
+    public ConsumerEntity {
+        requireNonNull(name, "name is null");
+        requireNonNull(file, "file is null");
+        requireNonNull(owner, "owner is null");
+        datasets = List.copyOf(requireNonNull(datasets, "datasets is null"));
+        requireNonNull(strategy, "strategy is null");
+        requireNonNull(dualWriteUntil, "dualWriteUntil is null");
+        requireNonNull(topic, "topic is null");
+        requireNonNull(contact, "contact is null");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.drover.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import dev.drover.error.ConfigError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds {@link DroverConfig}: embedded defaults, then {@code <conf-dir>/drover.conf}, then the
+ * environment overlay, then {@code --conf key=value} overrides; {@code ${?ENV}} lines resolve last.
+ */
+public final class ConfigLoader {
+    static final String DEFAULTS = "dev/drover/config/drover.conf";
+
+    private ConfigLoader() {}
+
+    public static DroverConfig load(Path confDir, List<String> overrides) {
+        Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Path userFile = confDir.resolve("drover.conf");
+        Config user = Files.exists(userFile) ? parse(userFile) : ConfigFactory.empty();
+        Config cli = parseOverrides(overrides);
+
+        Config base = cli.withFallback(user).withFallback(defaults);
+        String environment = resolve(base, "the configuration").getString("drover.environment");
+        Path overlayFile = confDir.resolve("environments").resolve(environment + ".conf");
+        Config overlay = Files.exists(overlayFile) ? parse(overlayFile) : ConfigFactory.empty();
+        Config merged = resolve(cli.withFallback(overlay).withFallback(user).withFallback(defaults),
+                overlayFile.toString());
+        return typed(confDir, merged, userFile.toString());
+    }
+
+    private static Config parse(Path file) {
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new ConfigError(file.toString(), "", firstLine(e.getMessage()));
+        }
+    }
+
+    private static Config resolve(Config config, String where) {
+        try {
+            return config.resolve();
+        } catch (ConfigException e) {
+            throw new ConfigError(where, "", firstLine(e.getMessage()));
+        }
+    }
+
+    private static Config parseOverrides(List<String> overrides) {
+        Config cli = ConfigFactory.empty();
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigError("--conf", override, "expected key=value");
+            }
+            String key = override.substring(0, eq).trim();
+            String value = override.substring(eq + 1);
+            try {
+                cli = ConfigFactory.parseString(key + " = " + quote(value)).withFallback(cli);
+            } catch (ConfigException e) {
+                throw new ConfigError("--conf", key, "not a valid config key: " + firstLine(e.getMessage()));
+            }
+        }
+        return cli;
+    }
+
+    private static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static DroverConfig typed(Path confDir, Config c, String file) {
+        Config d = c.getConfig("drover");
+        String warehouse = Locations.normalize(string(d, "warehouse", file));
+        String stateDir = string(d, "state-dir", file);
+        stateDir = stateDir.isBlank() ? warehouse + "/_drover" : Locations.normalize(stateDir);
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : d.getObject("spark.conf").entrySet()) {
+            String key = entry.getKey();
+            sparkConf.put(key, String.valueOf(entry.getValue().unwrapped()));
+        }
+        long maxRows = positiveLong(d, "batching.max-rows", file);
+        int attempts = (int) positiveLong(d, "transform.max-attempts", file);
+        double ratio = ratio(d, "quarantine.max-ratio", file);
+        String progressText = string(d, "progress", file).toUpperCase(Locale.ROOT);
+        DroverConfig.Progress progress;
+        try {
+            progress = DroverConfig.Progress.valueOf(progressText);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigError(file, "drover.progress", "expected auto, always or never, got '" + progressText.toLowerCase(Locale.ROOT) + "'");
+        }
+        try {
+            return new DroverConfig(confDir, string(d, "environment", file), warehouse, stateDir,
+                    string(d, "spark.master", file), string(d, "spark.app-name", file), sparkConf,
+                    maxRows, attempts, string(d, "quarantine.suffix", file), ratio,
+                    d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress);
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "", firstLine(e.getMessage()));
+        }
+    }
+
+    private static String string(Config d, String key, String file) {
+        try {
+            return d.getString(key);
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover." + key, "expected a string: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static long positiveLong(Config d, String key, String file) {
+        long value;
+        try {
+            value = d.getLong(key);
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover." + key, "expected a whole number above 0");
+        }
+        if (value <= 0) {
+            throw new ConfigError(file, "drover." + key, "expected a whole number above 0, got " + value);
+        }
+        return value;
+    }
+
+    private static double ratio(Config d, String key, String file) {
+        double value;
+        try {
+            value = d.getDouble(key);
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover." + key, "expected a number between 0 and 1");
+        }
+        if (value < 0 || value > 1) {
+            throw new ConfigError(file, "drover." + key, "expected a number between 0 and 1, got " + value);
+        }
+        return value;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.drover.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Typed runtime configuration, built from the HOCON tree in one place ({@link ConfigLoader}).
+ * Every key is documented with its default in {@code conf/drover.conf}.
+ */
+public record DroverConfig(
+        Path confDir,
+        String environment,
+        String warehouse,
+        String stateDir,
+        String sparkMaster,
+        String appName,
+        Map<String, String> sparkConf,
+        long batchMaxRows,
+        int maxAttempts,
+        String quarantineSuffix,
+        double quarantineMaxRatio,
+        Duration lockLease,
+        Duration lockHeartbeat,
+        Progress progress) {
+
+    public enum Progress { AUTO, ALWAYS, NEVER }
+
+    public DroverConfig {
+        requireNonNull(confDir, "confDir is null");
+        requireNonNull(environment, "environment is null");
+        requireNonNull(warehouse, "warehouse is null");
+        requireNonNull(stateDir, "stateDir is null");
+        requireNonNull(sparkMaster, "sparkMaster is null");
+        requireNonNull(appName, "appName is null");
+        sparkConf = Map.copyOf(requireNonNull(sparkConf, "sparkConf is null"));
+        requireNonNull(quarantineSuffix, "quarantineSuffix is null");
+        requireNonNull(lockLease, "lockLease is null");
+        requireNonNull(lockHeartbeat, "lockHeartbeat is null");
+        requireNonNull(progress, "progress is null");
+    }
+
+    /** A dataset location: a URI as it is, anything else under the warehouse. */
+    public String resolveLocation(String location) {
+        if (Locations.isUri(location)) {
+            return location;
+        }
+        return warehouse + "/" + location;
+    }
+
+    public Path catalogDir() {
+        return confDir.resolve("catalog");
+    }
+
+    public Path templatesDir() {
+        return confDir.resolve("templates");
+    }
+
+    public Path migrationsDir() {
+        return confDir.resolve("migrations");
+    }
+}

@@ -1,0 +1,127 @@
+package dev.drover.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import dev.drover.error.SpecError;
+import dev.drover.spec.BatchingSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Cuts the pinned source into batches of about {@code maxRows}: whole partition values grouped
+ * together (never one commit per value), ranges of a numeric key, or hash buckets of the key.
+ * A source at or below {@code maxRows} is one batch.
+ */
+final class BatchPlanner {
+    private BatchPlanner() {}
+
+    static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
+                            BatchingSpec spec, long maxRows, String specFile) {
+        BatchingSpec.By by = spec.by();
+        if (by == BatchingSpec.By.AUTO) {
+            by = !partitionColumns.isEmpty() ? BatchingSpec.By.PARTITION
+                    : primaryKey.size() == 1 && integral(source.schema().apply(primaryKey.get(0)).dataType())
+                    ? BatchingSpec.By.KEY_RANGE : BatchingSpec.By.ROWS;
+        }
+        return switch (by) {
+            case PARTITION -> byPartition(source, partitionColumns, maxRows, specFile);
+            case KEY_RANGE -> byKeyRange(source, spec.column().orElse(primaryKey.size() == 1 ? primaryKey.get(0) : null),
+                    maxRows, specFile);
+            case ROWS -> byRows(source, primaryKey, maxRows);
+            case AUTO -> throw new IllegalStateException("resolved above");
+        };
+    }
+
+    private static List<Batch> byPartition(Dataset<Row> source, List<String> partitionColumns, long maxRows, String specFile) {
+        if (partitionColumns.isEmpty()) {
+            throw new SpecError(specFile, "batching.by", "partition batching needs a partitioned source (spec.partitionedBy)");
+        }
+        // Partition counts come from Parquet footers: no column data is read.
+        List<Row> counts = source.groupBy(partitionColumns.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+                .count().orderBy(partitionColumns.stream().map(c -> col(c).asc_nulls_first()).toArray(org.apache.spark.sql.Column[]::new))
+                .collectAsList();
+        List<Batch> batches = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        long rows = 0;
+        for (Row r : counts) {
+            long n = r.getLong(partitionColumns.size());
+            if (!values.isEmpty() && rows + n > maxRows) {
+                batches.add(new Batch(batches.size(), String.join(" OR ", values), rows));
+                values.clear();
+                rows = 0;
+            }
+            values.add(partitionPredicate(partitionColumns, r));
+            rows += n;
+        }
+        if (!values.isEmpty() || batches.isEmpty()) {
+            batches.add(new Batch(batches.size(), values.isEmpty() ? "true" : String.join(" OR ", values), rows));
+        }
+        return batches;
+    }
+
+    private static String partitionPredicate(List<String> columns, Row r) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = "`" + columns.get(i) + "`";
+            parts.add(r.isNullAt(i) ? c + " IS NULL" : c + " = " + lit(r.get(i)).expr().sql());
+        }
+        return "(" + String.join(" AND ", parts) + ")";
+    }
+
+    private static List<Batch> byKeyRange(Dataset<Row> source, String column, long maxRows, String specFile) {
+        if (column == null || !integral(source.schema().apply(column).dataType())) {
+            throw new SpecError(specFile, "batching.column", "key-range batching needs one integral key column (set batching.column)");
+        }
+        Row stats = source.agg(min(col(column)), max(col(column)), org.apache.spark.sql.functions.count(lit(1))).first();
+        long total = stats.getLong(2);
+        if (total <= maxRows || stats.isNullAt(0)) {
+            return List.of(new Batch(0, "true", total));
+        }
+        long lo = ((Number) stats.get(0)).longValue();
+        long hi = ((Number) stats.get(1)).longValue();
+        int n = (int) Math.ceil((double) total / maxRows);
+        long step = Math.max(1, (long) Math.ceil(((double) hi - lo + 1) / n));
+        List<Batch> batches = new ArrayList<>();
+        String c = "`" + column + "`";
+        for (int i = 0; i < n; i++) {
+            long from = lo + i * step;
+            if (from > hi) {
+                break;
+            }
+            String predicate = i == 0 ? "(" + c + " < " + (from + step) + " OR " + c + " IS NULL)"
+                    : i == n - 1 || from + step > hi ? c + " >= " + from
+                    : "(" + c + " >= " + from + " AND " + c + " < " + (from + step) + ")";
+            batches.add(new Batch(i, predicate, total / n));
+            if (from + step > hi) {
+                break;
+            }
+        }
+        return batches;
+    }
+
+    private static List<Batch> byRows(Dataset<Row> source, List<String> primaryKey, long maxRows) {
+        long total = source.count();
+        if (total <= maxRows) {
+            return List.of(new Batch(0, "true", total));
+        }
+        int n = (int) Math.ceil((double) total / maxRows);
+        String key = String.join(", ", primaryKey.stream().map(k -> "`" + k + "`").toList());
+        List<Batch> batches = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batches.add(new Batch(i, "pmod(xxhash64(" + key + "), " + n + ") = " + i, total / n));
+        }
+        return batches;
+    }
+
+    private static boolean integral(DataType type) {
+        return type.equals(DataTypes.IntegerType) || type.equals(DataTypes.LongType)
+                || type.equals(DataTypes.ShortType) || type.equals(DataTypes.ByteType);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.drover.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import dev.drover.delta.CommitTag;
+import dev.drover.delta.DeltaTables;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.transforms.RowErrors;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes one batch: one Spark job over the batch's slice of the pinned source and one Delta
+ * commit, tagged with an idempotent-write app id of its own (run + batch), so a replay is
+ * skipped by Delta and batches may commit in any order without tripping the per-app-id
+ * high-water mark. Rows that failed a step go to the quarantine table in a second commit,
+ * computed only when the observed failure count says there are any.
+ */
+final class BatchWriter {
+    static final String QUARANTINE_DDL = "run_id STRING, batch_id INT, step STRING, error STRING, key STRING, "
+            + "row STRING, quarantined_at TIMESTAMP";
+
+    private final DeltaTables delta;
+    private final MigrationPlan plan;
+    private final String runId;
+    private final String quarantineLocation;
+
+    BatchWriter(DeltaTables delta, MigrationPlan plan, String runId, String quarantineLocation) {
+        this.delta = delta;
+        this.plan = plan;
+        this.runId = runId;
+        this.quarantineLocation = quarantineLocation;
+    }
+
+    static String appId(String runId, int batchId) {
+        return "drover-" + runId + "-b" + batchId;
+    }
+
+    /** Writes the batch unless Delta already has it; returns its ledger record, committed. */
+    BatchRecord write(BatchRecord batch, boolean first) {
+        String appId = appId(runId, batch.batchId());
+        var already = delta.committedTxnVersion(plan.targetLocation(), appId);
+        if (already.isPresent()) {
+            return recover(batch, appId);
+        }
+        Dataset<Row> transformed = transformed(batch);
+        Observation observation = new Observation("drover-batch-" + batch.batchId());
+        Dataset<Row> observed = transformed.observe(observation,
+                count(lit(1)).as("rows"), sum(when(RowErrors.failed(), 1L).otherwise(0L)).as("failed"));
+        Dataset<Row> good = observed.where(col(RowErrors.ERROR).isNull()).select(visible(transformed));
+        DataFrameWriter<Row> writer = good.write().format("delta")
+                .option("txnAppId", appId).option("txnVersion", 0L)
+                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", batch.batchId()).json());
+        if (!plan.target().partitionedBy().isEmpty()) {
+            writer = writer.partitionBy(plan.target().partitionedBy().toArray(String[]::new));
+        }
+        // The first batch replaces whatever the target held (kept in history as the snapshot).
+        if (first) {
+            writer.mode("overwrite").option("overwriteSchema", "true").save(plan.targetLocation());
+        } else {
+            writer.mode("append").save(plan.targetLocation());
+        }
+        Map<String, Object> metrics = metrics(observation);
+        long rows = ((Number) metrics.get("rows")).longValue();
+        long failed = metrics.get("failed") == null ? 0 : ((Number) metrics.get("failed")).longValue();
+        if (failed > 0) {
+            writeQuarantine(transformed, batch.batchId(), appId);
+        }
+        return batch.committed(rows - failed, failed, delta.latestVersion(plan.targetLocation()));
+    }
+
+    /** A batch Delta has but the ledger missed (the driver died in between): finish its record. */
+    private BatchRecord recover(BatchRecord batch, String appId) {
+        long version = -1;
+        long written = 0;
+        for (var commit : delta.commitsAfter(plan.targetLocation(), -1)) {
+            var tag = commit.tag();
+            if (tag.isPresent() && tag.get().run().equals(runId) && Integer.valueOf(batch.batchId()).equals(tag.get().batch())) {
+                version = commit.version();
+            }
+        }
+        if (version >= 0) {
+            written = delta.history(plan.targetLocation()).where("version = " + version)
+                    .selectExpr("cast(operationMetrics['numOutputRows'] as bigint)").first().getLong(0);
+        }
+        long failed = 0;
+        String quarantineApp = appId + "-q";
+        if (delta.committedTxnVersion(quarantineLocation, quarantineApp).isEmpty()) {
+            // Only rows that failed are computed; an empty result writes nothing.
+            Dataset<Row> transformed = transformed(batch);
+            if (!transformed.where(RowErrors.failed()).isEmpty()) {
+                failed = writeQuarantine(transformed, batch.batchId(), appId);
+            }
+        } else {
+            failed = delta.read(quarantineLocation, delta.latestVersion(quarantineLocation))
+                    .where(col("run_id").equalTo(runId).and(col("batch_id").equalTo(batch.batchId()))).count();
+        }
+        return batch.committed(written, failed, version);
+    }
+
+    private Dataset<Row> transformed(BatchRecord batch) {
+        Dataset<Row> slice = delta.read(plan.sourceLocation(), plan.sourceVersion()).where(batch.predicate());
+        return plan.pipeline().apply(Analyzer.withKeys(slice, plan.source().primaryKey()));
+    }
+
+    private long writeQuarantine(Dataset<Row> transformed, int batchId, String appId) {
+        List<String> keys = plan.source().primaryKey();
+        Column key = to_json(struct(IntStream.range(0, keys.size())
+                .mapToObj(i -> col(Analyzer.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
+        Dataset<Row> rows = transformed.where(RowErrors.failed()).select(
+                lit(runId).as("run_id"), lit(batchId).as("batch_id"), col(RowErrors.STEP).as("step"),
+                col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible(transformed))).as("row"),
+                current_timestamp().as("quarantined_at"));
+        Observation observation = new Observation("drover-quarantine-" + batchId);
+        rows.observe(observation, count(lit(1)).as("rows")).write().format("delta").mode("append")
+                .option("txnAppId", appId + "-q").option("txnVersion", 0L)
+                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "quarantine", batchId).json())
+                .save(quarantineLocation);
+        return ((Number) metrics(observation).get("rows")).longValue();
+    }
+
+    private static Map<String, Object> metrics(Observation observation) {
+        try {
+            return observation.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for batch metrics", e);
+        }
+    }
+
+    private static Column[] visible(Dataset<Row> frame) {
+        return Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).map(c -> col("`" + c + "`"))
+                .toArray(Column[]::new);
+    }
+}

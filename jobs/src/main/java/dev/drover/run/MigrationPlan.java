@@ -1,0 +1,36 @@
+package dev.drover.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.catalog.ConsumerEntity;
+import dev.drover.catalog.DatasetEntity;
+import dev.drover.catalog.MigrationTemplate;
+import dev.drover.spec.MigrationSpec;
+import dev.drover.transforms.Pipeline;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What analyze found: the source pinned at one version (and each lookup at one version), the
+ * schemas before and after, the batches, and the consumers affected. Nothing is written to
+ * make a plan.
+ */
+public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, DatasetEntity source, DatasetEntity target,
+                            String sourceLocation, long sourceVersion, String targetLocation, long targetVersion,
+                            Map<String, Long> lookupVersions, StructType sourceSchema, StructType targetSchema,
+                            SchemaDiff diff, List<Batch> batches, List<ConsumerEntity> consumers,
+                            Pipeline pipeline) {
+    public MigrationPlan {
+        requireNonNull(spec, "spec is null");
+        requireNonNull(template, "template is null");
+        lookupVersions = Map.copyOf(lookupVersions);
+        batches = List.copyOf(batches);
+        consumers = List.copyOf(consumers);
+        requireNonNull(pipeline, "pipeline is null");
+    }
+
+    public long estimatedRows() {
+        return batches.stream().mapToLong(Batch::estimatedRows).sum();
+    }
+}

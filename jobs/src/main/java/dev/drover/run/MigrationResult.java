@@ -1,0 +1,18 @@
+package dev.drover.run;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/** What a migrate call did. */
+public record MigrationResult(String runId, String migration, Outcome outcome, boolean resumed, long rowsWritten,
+                              long rowsQuarantined, long targetVersion, List<CheckResult> checks, String message) {
+    public enum Outcome { SUCCEEDED, FAILED_AND_ROLLED_BACK, ALREADY_APPLIED }
+
+    public MigrationResult {
+        requireNonNull(migration, "migration is null");
+        requireNonNull(outcome, "outcome is null");
+        checks = List.copyOf(checks);
+        message = message == null ? "" : message;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.drover.run;
+
+import dev.drover.config.DroverConfig;
+import dev.drover.delta.CommitTag;
+import dev.drover.delta.DeltaTables;
+import dev.drover.error.ConflictError;
+import dev.drover.error.InputError;
+import dev.drover.ledger.Ledger;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.RunStatus;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code drover rollback <run>}: restores the target to the run's snapshot in a new commit.
+ * Commits by anyone else after the snapshot would be discarded, so they make it refuse
+ * (exit 3) unless forced.
+ */
+public final class Rollback {
+    private final SparkSession spark;
+    private final DroverConfig config;
+    private final Ledger ledger;
+    private final DeltaTables delta;
+
+    public Rollback(SparkSession spark, DroverConfig config) {
+        this.spark = spark;
+        this.config = config;
+        this.ledger = new Ledger(spark, config.stateDir());
+        this.delta = new DeltaTables(spark);
+    }
+
+    public RollbackResult rollback(String runId, boolean force) {
+        RunRecord run = ledger.run(runId).orElseThrow(() -> new InputError("", "run",
+                "no run '" + runId + "' in the ledger at " + ledger.location(Ledger.RUNS) + "; see drover status"));
+        if (run.status() == RunStatus.ROLLED_BACK) {
+            return new RollbackResult(runId, run.target(), false, run.snapshotVersion(), run.targetVersion(),
+                    "run " + runId + " was already rolled back; nothing to do");
+        }
+        if (run.status() == RunStatus.FAILED) {
+            return new RollbackResult(runId, run.target(), false, run.snapshotVersion(), run.targetVersion(),
+                    "run " + runId + " failed its checks and was restored then; nothing to do");
+        }
+        try (RunLock lock = RunLock.acquire(config.stateDir(), run.target(), runId, config.lockLease(), config.lockHeartbeat())) {
+            Restorer restorer = new Restorer(spark);
+            List<DeltaTables.Commit> foreign = restorer.foreignCommits(run.targetLocation(), run.snapshotVersion(), runId);
+            if (!foreign.isEmpty() && !force) {
+                throw new ConflictError("rollback of run " + runId + " would discard commits made after it by others: "
+                        + foreign.stream().map(c -> "v" + c.version() + " " + c.operation()
+                                + c.tag().map(t -> " by run " + t.run()).orElse(""))
+                        .collect(Collectors.joining(", ")) + "; pass --force to discard them");
+            }
+            restorer.restore(run.targetLocation(), run.snapshotVersion(),
+                    new CommitTag(runId, run.migration(), "rollback", null));
+            long now = delta.latestVersion(run.targetLocation());
+            String message = (run.snapshotVersion() < 0
+                    ? "emptied " + run.target() + " (the run created it)"
+                    : "restored " + run.target() + " to version " + run.snapshotVersion())
+                    + " in version " + now + (foreign.isEmpty() ? "" : ", discarding " + foreign.size() + " later commits (--force)");
+            ledger.record(run.with(RunStatus.ROLLED_BACK, message, now));
+            return new RollbackResult(runId, run.target(), true, run.snapshotVersion(), now, message);
+        }
+    }
+}

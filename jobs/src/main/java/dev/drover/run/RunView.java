@@ -1,0 +1,15 @@
+package dev.drover.run;
+
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.StageRecord;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/** Everything the ledger knows of one run. */
+public record RunView(RunRecord run, List<StageRecord> stages, List<BatchRecord> batches, List<Row> quarantineByStep,
+                      String lockHolder) {
+    public long committedBatches() {
+        return batches.stream().filter(b -> b.status().equals(BatchRecord.COMMITTED)).count();
+    }
+}
