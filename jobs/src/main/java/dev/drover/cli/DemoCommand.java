@@ -1,0 +1,117 @@
+package dev.drover.cli;
+
+import dev.drover.config.Locations;
+import dev.drover.demo.DemoData;
+import dev.drover.error.InputError;
+import dev.drover.run.MigrationResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Generates the demo datasets (users-v1 partitioned by day, countries), then plans, migrates,",
+                "shows status and history, rolls the run back, migrates again and prints a summary."})
+final class DemoCommand implements Callable<Integer> {
+    private static final String MARKER = ".drover-demo";
+
+    @ParentCommand
+    DroverCli root;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of users-v1 (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--dir", defaultValue = "demo-output", description = "Folder for the demo's tables and ledger, replaced on each run (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        if (rows < 1_000) {
+            throw new InputError("", "--rows", "expected at least 1000, got " + rows);
+        }
+        Path folder = dir.toAbsolutePath().normalize();
+        prepare(folder);
+        String warehouse = Locations.normalize(folder.resolve("warehouse").toString());
+        root.overrides.add("drover.warehouse=" + warehouse);
+        root.overrides.add("drover.state-dir=" + Locations.normalize(folder.resolve("state").toString()));
+        root.overrideConfig(null);
+        PrintStream out = root.out();
+        long started = System.nanoTime();
+
+        heading(out, "1/7", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
+        DemoData.write(root.spark(), warehouse, rows, 30, 20_000);
+        var drover = root.drover();
+
+        heading(out, "2/7", "drover plan users/V2");
+        Render.plan(out, drover.plan("users/V2"));
+
+        heading(out, "3/7", "drover migrate users/V2");
+        MigrationResult first = drover.migrate("users/V2").execute();
+        Render.result(out, first);
+        if (first.outcome() != MigrationResult.Outcome.SUCCEEDED) {
+            return 1;
+        }
+
+        heading(out, "4/7", "drover status " + first.runId());
+        Render.run(out, drover.status(first.runId()));
+        heading(out, "", "drover history users-v2");
+        Render.history(out, "users-v2", drover.history("users-v2", 10));
+
+        heading(out, "5/7", "drover rollback " + first.runId());
+        out.println(drover.rollback(first.runId(), false).message());
+
+        heading(out, "6/7", "drover migrate users/V2 (again, after the rollback)");
+        MigrationResult second = drover.migrate("users/V2").execute();
+        Render.result(out, second);
+        heading(out, "", "drover history users-v2");
+        Render.history(out, "users-v2", drover.history("users-v2", 12));
+
+        heading(out, "7/7", "summary");
+        var target = root.spark().read().format("delta").load(warehouse + "/users_v2");
+        out.printf("  users-v2 now has %,d rows in %d columns at %s/users_v2%n", target.count(), target.columns().length, warehouse);
+        out.printf("  run %s: %,d rows written, %,d quarantined, then rolled back%n", first.runId(), first.rowsWritten(), first.rowsQuarantined());
+        out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
+                second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
+        out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
+        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,quarantine_counts,spec_checksums}%n", root.config().stateDir());
+        out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
+        out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
+        return second.outcome() == MigrationResult.Outcome.SUCCEEDED ? 0 : 1;
+    }
+
+    private static void heading(PrintStream out, String step, String text) {
+        out.println();
+        out.println("== " + (step.isEmpty() ? "" : step + " ") + text);
+    }
+
+    /** Empties the demo folder, but only one the demo made (it holds the marker file). */
+    private static void prepare(Path folder) {
+        try {
+            if (Files.exists(folder)) {
+                boolean empty;
+                try (Stream<Path> s = Files.list(folder)) {
+                    empty = s.findAny().isEmpty();
+                }
+                if (!empty && !Files.exists(folder.resolve(MARKER))) {
+                    throw new InputError("", "--dir", folder + " is not empty and was not made by drover demo; choose another folder");
+                }
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(folder);
+            Files.createFile(folder.resolve(MARKER));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.drover.cli;
+
+import dev.drover.api.Drover;
+import dev.drover.catalog.Catalog;
+import dev.drover.config.DroverConfig;
+import dev.drover.error.DroverError;
+import dev.drover.error.InputError;
+import dev.drover.spark.Sessions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code drover <command>}: the launcher's and spark-submit's entry point. Exit codes: 0 done;
+ * 1 the migration failed its checks and was rolled back; 2 bad input, nothing written;
+ * 3 conflict.
+ */
+@Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
+        description = "Migrates datasets to new versions on Spark and Delta Lake: checked, reversible, announced.",
+        subcommands = {PlanCommand.class, MigrateCommand.class, RollbackCommand.class, StatusCommand.class,
+                HistoryCommand.class, CatalogCommand.class, DemoCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the migration failed its checks and was rolled back",
+                "2:bad input (usage, config, catalog or spec); nothing was written",
+                "3:conflict (another run holds the dataset, or the table moved under us)"})
+public final class DroverCli implements Runnable {
+    @Option(names = "--conf-dir", scope = ScopeType.INHERIT, paramLabel = "DIR", defaultValue = "conf",
+            description = "Folder holding drover.conf, catalog/, templates/, migrations/ (default: ${DEFAULT-VALUE}).")
+    Path confDir;
+
+    @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE",
+            description = "Overrides a config key, e.g. --conf drover.warehouse=/data (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--master", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Spark master (local[*], spark://host:7077, yarn, k8s://…); overrides config and spark-submit.")
+    String master;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private DroverConfig config;
+    private Catalog catalog;
+    private SparkSession spark;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(out());
+    }
+
+    PrintStream out() {
+        return System.out;
+    }
+
+    DroverConfig config() {
+        if (config == null) {
+            config = Drover.config(confDir, overrides);
+        }
+        return config;
+    }
+
+    Catalog catalog() {
+        if (catalog == null) {
+            catalog = Drover.catalog(config());
+        }
+        return catalog;
+    }
+
+    SparkSession spark() {
+        if (spark == null) {
+            spark = Sessions.create(config(), master);
+        }
+        return spark;
+    }
+
+    Drover drover() {
+        return Drover.open(spark(), config(), catalog(), out());
+    }
+
+    /** Loads config, catalog and the named spec: bad input fails here, before Spark starts. */
+    dev.drover.spec.MigrationSpec spec(String reference) {
+        return Drover.spec(config(), catalog(), reference);
+    }
+
+    void overrideConfig(DroverConfig replacement) {
+        this.config = replacement;
+        this.catalog = null;
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs a command and returns its exit code; never exits the JVM (spark-submit and tests call it). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new DroverCli());
+        cli.setParameterExceptionHandler((e, argv) -> {
+            String command = e.getCommandLine().getCommandSpec().qualifiedName();
+            System.err.println("drover: " + e.getMessage().replace('\n', ' ') + " (see " + command + " --help)");
+            return InputError.EXIT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof DroverError error) {
+                System.err.println("drover: " + error.getMessage());
+                return error.exitCode();
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.drover.cli;
+
+import dev.drover.run.MigrationResult;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Runs a migration: analyze, transform, test, deploy.",
+                "Resumes an interrupted run of the same migration; a completed one is not run again."})
+final class MigrateCommand implements Callable<Integer> {
+    @ParentCommand
+    DroverCli root;
+
+    @Parameters(paramLabel = "MIGRATION", description = "Migration id (users/V2), id with description, or spec path.")
+    String migration;
+
+    @Option(names = "--allow-changed-spec", description = "Run even though the spec changed since it was applied.")
+    boolean allowChangedSpec;
+
+    @Override
+    public Integer call() {
+        root.spec(migration);
+        MigrationResult result = root.drover().migrate(migration).allowChangedSpec(allowChangedSpec).execute();
+        Render.result(root.out(), result);
+        return result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? 1 : 0;
+    }
+}

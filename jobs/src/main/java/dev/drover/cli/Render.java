@@ -1,0 +1,216 @@
+package dev.drover.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.catalog.ConsumerEntity;
+import dev.drover.catalog.MigrationTemplate;
+import dev.drover.catalog.StageNotes;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.StageRecord;
+import dev.drover.run.Batch;
+import dev.drover.run.CheckResult;
+import dev.drover.run.ColumnChange;
+import dev.drover.run.HistoryEntry;
+import dev.drover.run.MigrationPlan;
+import dev.drover.run.MigrationResult;
+import dev.drover.run.RunView;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/** Text and JSON views of plans, runs and history, for the CLI and the demo. */
+final class Render {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Render() {}
+
+    static void plan(PrintStream out, MigrationPlan plan) {
+        var spec = plan.spec();
+        out.printf("Migration %s (%s)  %s%n", spec.id(), spec.description(), spec.file());
+        out.printf("  source   %s at %s, pinned at version %d%n", plan.source().name(), plan.sourceLocation(), plan.sourceVersion());
+        out.printf("  target   %s at %s (%s; %s)%n", plan.target().name(), plan.targetLocation(), spec.mode().label(),
+                plan.targetVersion() < 0 ? "new table" : "snapshot will be version " + plan.targetVersion());
+        plan.lookupVersions().forEach((name, v) -> out.printf("  lookup   %s pinned at version %d%n", name, v));
+        out.println("  schema   old -> new");
+        plan.diff().lines().forEach(l -> out.println("  " + l));
+        out.printf("  batches  %d, about %,d rows%n", plan.batches().size(), plan.estimatedRows());
+        for (Batch b : plan.batches()) {
+            String predicate = b.predicate().length() > 90 ? b.predicate().substring(0, 87) + "..." : b.predicate();
+            out.printf("    %3d  ~%,d rows  %s%n", b.id(), b.estimatedRows(), predicate);
+        }
+        out.printf("  consumers affected  %d%n", plan.consumers().size());
+        for (ConsumerEntity c : plan.consumers()) {
+            out.printf("    %-24s %-10s wave %d  %s%n", c.name(), c.strategy().label(), c.wave(), c.contact().orElse(""));
+        }
+        out.printf("  stages (template %s)%n", plan.template().name());
+        for (String stage : MigrationTemplate.STAGES) {
+            StageNotes n = plan.template().notes(stage);
+            out.printf("    %-9s expected %s; success: %s%n", stage, n.expectedRuntime(), n.successCriteria());
+        }
+        out.println("Nothing was written (dry run).");
+    }
+
+    static ObjectNode planJson(MigrationPlan plan) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("migration", plan.spec().id()).put("description", plan.spec().description())
+                .put("file", plan.spec().file().toString());
+        node.putObject("source").put("dataset", plan.source().name()).put("location", plan.sourceLocation())
+                .put("version", plan.sourceVersion());
+        node.putObject("target").put("dataset", plan.target().name()).put("location", plan.targetLocation())
+                .put("mode", plan.spec().mode().label()).put("currentVersion", plan.targetVersion());
+        ObjectNode lookups = node.putObject("lookups");
+        plan.lookupVersions().forEach(lookups::put);
+        ArrayNode schema = node.putArray("schemaChanges");
+        for (ColumnChange c : plan.diff().changes()) {
+            schema.addObject().put("kind", c.kind()).put("from", c.from()).put("to", c.to())
+                    .put("fromType", c.fromType()).put("toType", c.toType());
+        }
+        ArrayNode batches = node.putArray("batches");
+        plan.batches().forEach(b -> batches.addObject().put("id", b.id()).put("predicate", b.predicate())
+                .put("estimatedRows", b.estimatedRows()));
+        ArrayNode consumers = node.putArray("consumers");
+        plan.consumers().forEach(c -> consumers.addObject().put("name", c.name()).put("strategy", c.strategy().label())
+                .put("wave", c.wave()).put("contact", c.contact().orElse(null)));
+        node.put("written", false);
+        return node;
+    }
+
+    static void result(PrintStream out, MigrationResult r) {
+        switch (r.outcome()) {
+            case ALREADY_APPLIED -> out.printf("%s: %s%n", r.migration(), r.message());
+            case SUCCEEDED -> {
+                out.printf("run %s: %s succeeded%s: %,d rows written, %,d quarantined, target version %d%n",
+                        r.runId(), r.migration(), r.resumed() ? " (resumed)" : "", r.rowsWritten(), r.rowsQuarantined(),
+                        r.targetVersion());
+                r.checks().forEach(c -> out.println("  " + c.line()));
+                if (r.rowsQuarantined() > 0) {
+                    out.println("  warning: " + r.message());
+                }
+            }
+            case FAILED_AND_ROLLED_BACK -> {
+                out.printf("run %s: %s FAILED its checks; the target was restored to its snapshot%n", r.runId(), r.migration());
+                r.checks().forEach(c -> out.println("  " + c.line()));
+            }
+        }
+    }
+
+    static void runs(PrintStream out, List<RunRecord> runs) {
+        if (runs.isEmpty()) {
+            out.println("no runs in the ledger yet");
+            return;
+        }
+        out.printf("%-24s %-22s %-12s %-10s %8s %8s  %s%n", "RUN", "MIGRATION", "STATUS", "TARGET", "SNAPSHOT", "VERSION", "UPDATED");
+        for (RunRecord r : runs) {
+            out.printf("%-24s %-22s %-12s %-10s %8s %8s  %s%n", r.runId(), r.migration(), r.status().label(), r.target(),
+                    r.snapshotVersion() < 0 ? "none" : String.valueOf(r.snapshotVersion()),
+                    r.targetVersion() < 0 ? "-" : String.valueOf(r.targetVersion()), r.eventTime());
+        }
+    }
+
+    static ArrayNode runsJson(List<RunRecord> runs) {
+        ArrayNode array = JSON.createArrayNode();
+        runs.forEach(r -> array.add(runJson(r)));
+        return array;
+    }
+
+    static ObjectNode runJson(RunRecord r) {
+        return JSON.createObjectNode().put("run", r.runId()).put("migration", r.migration())
+                .put("status", r.status().label()).put("source", r.source()).put("sourceVersion", r.sourceVersion())
+                .put("target", r.target()).put("targetLocation", r.targetLocation()).put("mode", r.mode())
+                .put("snapshotVersion", r.snapshotVersion()).put("targetVersion", r.targetVersion())
+                .put("message", r.message()).put("updated", r.eventTime().toString());
+    }
+
+    static void run(PrintStream out, RunView v) {
+        RunRecord r = v.run();
+        out.printf("run %s  %s  %s%s%n", r.runId(), r.migration(), r.status().label(),
+                v.lockHolder() != null ? " (active)" : "");
+        out.printf("  source %s at version %d -> target %s (%s), snapshot %s, now version %s%n", r.source(),
+                r.sourceVersion(), r.target(), r.mode(), r.snapshotVersion() < 0 ? "none (new table)" : "version " + r.snapshotVersion(),
+                r.targetVersion() < 0 ? "-" : String.valueOf(r.targetVersion()));
+        if (!r.message().isEmpty()) {
+            out.println("  " + r.message());
+        }
+        out.printf("  batches %d of %d committed%n", v.committedBatches(), v.batches().size());
+        for (StageRecord s : v.stages()) {
+            long seconds = s.endedAt() == null ? -1 : java.time.Duration.between(s.startedAt(), s.endedAt()).toSeconds();
+            out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage(), s.outcome(), seconds < 0 ? "-" : seconds, s.expectedRuntime());
+            if (s.stage().equals("test") && s.detail() != null) {
+                try {
+                    for (var check : JSON.readTree(s.detail())) {
+                        out.printf("      %s %s: expected %s, observed %s%n", check.path("passed").asBoolean() ? "ok  " : "FAIL",
+                                check.path("check").asText(), check.path("expected").asText(), check.path("observed").asText());
+                    }
+                } catch (Exception e) {
+                    out.println("      " + s.detail());
+                }
+            }
+        }
+        for (Row q : v.quarantineByStep()) {
+            out.printf("  quarantined %,d rows at %s%n", q.getLong(1), q.getString(0));
+        }
+    }
+
+    static ObjectNode runViewJson(RunView v) {
+        ObjectNode node = runJson(v.run());
+        node.put("active", v.lockHolder() != null);
+        ArrayNode stages = node.putArray("stages");
+        for (StageRecord s : v.stages()) {
+            ObjectNode st = stages.addObject().put("stage", s.stage()).put("outcome", s.outcome())
+                    .put("startedAt", s.startedAt().toString())
+                    .put("endedAt", s.endedAt() == null ? null : s.endedAt().toString())
+                    .put("expectedRuntime", s.expectedRuntime()).put("rollback", s.rollback())
+                    .put("successCriteria", s.successCriteria());
+            try {
+                st.set("detail", JSON.readTree(s.detail()));
+            } catch (Exception e) {
+                st.put("detail", s.detail());
+            }
+        }
+        ArrayNode batches = node.putArray("batches");
+        for (BatchRecord b : v.batches()) {
+            batches.addObject().put("id", b.batchId()).put("status", b.status()).put("rowsWritten", b.rowsWritten())
+                    .put("rowsQuarantined", b.rowsQuarantined()).put("targetVersion", b.targetVersion());
+        }
+        ObjectNode quarantine = node.putObject("quarantinedByStep");
+        v.quarantineByStep().forEach(q -> quarantine.put(q.getString(0), q.getLong(1)));
+        return node;
+    }
+
+    static void history(PrintStream out, String dataset, List<HistoryEntry> entries) {
+        out.printf("history of %s (newest first)%n", dataset);
+        out.printf("%7s  %-23s %-10s %-24s %-10s %-10s %5s %-12s %10s%n", "VERSION", "TIMESTAMP", "OPERATION", "RUN",
+                "MIGRATION", "STAGE", "BATCH", "RUN STATUS", "ROWS");
+        for (HistoryEntry e : entries) {
+            out.printf("%7d  %-23s %-10s %-24s %-10s %-10s %5s %-12s %10s%n", e.version(), e.timestamp(), e.operation(),
+                    nz(e.run()), nz(e.migration()), nz(e.stage()), e.batch() == null ? "" : e.batch(), nz(e.runStatus()),
+                    e.rows() == null ? "" : e.rows());
+        }
+    }
+
+    static ArrayNode historyJson(List<HistoryEntry> entries) {
+        ArrayNode array = JSON.createArrayNode();
+        for (HistoryEntry e : entries) {
+            ObjectNode n = array.addObject().put("version", e.version()).put("timestamp", e.timestamp().toInstant().toString())
+                    .put("operation", e.operation()).put("run", e.run()).put("migration", e.migration())
+                    .put("stage", e.stage()).put("runStatus", e.runStatus());
+            if (e.batch() != null) {
+                n.put("batch", e.batch());
+            }
+            if (e.rows() != null) {
+                n.put("rows", e.rows());
+            }
+        }
+        return array;
+    }
+
+    static String checks(List<CheckResult> checks) {
+        return String.join("; ", checks.stream().filter(c -> !c.passed()).map(CheckResult::line).toList());
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}
