@@ -2,27 +2,44 @@ package dev.drover.run;
 
 import static dev.drover.testing.SharedSpark.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.api.Drover;
 import dev.drover.delta.DeltaTables;
+import dev.drover.error.ConflictError;
+import dev.drover.error.SpecError;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** A migration end to end in this JVM: stages, ledger, idempotency, rollback and guards. */
 class MigrationTest {
     static final String SPEC = "migrations/users/V2__country_dimension.conf";
 
     @TempDir
     Path tmp;
 
+    private Workspace workspace(long rows, long badEvery, int maxRows) {
+        Workspace ws = new Workspace(tmp).withData(rows, 10, badEvery);
+        ws.write(SPEC, ws.read(SPEC).replace("max-rows = 250000", "max-rows = " + maxRows));
+        return ws;
+    }
+
+    private String target(Workspace ws) {
+        return ws.warehouse + "/users_v2";
+    }
+
     @Test
     void migratesUsersToV2WithQuarantineAndLedger() {
-        Workspace ws = new Workspace(tmp).withData(4_000, 10, 1_000);
-        ws.write(SPEC, ws.read(SPEC).replace("max-rows = 250000", "max-rows = 1200"));
+        Workspace ws = workspace(4_000, 1_000, 1_200);
         Drover drover = ws.drover();
         MigrationResult result = drover.migrate("users/V2").execute();
 
@@ -30,22 +47,137 @@ class MigrationTest {
         assertEquals(3_996, result.rowsWritten());
         assertEquals(4, result.rowsQuarantined());
         DeltaTables delta = new DeltaTables(ws.spark());
-        String target = ws.warehouse + "/users_v2";
         Dataset<Row> expected = ws.spark().read().format("delta").load(ws.warehouse + "/users_v1")
                 .where("score <> 'n/a'")
                 .selectExpr("user_id", "name AS display_name", "CAST(score AS INT) AS score",
                         "element_at(array(" + countryList() + "), country_id + 1) AS country", "dt");
-        assertSameRows(expected, delta.read(target, delta.latestVersion(target)).select("user_id", "display_name", "score", "country", "dt"));
+        assertSameRows(expected, delta.read(target(ws), delta.latestVersion(target(ws)))
+                .select("user_id", "display_name", "score", "country", "dt"));
+
+        Dataset<Row> quarantine = ws.spark().read().format("delta").load(target(ws) + "_quarantine");
+        assertSameRows(ws.spark().createDataFrame(java.util.List.of(
+                        org.apache.spark.sql.RowFactory.create("{\"user_id\":999}", "step 2 (cast)"),
+                        org.apache.spark.sql.RowFactory.create("{\"user_id\":1999}", "step 2 (cast)"),
+                        org.apache.spark.sql.RowFactory.create("{\"user_id\":2999}", "step 2 (cast)"),
+                        org.apache.spark.sql.RowFactory.create("{\"user_id\":3999}", "step 2 (cast)")),
+                        org.apache.spark.sql.types.StructType.fromDDL("key STRING, step STRING")),
+                quarantine.select("key", "step"));
 
         RunView view = drover.status(result.runId());
         assertEquals(RunStatus.SUCCEEDED, view.run().status());
         assertEquals(view.batches().size(), view.committedBatches());
         assertTrue(view.batches().size() >= 3, "batches: " + view.batches().size());
-        assertEquals(4, view.stages().size());
+        assertEquals(java.util.List.of("analyze", "transform", "test", "deploy"),
+                view.stages().stream().map(s -> s.stage()).toList());
         assertEquals("under 1 minute", view.stages().get(0).expectedRuntime());
+        assertEquals(4L, view.quarantineByStep().get(0).getLong(1));
+
+        // every commit explains itself
+        for (var commit : delta.commitsAfter(target(ws), -1)) {
+            assertEquals(result.runId(), commit.tag().orElseThrow().run());
+        }
+
+        // running the completed migration again changes nothing
+        long version = delta.latestVersion(target(ws));
+        long historyLength = delta.history(target(ws)).count();
+        MigrationResult again = drover.migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.ALREADY_APPLIED, again.outcome());
+        assertEquals(version, delta.latestVersion(target(ws)));
+        assertEquals(historyLength, delta.history(target(ws)).count());
+
+        // replaying a committed batch is a no-op for Delta
+        MigrationPlan plan = new Analyzer(ws.spark(), drover.config(), drover.catalog())
+                .plan(drover.spec("users/V2"), view.run().sourceVersion(), java.util.Map.of());
+        BatchRecord first = view.batches().get(0);
+        BatchRecord replay = new BatchWriter(delta, plan, result.runId(), target(ws) + "_quarantine")
+                .write(new BatchRecord(first.runId(), first.batchId(), first.predicate(), first.estimatedRows(),
+                        BatchRecord.PLANNED, 0, 0, -1, java.time.Instant.now()), true);
+        assertEquals(version, delta.latestVersion(target(ws)));
+        assertEquals(first.rowsWritten(), replay.rowsWritten());
     }
 
-    private static String countryList() {
+    @Test
+    void failingTestStageRestoresTheSnapshotAndRecordsWhy() {
+        Workspace ws = workspace(3_000, 100, 1_000);
+        Drover drover = ws.drover();
+        MigrationResult result = drover.migrate("users/V2").execute();
+
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertTrue(result.message().contains("quarantine ratio"), result.message());
+        DeltaTables delta = new DeltaTables(ws.spark());
+        assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count(), "a new target is emptied");
+        RunView view = drover.status(result.runId());
+        assertEquals(RunStatus.FAILED, view.run().status());
+        assertEquals("failed", view.stages().stream().filter(s -> s.stage().equals("test")).findFirst().orElseThrow().outcome());
+        assertTrue(view.run().message().contains("observed 0.010000 (30 of 3000 rows)"), view.run().message());
+    }
+
+    @Test
+    void rollbackRestoresAndRefusesToDiscardOthersCommitsUnlessForced() {
+        Workspace ws = workspace(2_000, 0, 1_000);
+        Drover drover = ws.drover();
+        DeltaTables delta = new DeltaTables(ws.spark());
+        MigrationResult result = drover.migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome());
+
+        // someone else appends to the new table after the migration
+        delta.read(target(ws), delta.latestVersion(target(ws))).limit(1).write().format("delta").mode("append").save(target(ws));
+        long before = delta.latestVersion(target(ws));
+        var refused = assertThrows(ConflictError.class, () -> drover.rollback(result.runId(), false));
+        assertTrue(refused.getMessage().contains("v" + before + " WRITE"), refused.getMessage());
+        assertEquals(before, delta.latestVersion(target(ws)), "a refused rollback writes nothing");
+
+        RollbackResult forced = drover.rollback(result.runId(), true);
+        assertTrue(forced.changed());
+        assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count());
+        assertEquals(RunStatus.ROLLED_BACK, drover.status(result.runId()).run().status());
+        assertEquals(2, delta.history(target(ws)).count() - (before + 1) + 1, "history is kept: one new commit");
+    }
+
+    @Test
+    void rollbackOfAnExistingTableRestoresItsPreviousVersion() {
+        Workspace ws = workspace(2_000, 0, 1_000);
+        Drover drover = ws.drover();
+        DeltaTables delta = new DeltaTables(ws.spark());
+        MigrationResult first = drover.migrate("users/V2").execute();
+        Dataset<Row> afterFirst = delta.read(target(ws), first.targetVersion());
+        // a second version of the spec rewrites the same target; rolling it back returns the first's data
+        ws.write(SPEC, ws.read(SPEC).replace("{ cast { score = int } }", "{ cast { score = int } }\n  { derive { score = \"score + 1\" } }"));
+        MigrationResult second = drover.migrate("users/V2").allowChangedSpec(true).execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, second.outcome(), second.message());
+        drover.rollback(second.runId(), false);
+        assertSameRows(afterFirst, delta.read(target(ws), delta.latestVersion(target(ws))));
+    }
+
+    @Test
+    void changedSpecOfAnAppliedMigrationIsRefusedUnlessAllowed() {
+        Workspace ws = workspace(1_000, 0, 1_000);
+        Drover drover = ws.drover();
+        drover.migrate("users/V2").execute();
+        ws.write(SPEC, ws.read(SPEC) + "\n# edited after it was applied\n");
+        DeltaTables delta = new DeltaTables(ws.spark());
+        long version = delta.latestVersion(target(ws));
+        var error = assertThrows(SpecError.class, () -> ws.drover().migrate("users/V2").execute());
+        assertTrue(error.getMessage().contains("V2__country_dimension.conf: checksum: the spec changed since run"), error.getMessage());
+        assertEquals(version, delta.latestVersion(target(ws)));
+    }
+
+    @Test
+    void secondRunWhileOneIsActiveIsAConflictAndWritesNothing() throws Exception {
+        Workspace ws = workspace(1_000, 0, 1_000);
+        Drover drover = ws.drover();
+        try (RunLock held = RunLock.acquire(drover.config().stateDir(), "users-v2", "other-run",
+                Duration.ofMinutes(1), Duration.ofSeconds(10))) {
+            var error = assertThrows(ConflictError.class, () -> drover.migrate("users/V2").execute());
+            assertTrue(error.getMessage().contains("held by run other-run"), error.getMessage());
+        }
+        DeltaTables delta = new DeltaTables(ws.spark());
+        assertTrue(!delta.exists(target(ws)), "no target table");
+        assertTrue(!Files.exists(Path.of(java.net.URI.create(new Ledger(ws.spark(), drover.config().stateDir()).location(Ledger.RUNS)))),
+                "no ledger rows");
+    }
+
+    static String countryList() {
         StringBuilder sb = new StringBuilder();
         String[] codes = java.util.Locale.getISOCountries();
         for (int i = 0; i < dev.drover.demo.DemoData.COUNTRIES; i++) {
