@@ -1,0 +1,62 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.demo.DemoData;
+import dev.drover.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every case under tests/bad-input: exit 2, one line naming file and field, nothing written. */
+class BadInputCorpusTest {
+    @TempDir
+    Path tmp;
+
+    @TestFactory
+    Stream<DynamicTest> eachMalformedInputIsRefusedWithOneLineAndExitTwo() throws IOException {
+        SharedSpark.session();
+        List<Path> cases;
+        try (Stream<Path> list = Files.list(Project.root().resolve("tests/bad-input"))) {
+            cases = list.filter(Files::isDirectory).sorted().toList();
+        }
+        assertTrue(cases.size() >= 25, "corpus has " + cases.size() + " cases");
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.getFileName().toString(), () -> check(c)));
+    }
+
+    private void check(Path testCase) throws IOException {
+        Path work = tmp.resolve(testCase.getFileName().toString());
+        Path conf = work.resolve("conf");
+        Project.copyTree(Project.conf(), conf);
+        if (Files.isDirectory(testCase.resolve("conf"))) {
+            Project.copyTree(testCase.resolve("conf"), conf);
+        }
+        Path warehouse = work.resolve("warehouse");
+        if (Files.exists(testCase.resolve("with-data"))) {
+            DemoData.write(SharedSpark.session(), warehouse.toUri().toString(), 500, 5, 0);
+        }
+        List<String> before = Project.listing(work);
+
+        List<String> args = new ArrayList<>(List.of("--conf", "drover.warehouse=" + warehouse, "--conf", "drover.progress=never"));
+        for (String line : Files.readAllLines(testCase.resolve("args"))) {
+            if (!line.isEmpty()) {
+                args.add(line.replace("{conf}", conf.toString()));
+            }
+        }
+        String expected = Files.readString(testCase.resolve("expect")).trim();
+        Cli result = Cli.run(args);
+
+        assertEquals(2, result.exitCode(), "exit code; stderr: " + result.err() + " stdout: " + result.out());
+        assertEquals(1, result.errLines().size(), "one line on stderr, got: " + result.err());
+        assertTrue(result.errLines().get(0).contains(expected),
+                "stderr should contain [" + expected + "] but was [" + result.errLines().get(0) + "]");
+        assertEquals(before, Project.listing(work), "nothing may be written");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.drover.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The project checkout, and what driver subprocesses need to start like a user's would. */
+final class Project {
+    static final List<String> JAVA17_OPENS = Stream.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
+                    "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic",
+                    "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")
+            .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();
+
+    private Project() {}
+
+    static Path root() {
+        return Path.of(System.getProperty("drover.root", "..")).toAbsolutePath().normalize();
+    }
+
+    static Path conf() {
+        return root().resolve("conf");
+    }
+
+    /** This module's test classpath (Spark, Delta, Drover, test classes), written by the build. */
+    static String testClasspath() {
+        try {
+            String deps = Files.readString(Path.of(System.getProperty("drover.test.classpath"))).trim();
+            return root().resolve("tests/target/test-classes") + ":" + root().resolve("tests/target/classes") + ":" + deps;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** java + Spark's Java 17 flags + loopback binding, ready for a main class and its arguments. */
+    static List<String> javaCommand(String classpath, List<String> systemProperties) {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1500m"));
+        command.addAll(JAVA17_OPENS);
+        command.add("-Dspark.driver.host=127.0.0.1");
+        command.add("-Dspark.driver.bindAddress=127.0.0.1");
+        command.add("-Dlog4j2.configurationFile=" + root().resolve("submit/log4j2.properties"));
+        command.addAll(systemProperties);
+        command.add("-cp");
+        command.add(classpath);
+        return command;
+    }
+
+    static void copyTree(Path from, Path to) {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.createDirectories(dest.getParent());
+                    Files.copy(p, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every file below a folder, as relative paths with sizes; empty when it does not exist. */
+    static List<String> listing(Path dir) {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).sorted(Comparator.naturalOrder())
+                    .map(p -> dir.relativize(p) + " " + p.toFile().length()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
