@@ -23,6 +23,10 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     public static DroverConfig load(Path confDir, List<String> overrides) {
+        if (!Files.isDirectory(confDir)) {
+            throw new ConfigError("--conf-dir", "", "folder " + confDir.toAbsolutePath().normalize()
+                    + " does not exist; expected a folder with drover.conf, catalog/, templates/, migrations/");
+        }
         Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS,
                 ConfigParseOptions.defaults().setAllowMissing(false));
         Path userFile = confDir.resolve("drover.conf");

@@ -1,7 +1,13 @@
 package dev.drover.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.drover.delta.DeltaTables;
 import java.util.ArrayList;
@@ -36,33 +42,66 @@ public final class TestStage {
                 ? delta.read(quarantineLocation, delta.latestVersion(quarantineLocation)).where(col("run_id").equalTo(runId))
                 : spark.createDataFrame(List.of(), StructType.fromDDL(BatchWriter.QUARANTINE_DDL));
 
-        long sourceRows = source.count();
-        long targetRows = target.count();
-        long quarantined = quarantine.count();
+        // Keys compared as text, position by position: a key column may be renamed or retyped.
+        StructType keySchema = new StructType();
+        for (String k : sourceKey) {
+            keySchema = keySchema.add(k, source.schema().apply(k).dataType());
+        }
+        Dataset<Row> sourceKeys = keys(source, sourceKey);
+        Dataset<Row> quarantinedKeys = keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey);
+        Dataset<Row> targetKeys = keys(target, targetKey);
+        // One pass over each side's key columns: row count and two order-independent key hash sums.
+        KeySums sourceSums = KeySums.of(sourceKeys);
+        KeySums targetSums = KeySums.of(targetKeys);
+        KeySums quarantineSums = KeySums.of(quarantinedKeys);
+        long sourceRows = sourceSums.rows();
+        long targetRows = targetSums.rows();
+        long quarantined = quarantineSums.rows();
         List<CheckResult> checks = new ArrayList<>();
         checks.add(new CheckResult("row count", sourceRows == targetRows + quarantined,
                 "source " + sourceRows + " = target + quarantined",
                 "target " + targetRows + " + quarantined " + quarantined + " = " + (targetRows + quarantined)));
 
-        // Keys compared as text, position by position: a key column may be renamed or retyped.
-        Dataset<Row> sourceKeys = keys(source, sourceKey);
-        StructType keySchema = new StructType();
-        for (String k : sourceKey) {
-            keySchema = keySchema.add(k, source.schema().apply(k).dataType());
+        boolean keysMatch = sourceSums.matches(targetSums.plus(quarantineSums));
+        String keysObserved = "0 keys missing, 0 keys more than once";
+        if (!keysMatch) {
+            // Only on a mismatch: the exact (shuffling) comparison, to say what is wrong.
+            Dataset<Row> arrived = targetKeys.unionAll(quarantinedKeys);
+            long missing = sourceKeys.exceptAll(arrived).count();
+            long duplicated = arrived.groupBy(IntStream.range(0, sourceKey.size()).mapToObj(i -> col("k" + i)).toArray(Column[]::new))
+                    .count().where(col("count").gt(1)).count();
+            keysObserved = missing + " keys missing, " + duplicated + " keys more than once";
         }
-        Dataset<Row> quarantinedKeys = keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey);
-        Dataset<Row> arrived = keys(target, targetKey).unionAll(quarantinedKeys);
-        long missing = sourceKeys.exceptAll(arrived).count();
-        long duplicated = arrived.groupBy(IntStream.range(0, sourceKey.size()).mapToObj(i -> col("k" + i)).toArray(Column[]::new))
-                .count().where(col("count").gt(1)).count();
-        checks.add(new CheckResult("primary key preserved", missing == 0 && duplicated == 0,
-                "every source key in target or quarantine exactly once",
-                missing + " keys missing, " + duplicated + " keys more than once"));
+        checks.add(new CheckResult("primary key preserved", keysMatch,
+                "every source key in target or quarantine exactly once", keysObserved));
 
         double ratio = sourceRows == 0 ? 0 : (double) quarantined / sourceRows;
         checks.add(new CheckResult("quarantine ratio", ratio <= maxRatio, "at most " + maxRatio,
                 String.format("%.6f (%d of %d rows)", ratio, quarantined, sourceRows)));
         return checks;
+    }
+
+    /**
+     * Row count and two independent sums of key hashes: equal multisets of keys give equal sums.
+     * Summed as decimals so no ANSI setting can turn an overflow into an error.
+     */
+    record KeySums(long rows, java.math.BigDecimal xxhash, java.math.BigDecimal murmur) {
+        static KeySums of(Dataset<Row> keys) {
+            Column[] columns = java.util.Arrays.stream(keys.columns()).map(c -> col(c)).toArray(Column[]::new);
+            Row r = keys.agg(count(lit(1)),
+                    coalesce(sum(xxhash64(columns).cast("decimal(38,0)")), lit(0).cast("decimal(38,0)")),
+                    coalesce(sum(hash(columns).cast("decimal(38,0)")), lit(0).cast("decimal(38,0)")))
+                    .first();
+            return new KeySums(r.getLong(0), r.getDecimal(1), r.getDecimal(2));
+        }
+
+        KeySums plus(KeySums other) {
+            return new KeySums(rows + other.rows, xxhash.add(other.xxhash), murmur.add(other.murmur));
+        }
+
+        boolean matches(KeySums other) {
+            return rows == other.rows && xxhash.compareTo(other.xxhash) == 0 && murmur.compareTo(other.murmur) == 0;
+        }
     }
 
     private static Dataset<Row> keys(Dataset<Row> frame, List<String> columns) {

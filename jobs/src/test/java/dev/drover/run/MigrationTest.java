@@ -112,6 +112,23 @@ class MigrationTest {
         assertTrue(view.run().message().contains("observed 0.010000 (30 of 3000 rows)"), view.run().message());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "drop-row, row count, 1 keys missing",
+            "duplicate-key, row count, 1 keys more than once",
+            "swap-key, primary key preserved, 1 keys missing"})
+    void testStageCatchesLostDuplicatedAndAlteredKeys(String defect, String failedCheck, String observed) {
+        Workspace ws = workspace(1_000, 0, 1_000);
+        ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
+                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", options { defect = " + defect + " } }\n"));
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertTrue(result.checks().stream().anyMatch(c -> !c.passed() && c.name().equals(failedCheck)), result.message());
+        assertTrue(result.checks().stream().anyMatch(c -> !c.passed() && c.observed().contains(observed)), result.message());
+        DeltaTables delta = new DeltaTables(ws.spark());
+        assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count());
+    }
+
     @Test
     void rollbackRestoresAndRefusesToDiscardOthersCommitsUnlessForced() {
         Workspace ws = workspace(2_000, 0, 1_000);

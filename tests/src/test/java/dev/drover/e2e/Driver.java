@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** A real driver process (its own JVM, its own SparkSession) whose stderr we watch. */
+/** A real driver process (its own JVM, its own SparkSession), started in the project folder, whose stderr we watch. */
 final class Driver implements AutoCloseable {
     private final Process process;
     private final List<String> stderr = new CopyOnWriteArrayList<>();
@@ -33,7 +33,7 @@ final class Driver implements AutoCloseable {
 
     static Driver start(List<String> command, Path stdout) {
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(Project.root().toFile()).redirectOutput(stdout.toFile());
             builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
             return new Driver(builder.start());
         } catch (IOException e) {
