@@ -10,11 +10,13 @@ import java.time.Instant;
  * same batches), then committed with its counts and the target version of its commit.
  */
 public record BatchRecord(String runId, int batchId, String predicate, long estimatedRows, String status,
-                          long rowsWritten, long rowsQuarantined, long targetVersion, Instant eventTime) {
+                          long rowsWritten, long rowsQuarantined, long targetVersion, long sourceRows,
+                          long sourceKeyXxhash, long sourceKeyMurmur, Instant eventTime) {
     public static final String PLANNED = "planned";
     public static final String COMMITTED = "committed";
     public static final String DDL = "run_id STRING, batch_id INT, predicate STRING, estimated_rows BIGINT, "
-            + "status STRING, rows_written BIGINT, rows_quarantined BIGINT, target_version BIGINT, event_time TIMESTAMP";
+            + "status STRING, rows_written BIGINT, rows_quarantined BIGINT, target_version BIGINT, source_rows BIGINT, "
+            + "source_key_xxhash BIGINT, source_key_murmur BIGINT, event_time TIMESTAMP";
 
     public BatchRecord {
         requireNonNull(runId, "runId is null");
@@ -23,18 +25,30 @@ public record BatchRecord(String runId, int batchId, String predicate, long esti
         requireNonNull(eventTime, "eventTime is null");
     }
 
-    public BatchRecord committed(long written, long quarantined, long version) {
+    /** A planned batch. */
+    public static BatchRecord planned(String runId, int batchId, String predicate, long estimatedRows) {
+        return new BatchRecord(runId, batchId, predicate, estimatedRows, PLANNED, 0, 0, -1, 0, 0, 0, Instant.now());
+    }
+
+    /** This batch committed, with what was observed on its source slice (row count and key hash sums). */
+    public BatchRecord committed(long written, long quarantined, long version, long sourceRows, long keyXxhash,
+                                 long keyMurmur) {
         return new BatchRecord(runId, batchId, predicate, estimatedRows, COMMITTED, written, quarantined, version,
-                Instant.now());
+                sourceRows, keyXxhash, keyMurmur, Instant.now());
+    }
+
+    public dev.drover.run.KeySums sourceSums() {
+        return new dev.drover.run.KeySums(sourceRows, sourceKeyXxhash, sourceKeyMurmur);
     }
 
     Object[] values() {
         return new Object[] {runId, batchId, predicate, estimatedRows, status, rowsWritten, rowsQuarantined,
-                targetVersion, Timestamp.from(eventTime)};
+                targetVersion, sourceRows, sourceKeyXxhash, sourceKeyMurmur, Timestamp.from(eventTime)};
     }
 
     static BatchRecord from(org.apache.spark.sql.Row r) {
         return new BatchRecord(r.getString(0), r.getInt(1), r.getString(2), r.getLong(3), r.getString(4),
-                r.getLong(5), r.getLong(6), r.getLong(7), r.getTimestamp(8).toInstant());
+                r.getLong(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10),
+                r.getTimestamp(11).toInstant());
     }
 }

@@ -3,6 +3,7 @@ package dev.drover.ledger;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
+import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -45,26 +46,27 @@ public final class Ledger {
     }
 
     public void record(RunRecord run) {
-        append(RUNS, RunRecord.DDL, List.<Object[]>of(run.values()));
+        append(RUNS, RunRecord.DDL, List.<Object[]>of(run.values()), run.runId(), run.migration());
     }
 
     public void record(StageRecord stage) {
-        append(STAGES, StageRecord.DDL, List.<Object[]>of(stage.values()));
+        append(STAGES, StageRecord.DDL, List.<Object[]>of(stage.values()), stage.runId(), "");
     }
 
     public void record(List<BatchRecord> batches) {
-        append(BATCHES, BatchRecord.DDL, batches.stream().map(BatchRecord::values).toList());
+        append(BATCHES, BatchRecord.DDL, batches.stream().map(BatchRecord::values).toList(),
+                batches.isEmpty() ? "" : batches.get(0).runId(), "");
     }
 
     public void recordQuarantine(String runId, int batchId, List<Row> stepCounts) {
         Timestamp now = Timestamp.from(Instant.now());
         append(QUARANTINE_COUNTS, QUARANTINE_DDL, stepCounts.stream()
-                .map(r -> new Object[] {runId, batchId, r.getString(0), r.getLong(1), now}).toList());
+                .map(r -> new Object[] {runId, batchId, r.getString(0), r.getLong(1), now}).toList(), runId, "");
     }
 
     public void recordChecksum(String migration, String checksum, String file, String runId) {
         append(SPEC_CHECKSUMS, CHECKSUM_DDL,
-                List.<Object[]>of(new Object[] {migration, checksum, file, runId, Timestamp.from(Instant.now())}));
+                List.<Object[]>of(new Object[] {migration, checksum, file, runId, Timestamp.from(Instant.now())}), runId, migration);
     }
 
     /** Latest state of every run, newest first. */
@@ -125,12 +127,15 @@ public final class Ledger {
         return rows.withColumn(rank, row_number().over(window)).where(col(rank).equalTo(1)).drop(rank);
     }
 
-    private void append(String table, String ddl, List<Object[]> values) {
+    /** A blind append, tagged like every Drover commit (stage "ledger"). */
+    private void append(String table, String ddl, List<Object[]> values, String runId, String migration) {
         if (values.isEmpty()) {
             return;
         }
         List<Row> rows = values.stream().map(RowFactory::create).toList();
         spark.createDataFrame(rows, StructType.fromDDL(ddl)).coalesce(1)
-                .write().format("delta").mode("append").save(location(table));
+                .write().format("delta").mode("append")
+                .option("userMetadata", new CommitTag(runId, migration, "ledger", null).json())
+                .save(location(table));
     }
 }

@@ -107,7 +107,7 @@ public final class Analyzer {
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation,
                 sourceVersion, targetLocation, delta.latestVersion(targetLocation), lookupVersions,
                 sourceFrame.schema(), produced, SchemaDiff.between(sourceFrame.schema(), produced, renames),
-                batches, consumers, pipeline);
+                batches, consumers, pipeline, sourceFrame);
     }
 
     /** The source frame with its primary key copied into hidden columns. */

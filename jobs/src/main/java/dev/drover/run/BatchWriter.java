@@ -1,7 +1,6 @@
 package dev.drover.run;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
@@ -50,18 +49,23 @@ final class BatchWriter {
         return "drover-" + runId + "-b" + batchId;
     }
 
-    /** Writes the batch unless Delta already has it; returns its ledger record, committed. */
-    BatchRecord write(BatchRecord batch, boolean first) {
+    /**
+     * Writes the batch and returns its ledger record, committed. With {@code mayBeCommitted} (a
+     * resumed run) Delta is asked first whether the batch's app id already committed.
+     */
+    BatchRecord write(BatchRecord batch, boolean first, boolean mayBeCommitted) {
         String appId = appId(runId, batch.batchId());
-        var already = delta.committedTxnVersion(plan.targetLocation(), appId);
-        if (already.isPresent()) {
+        if (mayBeCommitted && delta.committedTxnVersion(plan.targetLocation(), appId).isPresent()) {
             return recover(batch, appId);
         }
-        Dataset<Row> transformed = transformed(batch);
-        Observation observation = new Observation("drover-batch-" + batch.batchId());
-        Dataset<Row> observed = transformed.observe(observation,
-                count(lit(1)).as("rows"), sum(when(RowErrors.failed(), 1L).otherwise(0L)).as("failed"));
-        Dataset<Row> good = observed.where(col(RowErrors.ERROR).isNull()).select(visible(transformed));
+        // Source-side metrics ride along with the write: no extra pass over the source.
+        Observation source = new Observation("drover-source-" + batch.batchId());
+        Observation result = new Observation("drover-batch-" + batch.batchId());
+        Column[] sourceMetrics = KeySums.aggregates(sourceKeys());
+        Dataset<Row> transformed = plan.pipeline()
+                .apply(slice(batch).observe(source, sourceMetrics[0], java.util.Arrays.copyOfRange(sourceMetrics, 1, sourceMetrics.length)))
+                .observe(result, sum(when(RowErrors.failed(), 1L).otherwise(0L)).as("failed"));
+        Dataset<Row> good = transformed.where(col(RowErrors.ERROR).isNull()).select(visible(transformed));
         DataFrameWriter<Row> writer = good.write().format("delta")
                 .option("txnAppId", appId).option("txnVersion", 0L)
                 .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", batch.batchId()).json());
@@ -74,13 +78,16 @@ final class BatchWriter {
         } else {
             writer.mode("append").save(plan.targetLocation());
         }
-        Map<String, Object> metrics = metrics(observation);
-        long rows = ((Number) metrics.get("rows")).longValue();
-        long failed = metrics.get("failed") == null ? 0 : ((Number) metrics.get("failed")).longValue();
+        Map<String, Object> in = metrics(source);
+        Object failedValue = metrics(result).get("failed");
+        long failed = failedValue == null ? 0 : ((Number) failedValue).longValue();
+        long written = ((Number) in.get("rows")).longValue() - failed;
         if (failed > 0) {
-            writeQuarantine(transformed, batch.batchId(), appId);
+            writeQuarantine(plan.pipeline().apply(slice(batch)), batch.batchId(), appId);
         }
-        return batch.committed(rows - failed, failed, delta.latestVersion(plan.targetLocation()));
+        return batch.committed(written, failed, delta.latestVersion(plan.targetLocation()),
+                ((Number) in.get("rows")).longValue(), ((Number) in.get("key_xxhash")).longValue(),
+                ((Number) in.get("key_murmur")).longValue());
     }
 
     /** A batch Delta has but the ledger missed (the driver died in between): finish its record. */
@@ -101,7 +108,7 @@ final class BatchWriter {
         String quarantineApp = appId + "-q";
         if (delta.committedTxnVersion(quarantineLocation, quarantineApp).isEmpty()) {
             // Only rows that failed are computed; an empty result writes nothing.
-            Dataset<Row> transformed = transformed(batch);
+            Dataset<Row> transformed = plan.pipeline().apply(slice(batch));
             if (!transformed.where(RowErrors.failed()).isEmpty()) {
                 failed = writeQuarantine(transformed, batch.batchId(), appId);
             }
@@ -109,12 +116,18 @@ final class BatchWriter {
             failed = delta.read(quarantineLocation, delta.latestVersion(quarantineLocation))
                     .where(col("run_id").equalTo(runId).and(col("batch_id").equalTo(batch.batchId()))).count();
         }
-        return batch.committed(written, failed, version);
+        // The observation of the killed process is gone: read this slice's keys once more.
+        KeySums sums = KeySums.of(slice(batch), sourceKeys());
+        return batch.committed(written, failed, version, sums.rows(), sums.xxhash(), sums.murmur());
     }
 
-    private Dataset<Row> transformed(BatchRecord batch) {
-        Dataset<Row> slice = delta.read(plan.sourceLocation(), plan.sourceVersion()).where(batch.predicate());
-        return plan.pipeline().apply(Analyzer.withKeys(slice, plan.source().primaryKey()));
+    /** The batch's slice of the pinned source, with its primary key copied into hidden columns. */
+    private Dataset<Row> slice(BatchRecord batch) {
+        return Analyzer.withKeys(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
+    }
+
+    private List<Column> sourceKeys() {
+        return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(Analyzer.KEY_PREFIX + i)).toList();
     }
 
     private long writeQuarantine(Dataset<Row> transformed, int batchId, String appId) {
@@ -126,7 +139,7 @@ final class BatchWriter {
                 col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible(transformed))).as("row"),
                 current_timestamp().as("quarantined_at"));
         Observation observation = new Observation("drover-quarantine-" + batchId);
-        rows.observe(observation, count(lit(1)).as("rows")).write().format("delta").mode("append")
+        rows.observe(observation, org.apache.spark.sql.functions.count(lit(1)).as("rows")).write().format("delta").mode("append")
                 .option("txnAppId", appId + "-q").option("txnVersion", 0L)
                 .option("userMetadata", new CommitTag(runId, plan.spec().id(), "quarantine", batchId).json())
                 .save(quarantineLocation);

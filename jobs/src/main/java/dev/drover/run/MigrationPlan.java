@@ -9,18 +9,21 @@ import dev.drover.spec.MigrationSpec;
 import dev.drover.transforms.Pipeline;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * What analyze found: the source pinned at one version (and each lookup at one version), the
  * schemas before and after, the batches, and the consumers affected. Nothing is written to
- * make a plan.
+ * make a plan. {@code sourceFrame} is the source at the pinned version, read once and shared by
+ * every batch (each new time-travel read would rebuild Delta's snapshot state).
  */
 public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, DatasetEntity source, DatasetEntity target,
                             String sourceLocation, long sourceVersion, String targetLocation, long targetVersion,
                             Map<String, Long> lookupVersions, StructType sourceSchema, StructType targetSchema,
                             SchemaDiff diff, List<Batch> batches, List<ConsumerEntity> consumers,
-                            Pipeline pipeline) {
+                            Pipeline pipeline, Dataset<Row> sourceFrame) {
     public MigrationPlan {
         requireNonNull(spec, "spec is null");
         requireNonNull(template, "template is null");
@@ -28,6 +31,7 @@ public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, Data
         batches = List.copyOf(batches);
         consumers = List.copyOf(consumers);
         requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(sourceFrame, "sourceFrame is null");
     }
 
     public long estimatedRows() {

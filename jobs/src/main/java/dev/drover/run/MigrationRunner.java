@@ -82,7 +82,7 @@ public final class MigrationRunner {
         ledger.recordChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId);
         List<BatchRecord> batches = new ArrayList<>();
         for (Batch b : plan.batches()) {
-            batches.add(new BatchRecord(runId, b.id(), b.predicate(), b.estimatedRows(), BatchRecord.PLANNED, 0, 0, -1, Instant.now()));
+            batches.add(BatchRecord.planned(runId, b.id(), b.predicate(), b.estimatedRows()));
         }
         ledger.record(batches);
         ObjectNode detail = JSON.createObjectNode().put("sourceVersion", plan.sourceVersion())
@@ -121,16 +121,18 @@ public final class MigrationRunner {
         Progress progress = new Progress(out, config.progress());
         long written = 0;
         long quarantined = 0;
+        KeySums sourceSums = KeySums.ZERO;
         int done = 0;
         for (BatchRecord batch : batches) {
             if (batch.status().equals(BatchRecord.COMMITTED)) {
                 written += batch.rowsWritten();
                 quarantined += batch.rowsQuarantined();
+                sourceSums = sourceSums.plus(batch.sourceSums());
                 progress.batch(++done, batches.size(), 0);
                 continue;
             }
             KillPoints.reached("batch-writing:" + batch.batchId());
-            BatchRecord committed = writeWithRetries(writer, batch, batch.batchId() == batches.get(0).batchId());
+            BatchRecord committed = writeWithRetries(writer, batch, batch.batchId() == batches.get(0).batchId(), resumed);
             KillPoints.reached("batch-committed:" + batch.batchId());
             ledger.record(List.of(committed));
             if (committed.rowsQuarantined() > 0) {
@@ -138,6 +140,7 @@ public final class MigrationRunner {
             }
             written += committed.rowsWritten();
             quarantined += committed.rowsQuarantined();
+            sourceSums = sourceSums.plus(committed.sourceSums());
             progress.batch(++done, batches.size(), committed.rowsWritten() + committed.rowsQuarantined());
         }
         stage(plan, runId, "transform", started, "succeeded", JSON.createObjectNode()
@@ -145,7 +148,7 @@ public final class MigrationRunner {
 
         Instant testStarted = Instant.now();
         double maxRatio = plan.spec().maxQuarantineRatio() >= 0 ? plan.spec().maxQuarantineRatio() : config.quarantineMaxRatio();
-        List<CheckResult> checks = new TestStage(spark).run(plan, runId, quarantine, maxRatio);
+        List<CheckResult> checks = new TestStage(spark).run(plan, runId, quarantine, maxRatio, sourceSums);
         boolean passed = checks.stream().allMatch(CheckResult::passed);
         stage(plan, runId, "test", testStarted, passed ? "succeeded" : "failed", checksJson(checks));
         long targetVersion = delta.latestVersion(plan.targetLocation());
@@ -166,11 +169,12 @@ public final class MigrationRunner {
                 quarantined, targetVersion, checks, warning);
     }
 
-    private BatchRecord writeWithRetries(BatchWriter writer, BatchRecord batch, boolean first) {
+    private BatchRecord writeWithRetries(BatchWriter writer, BatchRecord batch, boolean first, boolean resumed) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             try {
-                return writer.write(batch, first);
+                // after a failed attempt the batch may have committed before the failure surfaced
+                return writer.write(batch, first, resumed || attempt > 1);
             } catch (DroverError e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -72,9 +72,12 @@ class MigrationTest {
         assertEquals("under 1 minute", view.stages().get(0).expectedRuntime());
         assertEquals(4L, view.quarantineByStep().get(0).getLong(1));
 
-        // every commit explains itself
-        for (var commit : delta.commitsAfter(target(ws), -1)) {
-            assertEquals(result.runId(), commit.tag().orElseThrow().run());
+        // every commit explains itself, the ledger's too
+        Ledger ledger = new Ledger(ws.spark(), drover.config().stateDir());
+        for (String table : java.util.List.of(target(ws), ledger.location(Ledger.RUNS), ledger.location(Ledger.BATCHES))) {
+            for (var commit : delta.commitsAfter(table, -1)) {
+                assertEquals(result.runId(), commit.tag().orElseThrow().run(), table + " v" + commit.version());
+            }
         }
 
         // running the completed migration again changes nothing
@@ -90,10 +93,10 @@ class MigrationTest {
                 .plan(drover.spec("users/V2"), view.run().sourceVersion(), java.util.Map.of());
         BatchRecord first = view.batches().get(0);
         BatchRecord replay = new BatchWriter(delta, plan, result.runId(), target(ws) + "_quarantine")
-                .write(new BatchRecord(first.runId(), first.batchId(), first.predicate(), first.estimatedRows(),
-                        BatchRecord.PLANNED, 0, 0, -1, java.time.Instant.now()), true);
+                .write(BatchRecord.planned(first.runId(), first.batchId(), first.predicate(), first.estimatedRows()), true, true);
         assertEquals(version, delta.latestVersion(target(ws)));
         assertEquals(first.rowsWritten(), replay.rowsWritten());
+        assertEquals(first.sourceSums(), replay.sourceSums(), "recovered source metrics equal the observed ones");
     }
 
     @Test
@@ -192,6 +195,26 @@ class MigrationTest {
         assertTrue(!delta.exists(target(ws)), "no target table");
         assertTrue(!Files.exists(Path.of(java.net.URI.create(new Ledger(ws.spark(), drover.config().stateDir()).location(Ledger.RUNS)))),
                 "no ledger rows");
+    }
+
+    @Test
+    void inPlaceMigrationRewritesTheSourceAndRollbackRestoresIt() {
+        Workspace ws = workspace(100, 0, 1_000);
+        Drover drover = ws.drover();
+        DeltaTables delta = new DeltaTables(ws.spark());
+        String countries = ws.warehouse + "/countries";
+        long before = delta.latestVersion(countries);
+        Dataset<Row> original = delta.read(countries, before);
+
+        MigrationResult result = drover.migrate("countries/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
+        assertSameRows(original.selectExpr("country_id", "upper(country) AS country"),
+                delta.read(countries, delta.latestVersion(countries)));
+        assertEquals(before, drover.status(result.runId()).run().snapshotVersion());
+
+        drover.rollback(result.runId(), false);
+        assertSameRows(original, delta.read(countries, delta.latestVersion(countries)));
+        assertEquals("RESTORE", delta.commitsAfter(countries, -1).get((int) delta.latestVersion(countries)).operation());
     }
 
     static String countryList() {

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -26,7 +25,7 @@ final class Workspace {
         this.root = root;
         this.conf = root.resolve("conf");
         this.warehouse = root.resolve("warehouse").toUri().toString().replaceAll("/$", "");
-        copy(projectConf(), conf);
+        dev.drover.testing.TestFiles.copyTree(projectConf(), conf);
     }
 
     static Path projectConf() {
@@ -68,21 +67,6 @@ final class Workspace {
     String read(String relative) {
         try {
             return Files.readString(conf.resolve(relative));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void copy(Path from, Path to) {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path dest = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(dest);
-                } else {
-                    Files.copy(p, dest);
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
