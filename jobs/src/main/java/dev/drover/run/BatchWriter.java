@@ -61,7 +61,7 @@ final class BatchWriter {
         // Source-side metrics ride along with the write: no extra pass over the source.
         Observation source = new Observation("drover-source-" + batch.batchId());
         Observation result = new Observation("drover-batch-" + batch.batchId());
-        Column[] sourceMetrics = KeySums.aggregates(sourceKeys());
+        Column[] sourceMetrics = KeySums.aggregates(sourceKeys(), !plan.keysKeepTypes());
         Dataset<Row> transformed = plan.pipeline()
                 .apply(slice(batch).observe(source, sourceMetrics[0], java.util.Arrays.copyOfRange(sourceMetrics, 1, sourceMetrics.length)))
                 .observe(result, sum(when(RowErrors.failed(), 1L).otherwise(0L)).as("failed"));
@@ -117,7 +117,7 @@ final class BatchWriter {
                     .where(col("run_id").equalTo(runId).and(col("batch_id").equalTo(batch.batchId()))).count();
         }
         // The observation of the killed process is gone: read this slice's keys once more.
-        KeySums sums = KeySums.of(slice(batch), sourceKeys());
+        KeySums sums = KeySums.of(slice(batch), sourceKeys(), !plan.keysKeepTypes());
         return batch.committed(written, failed, version, sums.rows(), sums.xxhash(), sums.murmur());
     }
 

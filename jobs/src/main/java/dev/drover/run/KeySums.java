@@ -22,17 +22,21 @@ public record KeySums(long rows, long xxhash, long murmur) {
     static final KeySums ZERO = new KeySums(0, 0, 0);
     private static final int MASK = Integer.MAX_VALUE;
 
-    /** The aggregate expressions, named rows, key_xxhash, key_murmur, over key columns as text. */
-    static Column[] aggregates(List<Column> keys) {
-        Column[] text = keys.stream().map(k -> k.cast("string")).toArray(Column[]::new);
+    /**
+     * The aggregate expressions, named rows, key_xxhash, key_murmur. Keys are hashed as text only
+     * when a key column changes type between source and target (hashing text costs a string
+     * per row).
+     */
+    static Column[] aggregates(List<Column> keys, boolean asText) {
+        Column[] text = keys.stream().map(k -> asText ? k.cast("string") : k).toArray(Column[]::new);
         return new Column[] {
                 count(lit(1)).as("rows"),
                 coalesce(sum(pmod(xxhash64(text), lit((long) MASK))), lit(0L)).as("key_xxhash"),
                 coalesce(sum(hash(text).bitwiseAND(lit(MASK)).cast("bigint")), lit(0L)).as("key_murmur")};
     }
 
-    static KeySums of(Dataset<Row> frame, List<Column> keys) {
-        Column[] aggregates = aggregates(keys);
+    static KeySums of(Dataset<Row> frame, List<Column> keys, boolean asText) {
+        Column[] aggregates = aggregates(keys, asText);
         Row r = frame.agg(aggregates[0], java.util.Arrays.copyOfRange(aggregates, 1, aggregates.length)).first();
         return new KeySums(r.getLong(0), r.getLong(1), r.getLong(2));
     }

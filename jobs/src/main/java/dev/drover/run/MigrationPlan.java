@@ -34,6 +34,17 @@ public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, Data
         requireNonNull(sourceFrame, "sourceFrame is null");
     }
 
+    /** Whether every primary-key column keeps its type from source to target (keys then hash natively). */
+    public boolean keysKeepTypes() {
+        for (int i = 0; i < source.primaryKey().size(); i++) {
+            if (!sourceSchema.apply(source.primaryKey().get(i)).dataType()
+                    .equals(targetSchema.apply(target.primaryKey().get(i)).dataType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long estimatedRows() {
         return batches.stream().mapToLong(Batch::estimatedRows).sum();
     }

@@ -46,12 +46,12 @@ public final class TestStage {
         for (String k : sourceKey) {
             keySchema = keySchema.add(k, source.schema().apply(k).dataType());
         }
-        Dataset<Row> sourceKeys = keys(source, sourceKey);
-        Dataset<Row> quarantinedKeys = keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey);
-        Dataset<Row> targetKeys = keys(target, targetKey);
+        Dataset<Row> sourceKeys = keys(source, sourceKey, keySchema);
+        Dataset<Row> quarantinedKeys = keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey, keySchema);
+        Dataset<Row> targetKeys = keys(target, targetKey, keySchema);
         // One pass over each side's key columns: row count and two order-independent key hash sums.
-        KeySums targetSums = KeySums.of(targetKeys, keyColumns(sourceKey.size()));
-        KeySums quarantineSums = KeySums.of(quarantinedKeys, keyColumns(sourceKey.size()));
+        KeySums targetSums = KeySums.of(targetKeys, keyColumns(sourceKey.size()), !plan.keysKeepTypes());
+        KeySums quarantineSums = KeySums.of(quarantinedKeys, keyColumns(sourceKey.size()), !plan.keysKeepTypes());
         long sourceRows = sourceSums.rows();
         long targetRows = targetSums.rows();
         long quarantined = quarantineSums.rows();
@@ -83,8 +83,10 @@ public final class TestStage {
         return IntStream.range(0, count).mapToObj(i -> col("k" + i)).toList();
     }
 
-    private static Dataset<Row> keys(Dataset<Row> frame, List<String> columns) {
+    /** Key columns by position as k0, k1, …; typed like the source's, so renamed keys compare. */
+    private static Dataset<Row> keys(Dataset<Row> frame, List<String> columns, StructType sourceKeyTypes) {
         return frame.select(IntStream.range(0, columns.size())
-                .mapToObj(i -> col("`" + columns.get(i) + "`").cast("string").as("k" + i)).toArray(Column[]::new));
+                .mapToObj(i -> col("`" + columns.get(i) + "`").cast(sourceKeyTypes.fields()[i].dataType()).as("k" + i))
+                .toArray(Column[]::new));
     }
 }

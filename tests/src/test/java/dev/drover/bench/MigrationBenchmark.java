@@ -134,7 +134,7 @@ public final class MigrationBenchmark {
             this(dir.resolve("conf"), dir.resolve("warehouse").toUri().toString().replaceAll("/$", ""));
             TestFiles.copyTree(root.resolve("conf"), conf);
             Path spec = conf.resolve(SPEC);
-            Files.writeString(spec, Files.readString(spec).replace("batching { by = partition, max-rows = 250000 }", "batching { by = partition }"));
+            Files.writeString(spec, Files.readString(spec).replace("batching { by = partition, max-rows = 250000 }", "batching { by = partition, max-rows = " + System.getProperty("bench.maxrows", "5000000") + " }"));
         }
 
         DroverConfig config(String... overrides) {

@@ -33,12 +33,13 @@ public record Cast(Map<String, DataType> types) implements Step {
         for (var entry : types.entrySet()) {
             String column = entry.getKey();
             String typeSql = entry.getValue().sql();
+            String converted = RowErrors.PREFIX + "cast";
+            out = out.withColumn(converted, expr("try_cast(" + quote(column) + " AS " + typeSql + ")"));
             Column original = out.col(quote(column));
-            Column converted = expr("try_cast(" + quote(column) + " AS " + typeSql + ")");
-            out = RowErrors.failWhen(out, original.isNotNull().and(converted.isNull()), label,
+            out = RowErrors.failWhen(out, original.isNotNull().and(out.col(converted).isNull()), label,
                     concat(lit("value '"), original.cast("string"),
                             lit("' of column " + column + " does not convert to " + typeSql.toLowerCase())));
-            out = out.withColumn(column, expr("try_cast(" + quote(column) + " AS " + typeSql + ")"));
+            out = out.withColumn(column, out.col(converted)).drop(converted);
         }
         return out;
     }
