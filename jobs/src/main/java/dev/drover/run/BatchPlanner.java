@@ -15,8 +15,9 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Cuts the pinned source into batches of about {@code maxRows}: whole partition values grouped
- * together (never one commit per value), ranges of a numeric key, or hash buckets of the key.
+ * Cuts the pinned source into as few batches as {@code maxRows} allows: whole partition values
+ * grouped together (never one commit per value; a batch may pass maxRows by part of one
+ * partition), ranges of a numeric key, or hash buckets of the key.
  * A source at or below {@code maxRows} is one batch.
  */
 final class BatchPlanner {
@@ -47,21 +48,33 @@ final class BatchPlanner {
         List<Row> counts = source.groupBy(partitionColumns.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
                 .count().orderBy(partitionColumns.stream().map(c -> col(c).asc_nulls_first()).toArray(org.apache.spark.sql.Column[]::new))
                 .collectAsList();
-        List<Batch> batches = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        long rows = 0;
-        for (Row r : counts) {
-            long n = r.getLong(partitionColumns.size());
-            if (!values.isEmpty() && rows + n > maxRows) {
-                batches.add(new Batch(batches.size(), String.join(" OR ", values), rows));
-                values.clear();
-                rows = 0;
-            }
-            values.add(partitionPredicate(partitionColumns, r));
-            rows += n;
+        long total = counts.stream().mapToLong(r -> r.getLong(partitionColumns.size())).sum();
+        // As few batches as max-rows allows, balanced: each partition value goes to the batch its
+        // rows' midpoint falls in, so batches are contiguous and about total / n rows each.
+        int n = (int) Math.max(1, Math.ceil((double) total / maxRows));
+        double target = (double) total / n;
+        List<List<String>> values = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            values.add(new ArrayList<>());
+            rows.add(0L);
         }
-        if (!values.isEmpty() || batches.isEmpty()) {
-            batches.add(new Batch(batches.size(), values.isEmpty() ? "true" : String.join(" OR ", values), rows));
+        long before = 0;
+        for (Row r : counts) {
+            long count = r.getLong(partitionColumns.size());
+            int b = (int) Math.min(n - 1, Math.floor((before + count / 2.0) / target));
+            values.get(b).add(partitionPredicate(partitionColumns, r));
+            rows.set(b, rows.get(b) + count);
+            before += count;
+        }
+        List<Batch> batches = new ArrayList<>();
+        for (int b = 0; b < n; b++) {
+            if (!values.get(b).isEmpty()) {
+                batches.add(new Batch(batches.size(), String.join(" OR ", values.get(b)), rows.get(b)));
+            }
+        }
+        if (batches.isEmpty()) {
+            batches.add(new Batch(0, "true", 0));
         }
         return batches;
     }
