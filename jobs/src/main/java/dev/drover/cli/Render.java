@@ -206,10 +206,6 @@ final class Render {
         return array;
     }
 
-    static String checks(List<CheckResult> checks) {
-        return String.join("; ", checks.stream().filter(c -> !c.passed()).map(CheckResult::line).toList());
-    }
-
     private static String nz(String s) {
         return s == null ? "" : s;
     }
