@@ -10,7 +10,6 @@ import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.StageRecord;
 import dev.drover.run.Batch;
-import dev.drover.run.CheckResult;
 import dev.drover.run.ColumnChange;
 import dev.drover.run.HistoryEntry;
 import dev.drover.run.MigrationPlan;
