@@ -108,8 +108,7 @@ public final class Drover {
 
     public RunView status(String runId) {
         Ledger ledger = ledger();
-        RunRecord run = ledger.run(runId).orElseThrow(() -> new InputError("", "run",
-                "no run '" + runId + "' in the ledger at " + ledger.location(Ledger.RUNS) + "; see drover status"));
+        RunRecord run = ledger.requireRun(runId);
         return new RunView(run, ledger.stages(runId), ledger.batches(runId), ledger.quarantineCounts(runId),
                 RunLock.holder(config.stateDir(), run.target(), config.lockLease()));
     }

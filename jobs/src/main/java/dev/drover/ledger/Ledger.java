@@ -80,6 +80,12 @@ public final class Ledger {
                 .collectAsList().stream().map(RunRecord::from).findFirst();
     }
 
+    /** The run's latest state; an unknown id is bad input (exit 2). */
+    public RunRecord requireRun(String runId) {
+        return run(runId).orElseThrow(() -> new dev.drover.error.InputError("", "run",
+                "no run '" + runId + "' in the ledger at " + location(RUNS) + "; see drover status"));
+    }
+
     public List<RunRecord> runsOf(String migration) {
         return latest(table(RUNS, RunRecord.DDL).where(col("migration").equalTo(migration)), "run_id")
                 .orderBy(col("event_time").desc()).collectAsList().stream().map(RunRecord::from).toList();

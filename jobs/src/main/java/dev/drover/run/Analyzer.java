@@ -97,7 +97,7 @@ public final class Analyzer {
         Pipeline pipeline = new Pipeline(steps);
         StructType produced = produced(pipeline, withKeys(sourceFrame.limit(0), source.primaryKey()), where);
         checkDeclared(target, produced, where, "steps");
-        checkLookupsUnique(spec, lookups);
+        checkLookupsUnique(spec, steps, lookups);
 
         List<Batch> batches = pinnedSource != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
@@ -162,12 +162,13 @@ public final class Analyzer {
         }
     }
 
-    private void checkLookupsUnique(MigrationSpec spec, Map<String, Dataset<Row>> lookups) {
-        for (StepSpec stepSpec : spec.steps()) {
-            if (!stepSpec.kind().equals("lookup")) {
+    /** Steps are the built form of the spec's steps, index for index. */
+    private static void checkLookupsUnique(MigrationSpec spec, List<Step> steps, Map<String, Dataset<Row>> lookups) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof dev.drover.transforms.Lookup lookup)) {
                 continue;
             }
-            var lookup = (dev.drover.transforms.Lookup) stepSpec.build(lookups::get);
+            StepSpec stepSpec = spec.steps().get(i);
             long duplicated = lookups.get(lookup.dataset()).groupBy(lookup.on().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
                     .count().where(col("count").gt(1)).limit(1).count();
             if (duplicated > 0) {

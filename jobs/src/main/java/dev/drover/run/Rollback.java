@@ -4,7 +4,6 @@ import dev.drover.config.DroverConfig;
 import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.ConflictError;
-import dev.drover.error.InputError;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.RunStatus;
@@ -31,8 +30,7 @@ public final class Rollback {
     }
 
     public RollbackResult rollback(String runId, boolean force) {
-        RunRecord run = ledger.run(runId).orElseThrow(() -> new InputError("", "run",
-                "no run '" + runId + "' in the ledger at " + ledger.location(Ledger.RUNS) + "; see drover status"));
+        RunRecord run = ledger.requireRun(runId);
         if (run.status() == RunStatus.ROLLED_BACK) {
             return new RollbackResult(runId, run.target(), false, run.snapshotVersion(), run.targetVersion(),
                     "run " + runId + " was already rolled back; nothing to do");
