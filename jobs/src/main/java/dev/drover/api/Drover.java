@@ -98,6 +98,20 @@ public final class Drover {
         return new Migrate(spec(migration));
     }
 
+    /**
+     * Re-runs the test stage of a succeeded run against the source version it recorded. The
+     * spec must be the one the run applied (same checksum).
+     */
+    public dev.drover.run.ValidationResult validate(String runId) {
+        RunRecord run = ledger().requireRun(runId);
+        MigrationSpec spec = spec(run.migration());
+        if (!spec.checksum().equals(run.specChecksum())) {
+            throw new InputError(spec.file().toString(), "checksum", "the spec changed since run " + runId
+                    + " applied it; validate checks a run against the spec it ran with");
+        }
+        return new MigrationRunner(spark, config, catalog, out).validate(runId, spec);
+    }
+
     public RollbackResult rollback(String runId, boolean force) {
         return new Rollback(spark, config).rollback(runId, force);
     }
@@ -110,7 +124,8 @@ public final class Drover {
         Ledger ledger = ledger();
         RunRecord run = ledger.requireRun(runId);
         return new RunView(run, ledger.stages(runId), ledger.batches(runId), ledger.quarantineCounts(runId),
-                RunLock.holder(config.stateDir(), run.target(), config.lockLease()));
+                RunLock.holder(config.stateDir(), run.target(), config.lockLease()), ledger.checks(runId),
+                ledger.schemaChanges(runId));
     }
 
     /** Delta history of a dataset, newest first, joined with the ledger. */

@@ -171,7 +171,11 @@ public final class CatalogLoader {
         }
         List<String> primaryKey = columns(doc, "spec.primaryKey", names, true);
         List<String> partitionedBy = columns(doc, "spec.partitionedBy", names, false);
-        return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy);
+        JsonNode constraintsNode = doc.node("spec.constraints");
+        List<dev.drover.validate.ConstraintSpec> constraints = dev.drover.validate.ConstraintSpec.parseList(
+                constraintsNode == null ? null : yaml.convertValue(constraintsNode, Object.class), doc::error,
+                "spec.constraints", names, "catalog " + name);
+        return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy, constraints);
     }
 
     private static List<String> columns(Doc doc, String path, Set<String> declared, boolean required) {

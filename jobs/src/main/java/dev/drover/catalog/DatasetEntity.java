@@ -9,7 +9,8 @@ import org.apache.spark.sql.types.StructType;
 
 /** A catalog {@code kind: Resource} with {@code spec.type: dataset}. */
 public record DatasetEntity(String name, String file, String owner, String location, String format,
-                            List<ColumnSpec> schema, List<String> primaryKey, List<String> partitionedBy) {
+                            List<ColumnSpec> schema, List<String> primaryKey, List<String> partitionedBy,
+                            List<dev.drover.validate.ConstraintSpec> constraints) {
     public DatasetEntity {
         requireNonNull(name, "name is null");
         requireNonNull(file, "file is null");
@@ -19,6 +20,7 @@ public record DatasetEntity(String name, String file, String owner, String locat
         schema = List.copyOf(requireNonNull(schema, "schema is null"));
         primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
         partitionedBy = List.copyOf(requireNonNull(partitionedBy, "partitionedBy is null"));
+        constraints = List.copyOf(requireNonNull(constraints, "constraints is null"));
     }
 
     public StructType structType() {

@@ -16,7 +16,9 @@ public record MigrationTemplate(String name, String file, Map<String, StageNotes
         parameters = List.copyOf(requireNonNull(parameters, "parameters is null"));
     }
 
+    /** A stage's notes; validate (the test stage re-run on demand) has the test stage's. */
     public StageNotes notes(String stage) {
-        return stages.get(stage);
+        StageNotes notes = stages.get(stage.equals("validate") ? "test" : stage);
+        return notes != null ? notes : new StageNotes(stage, "", "", "");
     }
 }

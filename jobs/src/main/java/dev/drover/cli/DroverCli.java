@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Migrates datasets to new versions on Spark and Delta Lake: checked, reversible, announced.",
-        subcommands = {PlanCommand.class, MigrateCommand.class, RollbackCommand.class, StatusCommand.class,
+        subcommands = {PlanCommand.class, MigrateCommand.class, ValidateCommand.class, RollbackCommand.class, StatusCommand.class,
                 HistoryCommand.class, CatalogCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration failed its checks and was rolled back",

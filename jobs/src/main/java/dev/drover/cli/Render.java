@@ -64,7 +64,7 @@ final class Render {
         ArrayNode schema = node.putArray("schemaChanges");
         for (ColumnChange c : plan.diff().changes()) {
             schema.addObject().put("kind", c.kind()).put("from", c.from()).put("to", c.to())
-                    .put("fromType", c.fromType()).put("toType", c.toType());
+                    .put("fromType", c.fromType()).put("toType", c.toType()).put("breaking", c.breaking());
         }
         ArrayNode batches = node.putArray("batches");
         plan.batches().forEach(b -> batches.addObject().put("id", b.id()).put("predicate", b.predicate())
@@ -83,14 +83,14 @@ final class Render {
                 out.printf("run %s: %s succeeded%s: %,d rows written, %,d quarantined, target version %d%n",
                         r.runId(), r.migration(), r.resumed() ? " (resumed)" : "", r.rowsWritten(), r.rowsQuarantined(),
                         r.targetVersion());
-                r.checks().forEach(c -> out.println("  " + c.line()));
+                checks(out, r.checks());
                 if (r.rowsQuarantined() > 0) {
                     out.println("  warning: " + r.message());
                 }
             }
             case FAILED_AND_ROLLED_BACK -> {
                 out.printf("run %s: %s FAILED its checks; the target was restored to its snapshot%n", r.runId(), r.migration());
-                r.checks().forEach(c -> out.println("  " + c.line()));
+                checks(out, r.checks());
             }
         }
     }
@@ -136,20 +136,52 @@ final class Render {
         for (StageRecord s : v.stages()) {
             long seconds = s.endedAt() == null ? -1 : java.time.Duration.between(s.startedAt(), s.endedAt()).toSeconds();
             out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage(), s.outcome(), seconds < 0 ? "-" : seconds, s.expectedRuntime());
-            if (s.stage().equals("test") && s.detail() != null) {
-                try {
-                    for (var check : JSON.readTree(s.detail())) {
-                        out.printf("      %s %s: expected %s, observed %s%n", check.path("passed").asBoolean() ? "ok  " : "FAIL",
-                                check.path("check").asText(), check.path("expected").asText(), check.path("observed").asText());
-                    }
-                } catch (Exception e) {
-                    out.println("      " + s.detail());
-                }
-            }
+        }
+        checks(out, v.checks());
+        List<String> breaking = v.schemaChanges().stream().filter(c -> c.getBoolean(8))
+                .map(c -> (c.isNullAt(1) ? c.getString(2) : c.getString(1)) + " " + c.getString(7)).toList();
+        if (!v.schemaChanges().isEmpty()) {
+            out.printf("  schema: %d columns, %s%n", v.schemaChanges().size(),
+                    breaking.isEmpty() ? "no breaking change" : "breaking: " + String.join(", ", breaking));
         }
         for (Row q : v.quarantineByStep()) {
             out.printf("  quarantined %,d rows at %s%n", q.getLong(1), q.getString(0));
         }
+    }
+
+    /** Checks, failed ones first with what was expected and observed; passed ones one per line. */
+    static void checks(PrintStream out, List<dev.drover.run.CheckResult> checks) {
+        if (checks.isEmpty()) {
+            return;
+        }
+        long failed = checks.stream().filter(c -> !c.passed()).count();
+        out.printf("  checks: %d passed, %d failed%n", checks.size() - failed, failed);
+        checks.stream().filter(c -> !c.passed()).forEach(c -> out.println("    " + c.line()));
+        checks.stream().filter(dev.drover.run.CheckResult::passed).forEach(c -> out.println("    ok    " + c.name() + ": " + c.observed()));
+    }
+
+    static void validation(PrintStream out, dev.drover.run.ValidationResult r) {
+        out.printf("run %s: %s validation %s%n", r.runId(), r.migration(), r.passed() ? "passed" : "FAILED");
+        checks(out, r.checks());
+        r.schema().lines().stream().filter(l -> !l.startsWith("    ")).forEach(l -> out.println("  " + l.trim()));
+    }
+
+    static ObjectNode validationJson(dev.drover.run.ValidationResult r) {
+        ObjectNode node = JSON.createObjectNode().put("run", r.runId()).put("migration", r.migration()).put("passed", r.passed());
+        node.set("checks", checksJson(r.checks()));
+        ArrayNode schema = node.putArray("schemaChanges");
+        for (ColumnChange c : r.schema().changes()) {
+            schema.addObject().put("kind", c.kind()).put("from", c.from()).put("to", c.to()).put("fromType", c.fromType())
+                    .put("toType", c.toType()).put("breaking", c.breaking());
+        }
+        return node;
+    }
+
+    static ArrayNode checksJson(List<dev.drover.run.CheckResult> checks) {
+        ArrayNode array = JSON.createArrayNode();
+        checks.forEach(c -> array.addObject().put("kind", c.kind()).put("check", c.name()).put("passed", c.passed())
+                .put("expected", c.expected()).put("observed", c.observed()));
+        return array;
     }
 
     static ObjectNode runViewJson(RunView v) {
@@ -173,6 +205,7 @@ final class Render {
             batches.addObject().put("id", b.batchId()).put("status", b.status()).put("rowsWritten", b.rowsWritten())
                     .put("rowsQuarantined", b.rowsQuarantined()).put("targetVersion", b.targetVersion());
         }
+        node.set("checks", checksJson(v.checks()));
         ObjectNode quarantine = node.putObject("quarantinedByStep");
         v.quarantineByStep().forEach(q -> quarantine.put(q.getString(0), q.getLong(1)));
         return node;

@@ -92,7 +92,20 @@ public final class ConfigLoader {
         }
         long maxRows = positiveLong(d, "batching.max-rows", file);
         int attempts = (int) positiveLong(d, "transform.max-attempts", file);
+        int parallel = (int) positiveLong(d, "transform.parallel-batches", file);
         double ratio = ratio(d, "quarantine.max-ratio", file);
+        long maxQuarantined;
+        try {
+            maxQuarantined = d.getLong("quarantine.max-rows");
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover.quarantine.max-rows", "expected a whole number (-1 = no limit)");
+        }
+        double change;
+        try {
+            change = d.getDouble("checks.anomaly.row-count-max-change");
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover.checks.anomaly.row-count-max-change", "expected a share of rows (0.5 = 50 %; -1 = off)");
+        }
         String progressText = string(d, "progress", file).toUpperCase(Locale.ROOT);
         DroverConfig.Progress progress;
         try {
@@ -103,7 +116,7 @@ public final class ConfigLoader {
         try {
             return new DroverConfig(confDir, string(d, "environment", file), warehouse, stateDir,
                     string(d, "spark.master", file), string(d, "spark.app-name", file), sparkConf,
-                    maxRows, attempts, string(d, "quarantine.suffix", file), ratio,
+                    maxRows, attempts, parallel, string(d, "quarantine.suffix", file), ratio, maxQuarantined, change,
                     d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress);
         } catch (ConfigException e) {
             throw new ConfigError(file, "", firstLine(e.getMessage()));

@@ -20,8 +20,11 @@ public record DroverConfig(
         Map<String, String> sparkConf,
         long batchMaxRows,
         int maxAttempts,
+        int parallelBatches,
         String quarantineSuffix,
         double quarantineMaxRatio,
+        long quarantineMaxRows,
+        double rowCountMaxChange,
         Duration lockLease,
         Duration lockHeartbeat,
         Progress progress) {

@@ -83,9 +83,14 @@ public final class Analyzer {
         }
         List<Step> steps = new ArrayList<>();
         Map<String, String> renames = new HashMap<>();
+        java.util.Set<String> modified = new java.util.HashSet<>();
         for (StepSpec stepSpec : spec.steps()) {
             Step step = stepSpec.build(lookups::get);
             steps.add(step);
+            for (String column : step.modifies()) {
+                modified.add(renames.entrySet().stream().filter(e -> e.getValue().equals(column))
+                        .map(Map.Entry::getKey).findFirst().orElse(column));
+            }
             if (step instanceof Rename rename) {
                 rename.names().forEach((from, to) -> {
                     String original = renames.entrySet().stream().filter(e -> e.getValue().equals(from))
@@ -95,27 +100,32 @@ public final class Analyzer {
             }
         }
         Pipeline pipeline = new Pipeline(steps);
-        StructType produced = produced(pipeline, withKeys(sourceFrame.limit(0), source.primaryKey()), where);
+        StructType produced = produced(pipeline, Reconciliation.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
         checkDeclared(target, produced, where, "steps");
         checkLookupsUnique(spec, steps, lookups);
 
         List<Batch> batches = pinnedSource != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
                         spec.batching().maxRows().orElse(config.batchMaxRows()), where);
+        SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
+                declaredNullability(target));
+        // Columns carried with their values: same type in source and target, changed by no step.
+        Map<String, String> carried = new LinkedHashMap<>();
+        diff.carried().forEach((from, to) -> {
+            if (!modified.contains(from) && !spec.checks().changed().contains(from) && !spec.checks().changed().contains(to)) {
+                carried.put(from, to);
+            }
+        });
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation,
                 sourceVersion, targetLocation, delta.latestVersion(targetLocation), lookupVersions,
-                sourceFrame.schema(), produced, SchemaDiff.between(sourceFrame.schema(), produced, renames),
-                batches, consumers, pipeline, sourceFrame);
+                sourceFrame.schema(), produced, diff, carried, batches, consumers, pipeline, sourceFrame);
     }
 
-    /** The source frame with its primary key copied into hidden columns. */
-    public static Dataset<Row> withKeys(Dataset<Row> source, List<String> primaryKey) {
-        Dataset<Row> out = source;
-        for (int i = 0; i < primaryKey.size(); i++) {
-            out = out.withColumn(KEY_PREFIX + i, col(primaryKey.get(i)));
-        }
+    private static Map<String, Boolean> declaredNullability(DatasetEntity dataset) {
+        Map<String, Boolean> out = new HashMap<>();
+        dataset.schema().forEach(c -> out.put(c.name(), c.nullable()));
         return out;
     }
 
@@ -127,9 +137,18 @@ public final class Analyzer {
             throw new SpecError(where, "steps[" + stepIndex(e.step()) + "]", e.getMessage());
         }
         List<StructField> visible = new ArrayList<>();
+        java.util.Set<String> hidden = new java.util.HashSet<>();
         for (StructField f : out.schema().fields()) {
             if (!f.name().startsWith(RowErrors.PREFIX)) {
                 visible.add(f);
+            } else {
+                hidden.add(f.name());
+            }
+        }
+        for (String h : empty.columns()) {
+            if (h.startsWith(RowErrors.PREFIX) && !hidden.contains(h)) {
+                throw new SpecError(where, "steps", "a step dropped Drover's hidden column " + h
+                        + "; SQL and Java steps must keep every column they do not replace (SELECT *, …)");
             }
         }
         return new StructType(visible.toArray(StructField[]::new));

@@ -37,16 +37,38 @@ final class BatchWriter {
     private final MigrationPlan plan;
     private final String runId;
     private final String quarantineLocation;
+    private final Reconciliation reconciliation;
 
     BatchWriter(DeltaTables delta, MigrationPlan plan, String runId, String quarantineLocation) {
         this.delta = delta;
         this.plan = plan;
         this.runId = runId;
         this.quarantineLocation = quarantineLocation;
+        this.reconciliation = new Reconciliation(plan);
     }
 
     static String appId(String runId, int batchId) {
         return "drover-" + runId + "-b" + batchId;
+    }
+
+    /**
+     * Empties the target (creating it if need be) with the target's schema and partitioning, in a
+     * commit of its own with its own app id, so batches written at once can all append. Done once
+     * per run: a resumed run whose reset committed skips it.
+     */
+    void reset(boolean mayBeCommitted) {
+        String appId = appId(runId, -1);
+        if (mayBeCommitted && delta.committedTxnVersion(plan.targetLocation(), appId).isPresent()) {
+            return;
+        }
+        DataFrameWriter<Row> writer = plan.sourceFrame().sparkSession().createDataFrame(List.of(), plan.targetSchema())
+                .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+                .option("txnAppId", appId).option("txnVersion", 0L)
+                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", null).json());
+        if (!plan.target().partitionedBy().isEmpty()) {
+            writer = writer.partitionBy(plan.target().partitionedBy().toArray(String[]::new));
+        }
+        writer.save(plan.targetLocation());
     }
 
     /**
@@ -59,14 +81,8 @@ final class BatchWriter {
             return recover(batch, appId);
         }
         // Source-side metrics ride along with the write: no extra pass over the source.
-        Observation source = new Observation("drover-source-" + batch.batchId());
-        Observation result = new Observation("drover-batch-" + batch.batchId());
-        Column[] sourceMetrics = KeySums.aggregates(sourceKeys(), !plan.keysKeepTypes());
-        Dataset<Row> transformed = plan.pipeline()
-                .apply(slice(batch).observe(source, sourceMetrics[0], java.util.Arrays.copyOfRange(sourceMetrics, 1, sourceMetrics.length)))
-                .observe(result, sum(when(RowErrors.failed(), 1L).otherwise(0L)).as("failed"));
-        Dataset<Row> good = transformed.where(col(RowErrors.ERROR).isNull()).select(visible(transformed));
-        DataFrameWriter<Row> writer = good.write().format("delta")
+        Reconciliation.Observed observed = reconciliation.observe(slice(batch), "b" + batch.batchId());
+        DataFrameWriter<Row> writer = observed.frame().write().format("delta")
                 .option("txnAppId", appId).option("txnVersion", 0L)
                 .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", batch.batchId()).json());
         if (!plan.target().partitionedBy().isEmpty()) {
@@ -78,16 +94,12 @@ final class BatchWriter {
         } else {
             writer.mode("append").save(plan.targetLocation());
         }
-        Map<String, Object> in = metrics(source);
-        Object failedValue = metrics(result).get("failed");
-        long failed = failedValue == null ? 0 : ((Number) failedValue).longValue();
-        long written = ((Number) in.get("rows")).longValue() - failed;
+        Metrics metrics = observed.metrics();
+        long failed = metrics.count("failed");
         if (failed > 0) {
             writeQuarantine(plan.pipeline().apply(slice(batch)), batch.batchId(), appId);
         }
-        return batch.committed(written, failed, delta.latestVersion(plan.targetLocation()),
-                ((Number) in.get("rows")).longValue(), ((Number) in.get("key_xxhash")).longValue(),
-                ((Number) in.get("key_murmur")).longValue());
+        return batch.committed(metrics.count("reached"), failed, delta.latestVersion(plan.targetLocation()), metrics);
     }
 
     /** A batch Delta has but the ledger missed (the driver died in between): finish its record. */
@@ -116,18 +128,14 @@ final class BatchWriter {
             failed = delta.read(quarantineLocation, delta.latestVersion(quarantineLocation))
                     .where(col("run_id").equalTo(runId).and(col("batch_id").equalTo(batch.batchId()))).count();
         }
-        // The observation of the killed process is gone: read this slice's keys once more.
-        KeySums sums = KeySums.of(slice(batch), sourceKeys(), !plan.keysKeepTypes());
-        return batch.committed(written, failed, version, sums.rows(), sums.xxhash(), sums.murmur());
+        // The observations of the killed process are gone: compute this slice's metrics once more.
+        Metrics metrics = reconciliation.aggregate(slice(batch), "recover-b" + batch.batchId());
+        return batch.committed(written, failed, version, metrics);
     }
 
     /** The batch's slice of the pinned source, with its primary key copied into hidden columns. */
     private Dataset<Row> slice(BatchRecord batch) {
-        return Analyzer.withKeys(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
-    }
-
-    private List<Column> sourceKeys() {
-        return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(Analyzer.KEY_PREFIX + i)).toList();
+        return Reconciliation.withHidden(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
     }
 
     private long writeQuarantine(Dataset<Row> transformed, int batchId, String appId) {

@@ -28,11 +28,28 @@ public record KeySums(long rows, long xxhash, long murmur) {
      * per row).
      */
     static Column[] aggregates(List<Column> keys, boolean asText) {
-        Column[] text = keys.stream().map(k -> asText ? k.cast("string") : k).toArray(Column[]::new);
+        Column[] terms = terms(keys, asText);
         return new Column[] {
                 count(lit(1)).as("rows"),
-                coalesce(sum(pmod(xxhash64(text), lit((long) MASK))), lit(0L)).as("key_xxhash"),
-                coalesce(sum(hash(text).bitwiseAND(lit(MASK)).cast("bigint")), lit(0L)).as("key_murmur")};
+                coalesce(sum(terms[0]), lit(0L)).as("key_xxhash"),
+                coalesce(sum(terms[1]), lit(0L)).as("key_murmur")};
+    }
+
+    /** The per-row terms of the two key hash sums (xxhash64, murmur3), each in [0, 2^31). */
+    static Column[] terms(List<Column> keys, boolean asText) {
+        Column[] text = keys(keys, asText);
+        return new Column[] {pmod(xxhash64(text), lit((long) MASK)), hash(text).bitwiseAND(lit(MASK)).cast("bigint")};
+    }
+
+    /** A column's per-row checksum term: the xxhash64 of the row's key and the value, in [0, 2^31). */
+    static Column valueTerm(List<Column> keys, boolean asText, Column value) {
+        Column[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(keys(keys, asText)), java.util.stream.Stream.of(value))
+                .toArray(Column[]::new);
+        return pmod(xxhash64(all), lit((long) MASK));
+    }
+
+    private static Column[] keys(List<Column> keys, boolean asText) {
+        return keys.stream().map(k -> asText ? k.cast("string") : k).toArray(Column[]::new);
     }
 
     static KeySums of(Dataset<Row> frame, List<Column> keys, boolean asText) {

@@ -17,17 +17,19 @@ import org.apache.spark.sql.types.StructType;
  * What analyze found: the source pinned at one version (and each lookup at one version), the
  * schemas before and after, the batches, and the consumers affected. Nothing is written to
  * make a plan. {@code sourceFrame} is the source at the pinned version, read once and shared by
- * every batch (each new time-travel read would rebuild Delta's snapshot state).
+ * every batch (each new time-travel read would rebuild Delta's snapshot state). {@code carried}
+ * maps each column carried over with its values (old name → new name): these are checksummed.
  */
 public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, DatasetEntity source, DatasetEntity target,
                             String sourceLocation, long sourceVersion, String targetLocation, long targetVersion,
                             Map<String, Long> lookupVersions, StructType sourceSchema, StructType targetSchema,
-                            SchemaDiff diff, List<Batch> batches, List<ConsumerEntity> consumers,
+                            SchemaDiff diff, Map<String, String> carried, List<Batch> batches, List<ConsumerEntity> consumers,
                             Pipeline pipeline, Dataset<Row> sourceFrame) {
     public MigrationPlan {
         requireNonNull(spec, "spec is null");
         requireNonNull(template, "template is null");
         lookupVersions = Map.copyOf(lookupVersions);
+        carried = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(carried));
         batches = List.copyOf(batches);
         consumers = List.copyOf(consumers);
         requireNonNull(pipeline, "pipeline is null");

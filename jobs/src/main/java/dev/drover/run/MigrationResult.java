@@ -6,7 +6,8 @@ import java.util.List;
 
 /** What a migrate call did. */
 public record MigrationResult(String runId, String migration, Outcome outcome, boolean resumed, long rowsWritten,
-                              long rowsQuarantined, long targetVersion, List<CheckResult> checks, String message) {
+                              long rowsQuarantined, long targetVersion, List<CheckResult> checks, String message,
+                              java.util.Map<String, Double> timings) {
     public enum Outcome { SUCCEEDED, FAILED_AND_ROLLED_BACK, ALREADY_APPLIED }
 
     public MigrationResult {
@@ -14,5 +15,6 @@ public record MigrationResult(String runId, String migration, Outcome outcome, b
         requireNonNull(outcome, "outcome is null");
         checks = List.copyOf(checks);
         message = message == null ? "" : message;
+        timings = timings == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
     }
 }

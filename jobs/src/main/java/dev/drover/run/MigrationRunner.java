@@ -44,12 +44,13 @@ public final class MigrationRunner {
     private final Ledger ledger;
     private final DeltaTables delta;
     private final PrintStream out;
+    private final Timings timings = new Timings();
 
     public MigrationRunner(SparkSession spark, DroverConfig config, Catalog catalog, PrintStream out) {
         this.spark = spark;
         this.config = config;
         this.catalog = catalog;
-        this.ledger = new Ledger(spark, config.stateDir());
+        this.ledger = Ledger.background(spark, config.stateDir(), s -> timings.add("ledger writes", s));
         this.delta = new DeltaTables(spark);
         this.out = out;
     }
@@ -62,19 +63,21 @@ public final class MigrationRunner {
                 && latest.get().specChecksum().equals(spec.checksum())) {
             RunRecord done = latest.get();
             return new MigrationResult(done.runId(), spec.id(), MigrationResult.Outcome.ALREADY_APPLIED, false, 0, 0,
-                    done.targetVersion(), List.of(), "already applied by run " + done.runId() + "; nothing to do");
+                    done.targetVersion(), List.of(), "already applied by run " + done.runId() + "; nothing to do", timings.seconds());
         }
         Optional<RunRecord> unfinished = latest.filter(r -> r.status() == RunStatus.RUNNING
                 && r.specChecksum().equals(spec.checksum()));
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
         try (RunLock lock = RunLock.acquire(config.stateDir(), spec.target(), runId, config.lockLease(), config.lockHeartbeat())) {
             return unfinished.isPresent() ? resume(spec, unfinished.get()) : start(spec, runId);
+        } finally {
+            ledger.close();
         }
     }
 
     private MigrationResult start(MigrationSpec spec, String runId) {
         Instant started = Instant.now();
-        MigrationPlan plan = new Analyzer(spark, config, catalog).plan(spec);
+        MigrationPlan plan = timings.time("analyze", () -> new Analyzer(spark, config, catalog).plan(spec));
         RunRecord run = new RunRecord(runId, spec.id(), spec.checksum(), plan.source().name(), plan.sourceLocation(),
                 plan.sourceVersion(), plan.target().name(), plan.targetLocation(), spec.mode().label(),
                 plan.targetVersion(), -1, RunStatus.RUNNING, "", Instant.now(), host(), ProcessHandle.current().pid());
@@ -86,26 +89,20 @@ public final class MigrationRunner {
         }
         ledger.record(batches);
         ObjectNode detail = JSON.createObjectNode().put("sourceVersion", plan.sourceVersion())
-                .put("snapshotVersion", plan.targetVersion()).put("batches", batches.size());
+                .put("snapshotVersion", plan.targetVersion()).put("batches", batches.size())
+                .put("parallelBatches", Math.min(config.parallelBatches(), batches.size()));
         ObjectNode lookups = detail.putObject("lookups");
         plan.lookupVersions().forEach(lookups::put);
         stage(plan, runId, "analyze", started, "succeeded", detail.toString());
         out.printf("run %s: %s %s@v%d -> %s, %d batches%n", runId, spec.id(), plan.source().name(),
                 plan.sourceVersion(), plan.target().name(), batches.size());
+        ledger.flush();
         KillPoints.reached("analyzed");
         return transformAndFinish(plan, run, batches, false);
     }
 
     private MigrationResult resume(MigrationSpec spec, RunRecord run) {
-        Map<String, Long> lookups = new HashMap<>();
-        ledger.stages(run.runId()).stream().filter(s -> s.stage().equals("analyze")).findFirst().ifPresent(s -> {
-            try {
-                JsonNode detail = JSON.readTree(s.detail());
-                detail.path("lookups").fields().forEachRemaining(e -> lookups.put(e.getKey(), e.getValue().asLong()));
-            } catch (Exception e) {
-                throw new IllegalStateException("ledger stage detail of run " + run.runId() + " is not JSON", e);
-            }
-        });
+        Map<String, Long> lookups = pinnedLookups(run);
         MigrationPlan plan = new Analyzer(spark, config, catalog).plan(spec, run.sourceVersion(), lookups);
         List<BatchRecord> batches = ledger.batches(run.runId());
         long done = batches.stream().filter(b -> b.status().equals(BatchRecord.COMMITTED)).count();
@@ -119,54 +116,173 @@ public final class MigrationRunner {
         Instant started = Instant.now();
         BatchWriter writer = new BatchWriter(delta, plan, runId, quarantine);
         Progress progress = new Progress(out, config.progress());
-        long written = 0;
-        long quarantined = 0;
-        KeySums sourceSums = KeySums.ZERO;
-        int done = 0;
+        BatchTotals totals = new BatchTotals();
+        List<BatchRecord> todo = new ArrayList<>();
         for (BatchRecord batch : batches) {
             if (batch.status().equals(BatchRecord.COMMITTED)) {
-                written += batch.rowsWritten();
-                quarantined += batch.rowsQuarantined();
-                sourceSums = sourceSums.plus(batch.sourceSums());
-                progress.batch(++done, batches.size(), 0);
-                continue;
+                totals.add(batch);
+                progress.batch(totals.done, batches.size(), 0);
+            } else {
+                todo.add(batch);
             }
-            KillPoints.reached("batch-writing:" + batch.batchId());
-            BatchRecord committed = writeWithRetries(writer, batch, batch.batchId() == batches.get(0).batchId(), resumed);
-            KillPoints.reached("batch-committed:" + batch.batchId());
-            ledger.record(List.of(committed));
-            if (committed.rowsQuarantined() > 0) {
-                ledger.recordQuarantine(runId, batch.batchId(), quarantineByStep(quarantine, runId, batch.batchId()));
-            }
-            written += committed.rowsWritten();
-            quarantined += committed.rowsQuarantined();
-            sourceSums = sourceSums.plus(committed.sourceSums());
-            progress.batch(++done, batches.size(), committed.rowsWritten() + committed.rowsQuarantined());
         }
+        // Batches commit in any order (each has its own app id). When several run at once the
+        // target is first reset in a commit of its own: an overwrite racing appends would conflict.
+        int parallel = resumed ? recordedParallelBatches(run) : Math.min(config.parallelBatches(), batches.size());
+        long transformStart = System.nanoTime();
+        if (parallel > 1) {
+            writer.reset(resumed);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, parallel));
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (BatchRecord batch : todo) {
+                boolean first = parallel == 1 && batch.batchId() == batches.get(0).batchId();
+                futures.add(pool.submit(() -> {
+                    KillPoints.reached("batch-writing:" + batch.batchId());
+                    BatchRecord committed = writeWithRetries(writer, batch, first, resumed);
+                    KillPoints.reached("batch-committed:" + batch.batchId());
+                    ledger.record(List.of(committed));
+                    if (committed.rowsQuarantined() > 0) {
+                        ledger.recordQuarantine(runId, batch.batchId(), quarantineByStep(quarantine, runId, batch.batchId()));
+                    }
+                    synchronized (totals) {
+                        totals.add(committed);
+                        progress.batch(totals.done, batches.size(), committed.rowsWritten() + committed.rowsQuarantined());
+                    }
+                }));
+            }
+            Futures.awaitAll(futures, "batch writes");
+        } finally {
+            pool.shutdownNow();
+            timings.add("batch writes", (System.nanoTime() - transformStart) / 1e9);
+        }
+        long written = totals.written;
+        long quarantined = totals.quarantined;
         stage(plan, runId, "transform", started, "succeeded", JSON.createObjectNode()
                 .put("rowsWritten", written).put("rowsQuarantined", quarantined).put("resumed", resumed).toString());
 
         Instant testStarted = Instant.now();
-        double maxRatio = plan.spec().maxQuarantineRatio() >= 0 ? plan.spec().maxQuarantineRatio() : config.quarantineMaxRatio();
-        List<CheckResult> checks = new TestStage(spark).run(plan, runId, quarantine, maxRatio, sourceSums);
-        boolean passed = checks.stream().allMatch(CheckResult::passed);
+        List<BatchRecord> committed = totals.committedInOrder();
+        TestStage.Outcome outcome = new TestStage(spark, timings).run(plan, runId, quarantine, policy(plan), committed,
+                TestStage.total(committed));
+        List<CheckResult> checks = outcome.checks();
+        boolean passed = outcome.passed();
         stage(plan, runId, "test", testStarted, passed ? "succeeded" : "failed", checksJson(checks));
+        ledger.recordChecks(runId, "test", checks);
+        ledger.recordSchemaChanges(runId, outcome.schema());
         long targetVersion = delta.latestVersion(plan.targetLocation());
         if (!passed) {
-            new Restorer(spark).restore(plan.targetLocation(), run.snapshotVersion(),
-                    new CommitTag(runId, plan.spec().id(), "rollback", null));
-            String failed = String.join("; ", checks.stream().filter(c -> !c.passed()).map(CheckResult::line).toList());
+            timings.time("restore", () -> new Restorer(spark).restore(plan.targetLocation(), run.snapshotVersion(),
+                    new CommitTag(runId, plan.spec().id(), "rollback", null)));
+            String failed = failedChecks(checks);
             ledger.record(run.with(RunStatus.FAILED, "test stage failed, target restored: " + failed, targetVersion));
+            timings.time("ledger writes", ledger::flush);
             return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
-                    written, quarantined, delta.latestVersion(plan.targetLocation()), checks, failed);
+                    written, quarantined, delta.latestVersion(plan.targetLocation()), checks, failed, timings.seconds());
         }
         Instant deployStarted = Instant.now();
-        String warning = quarantined > 0 ? quarantined + " rows quarantined in " + quarantine : "";
+        String warning = outcome.quarantineSummary();
         ledger.record(run.with(RunStatus.SUCCEEDED, warning, targetVersion));
         stage(plan, runId, "deploy", deployStarted, "succeeded",
                 JSON.createObjectNode().put("targetVersion", targetVersion).toString());
+        timings.time("ledger writes", ledger::flush);
         return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.SUCCEEDED, resumed, written,
-                quarantined, targetVersion, checks, warning);
+                quarantined, targetVersion, checks, warning, timings.seconds());
+    }
+
+    /**
+     * Re-runs the test stage of a succeeded run on demand: the source metrics are computed again
+     * from the recorded source version (one pass through the steps, nothing written), the target
+     * is read as it is now. Read-only: a failing check is reported (exit 1), nothing is restored.
+     */
+    public ValidationResult validate(String runId, MigrationSpec spec) {
+        RunRecord run = ledger.requireRun(runId);
+        if (run.status() != RunStatus.SUCCEEDED) {
+            throw new dev.drover.error.InputError("", "run", "run " + runId + " is " + run.status().label()
+                    + "; only a succeeded run's data is in its target to validate");
+        }
+        try {
+            Instant started = Instant.now();
+            MigrationPlan plan = new Analyzer(spark, config, catalog).plan(spec, run.sourceVersion(), pinnedLookups(run));
+            List<BatchRecord> batches = ledger.batches(runId);
+            Metrics source = new Reconciliation(plan).aggregate(
+                    Reconciliation.withHidden(plan.sourceFrame(), plan.source().primaryKey()), "validate-" + runId);
+            TestStage.Outcome outcome = new TestStage(spark).run(plan, runId, quarantineLocation(plan), policy(plan), batches, source);
+            ledger.recordChecks(runId, "validate", outcome.checks());
+            stage(plan, runId, "validate", started, outcome.passed() ? "succeeded" : "failed", checksJson(outcome.checks()));
+            ledger.flush();
+            return new ValidationResult(runId, spec.id(), outcome.passed(), outcome.checks(), outcome.schema(),
+                    outcome.passed() ? "" : failedChecks(outcome.checks()));
+        } finally {
+            ledger.close();
+        }
+    }
+
+    private Map<String, Long> pinnedLookups(RunRecord run) {
+        Map<String, Long> lookups = new HashMap<>();
+        ledger.stages(run.runId()).stream().filter(s -> s.stage().equals("analyze")).findFirst().ifPresent(s -> {
+            try {
+                JSON.readTree(s.detail()).path("lookups").fields().forEachRemaining(e -> lookups.put(e.getKey(), e.getValue().asLong()));
+            } catch (Exception e) {
+                throw new IllegalStateException("ledger stage detail of run " + run.runId() + " is not JSON", e);
+            }
+        });
+        return lookups;
+    }
+
+    /** The test stage's thresholds: the spec's, else the config's defaults. */
+    TestStage.Policy policy(MigrationPlan plan) {
+        var checks = plan.spec().checks();
+        return new TestStage.Policy(
+                checks.maxQuarantineRatio() >= 0 ? checks.maxQuarantineRatio() : config.quarantineMaxRatio(),
+                checks.maxQuarantineRows() >= 0 ? checks.maxQuarantineRows() : config.quarantineMaxRows(),
+                checks.rowCountMaxChange() >= 0 ? checks.rowCountMaxChange() : config.rowCountMaxChange(),
+                config.stateDir() + "/metrics/" + plan.target().name() + ".json");
+    }
+
+    static String failedChecks(List<CheckResult> checks) {
+        return String.join("; ", checks.stream().filter(c -> !c.passed()).map(c -> c.name() + ": expected "
+                + c.expected() + ", observed " + c.observed()).toList());
+    }
+
+    /** Running totals of committed batches. */
+    private static final class BatchTotals {
+        int done;
+        long written;
+        long quarantined;
+        final List<BatchRecord> committed = new ArrayList<>();
+
+        void add(BatchRecord batch) {
+            done++;
+            written += batch.rowsWritten();
+            quarantined += batch.rowsQuarantined();
+            committed.add(batch);
+        }
+
+        synchronized List<BatchRecord> committedInOrder() {
+            return committed.stream().sorted(java.util.Comparator.comparingInt(BatchRecord::batchId)).toList();
+        }
+    }
+
+    /**
+     * How many batches run at once: fixed when the run starts and recorded with analyze, so a
+     * resumed run keeps the way its target was first written.
+     */
+    private int recordedParallelBatches(RunRecord run) {
+        for (StageRecord s : ledger.stages(run.runId())) {
+            if (s.stage().equals("analyze")) {
+                try {
+                    JsonNode n = JSON.readTree(s.detail()).path("parallelBatches");
+                    if (!n.isMissingNode()) {
+                        return n.asInt();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("ledger stage detail of run " + run.runId() + " is not JSON", e);
+                }
+            }
+        }
+        return 1; // runs recorded before batches could run at once wrote them one by one
     }
 
     private BatchRecord writeWithRetries(BatchWriter writer, BatchRecord batch, boolean first, boolean resumed) {
@@ -206,7 +322,7 @@ public final class MigrationRunner {
     private static String checksJson(List<CheckResult> checks) {
         var array = JSON.createArrayNode();
         for (CheckResult c : checks) {
-            array.addObject().put("check", c.name()).put("passed", c.passed()).put("expected", c.expected())
+            array.addObject().put("kind", c.kind()).put("check", c.name()).put("passed", c.passed()).put("expected", c.expected())
                     .put("observed", c.observed());
         }
         return array.toString();

@@ -6,9 +6,12 @@ import dev.drover.ledger.StageRecord;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
-/** Everything the ledger knows of one run. */
+/**
+ * Everything the ledger knows of one run. {@code checks} are its latest validation's (the test
+ * stage, or a later validate); {@code schemaChanges} the contract rows of the ledger.
+ */
 public record RunView(RunRecord run, List<StageRecord> stages, List<BatchRecord> batches, List<Row> quarantineByStep,
-                      String lockHolder) {
+                      String lockHolder, List<CheckResult> checks, List<Row> schemaChanges) {
     public long committedBatches() {
         return batches.stream().filter(b -> b.status().equals(BatchRecord.COMMITTED)).count();
     }

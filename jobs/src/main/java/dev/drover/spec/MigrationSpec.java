@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record MigrationSpec(String id, String family, int version, String description, Path file, String checksum,
                             String source, String target, TargetMode mode, String template, List<StepSpec> steps,
-                            BatchingSpec batching, double maxQuarantineRatio, Map<String, Object> quotas,
+                            BatchingSpec batching, ChecksSpec checks, Map<String, Object> quotas,
                             Map<String, Object> rollout) {
     public MigrationSpec {
         requireNonNull(id, "id is null");
@@ -26,6 +26,7 @@ public record MigrationSpec(String id, String family, int version, String descri
         requireNonNull(template, "template is null");
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         requireNonNull(batching, "batching is null");
+        requireNonNull(checks, "checks is null");
         quotas = Map.copyOf(requireNonNull(quotas, "quotas is null"));
         rollout = Map.copyOf(requireNonNull(rollout, "rollout is null"));
     }

@@ -54,7 +54,10 @@ public final class SpecLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "source", "target", "template", "steps", "batching", "checks", "quotas", "rollout", "description");
     private static final List<String> STEP_KINDS = List.of(
-            "rename", "cast", "derive", "lookup", "split", "merge", "drop", "default", "sql", "class");
+            "rename", "cast", "derive", "lookup", "split", "merge", "drop", "default", "filter", "sql", "class");
+    private static final Set<String> CHECK_KEYS = Set.of("quarantine", "compatibility", "invariants", "constraints", "anomaly", "changed");
+    private static final Pattern SOURCE_AGGREGATE = Pattern.compile("^\\s*(sum|count|count_if|min|max)\\s*\\(.*\\)\\s*$",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final Catalog catalog;
     private final ClassLoader classLoader;
@@ -186,21 +189,11 @@ public final class SpecLoader {
             steps.add(step(i, list.get(i), file, digest));
         }
         BatchingSpec batching = batching(c, where);
-        double ratio = -1;
-        if (c.hasPath("checks.quarantine.max-ratio")) {
-            try {
-                ratio = c.getDouble("checks.quarantine.max-ratio");
-            } catch (ConfigException e) {
-                ratio = -2;
-            }
-            if (ratio < 0 || ratio > 1) {
-                throw new SpecError(where, "checks.quarantine.max-ratio", "expected a number between 0 and 1");
-            }
-        }
+        ChecksSpec checks = checks(c, where, catalog.dataset(target).orElseThrow());
         Map<String, Object> quotas = c.hasPath("quotas") ? c.getObject("quotas").unwrapped() : Map.of();
         Map<String, Object> rollout = c.hasPath("rollout") ? c.getObject("rollout").unwrapped() : Map.of();
         return new MigrationSpec(family + "/V" + version, family, version, m.group(2), file,
-                HexFormat.of().formatHex(digest.digest()), source, target, mode, template, steps, batching, ratio,
+                HexFormat.of().formatHex(digest.digest()), source, target, mode, template, steps, batching, checks,
                 quotas, rollout);
     }
 
@@ -277,6 +270,17 @@ public final class SpecLoader {
                 boolean keep = merge.hasPath("keep") && bool(merge, "keep", where, f);
                 return new StepSpec(index, kind, List.of(), l -> new Merge(columns, into, separator, keep));
             }
+            case "filter" -> {
+                Config filter = object(step, kind, where, f);
+                for (String key : filter.root().keySet()) {
+                    if (!Set.of("keep", "max-removed-ratio").contains(key)) {
+                        throw new SpecError(where, f + "." + key, "unknown key; expected keep or max-removed-ratio");
+                    }
+                }
+                String keep = text(filter, "keep", where, f);
+                double maxRemoved = filter.hasPath("max-removed-ratio") ? share(filter, "max-removed-ratio", where, f) : -1;
+                return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Filter(keep, maxRemoved));
+            }
             case "drop" -> {
                 List<String> columns = stringOrList(step, "drop", where, field);
                 return new StepSpec(index, kind, List.of(), l -> new Drop(columns));
@@ -322,6 +326,142 @@ public final class SpecLoader {
             }
             default -> throw new IllegalStateException(kind);
         }
+    }
+
+    private static ChecksSpec checks(Config c, String where, dev.drover.catalog.DatasetEntity target) {
+        if (!c.hasPath("checks")) {
+            return ChecksSpec.NONE;
+        }
+        Config k = object(c, "checks", where, "");
+        for (String key : k.root().keySet()) {
+            if (!CHECK_KEYS.contains(key)) {
+                throw new SpecError(where, "checks." + key, "unknown key; expected one of " + new java.util.TreeSet<>(CHECK_KEYS));
+            }
+        }
+        double ratio = -1;
+        long rows = -1;
+        if (k.hasPath("quarantine")) {
+            Config q = object(k, "quarantine", where, "checks");
+            for (String key : q.root().keySet()) {
+                if (!Set.of("max-ratio", "max-rows").contains(key)) {
+                    throw new SpecError(where, "checks.quarantine." + key, "unknown key; expected max-ratio or max-rows");
+                }
+            }
+            if (q.hasPath("max-ratio")) {
+                ratio = share(q, "max-ratio", where, "checks.quarantine");
+            }
+            if (q.hasPath("max-rows")) {
+                try {
+                    rows = q.getLong("max-rows");
+                } catch (ConfigException e) {
+                    rows = -1;
+                }
+                if (rows < 0) {
+                    throw new SpecError(where, "checks.quarantine.max-rows", "expected a whole number, 0 or more");
+                }
+            }
+        }
+        Optional<ChecksSpec.Compatibility> compatibility = Optional.empty();
+        if (k.hasPath("compatibility")) {
+            String text = text(k, "compatibility", where, "checks");
+            compatibility = Optional.of(switch (text) {
+                case "breaking" -> ChecksSpec.Compatibility.BREAKING;
+                case "non-breaking" -> ChecksSpec.Compatibility.NON_BREAKING;
+                default -> throw new SpecError(where, "checks.compatibility", "expected breaking or non-breaking, got '" + text + "'");
+            });
+        }
+        List<InvariantSpec> invariants = new ArrayList<>();
+        if (k.hasPath("invariants")) {
+            if (k.getValue("invariants").valueType() != ConfigValueType.LIST) {
+                throw new SpecError(where, "checks.invariants", "expected a list of { name, target, source or expect }");
+            }
+            ConfigList list = k.getList("invariants");
+            Set<String> names = new java.util.HashSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                invariants.add(invariant(list.get(i), where, "checks.invariants[" + i + "]", names));
+            }
+        }
+        Set<String> targetColumns = new java.util.HashSet<>();
+        target.schema().forEach(col -> targetColumns.add(col.name()));
+        List<dev.drover.validate.ConstraintSpec> constraints = k.hasPath("constraints")
+                ? dev.drover.validate.ConstraintSpec.parseList(k.getValue("constraints").unwrapped(),
+                        (field, message) -> new SpecError(where, field, message), "checks.constraints", targetColumns, "spec")
+                : List.of();
+        double change = -1;
+        if (k.hasPath("anomaly")) {
+            Config a = object(k, "anomaly", where, "checks");
+            for (String key : a.root().keySet()) {
+                if (!key.equals("row-count-max-change")) {
+                    throw new SpecError(where, "checks.anomaly." + key, "unknown key; expected row-count-max-change");
+                }
+            }
+            if (a.hasPath("row-count-max-change")) {
+                try {
+                    change = a.getDouble("row-count-max-change");
+                } catch (ConfigException e) {
+                    change = -1;
+                }
+                if (change < 0) {
+                    throw new SpecError(where, "checks.anomaly.row-count-max-change", "expected a share of rows, 0 or more (0.5 = 50 %)");
+                }
+            }
+        }
+        List<String> changed = k.hasPath("changed") ? stringOrList(k, "changed", where, "checks") : List.of();
+        return new ChecksSpec(ratio, rows, compatibility, invariants, constraints, change, changed);
+    }
+
+    private static InvariantSpec invariant(ConfigValue value, String where, String field, Set<String> names) {
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            throw new SpecError(where, field, "expected { name, target, source or expect }");
+        }
+        Config v = ((ConfigObject) value).toConfig();
+        for (String key : ((ConfigObject) value).keySet()) {
+            if (!Set.of("name", "source", "target", "expect", "tolerance").contains(key)) {
+                throw new SpecError(where, field + "." + key, "unknown key; expected name, source, target, expect or tolerance");
+            }
+        }
+        String name = text(v, "name", where, field);
+        if (!names.add(name)) {
+            throw new SpecError(where, field + ".name", "invariant '" + name + "' is declared twice");
+        }
+        String target = text(v, "target", where, field);
+        Optional<String> source = v.hasPath("source") ? Optional.of(text(v, "source", where, field)) : Optional.empty();
+        Optional<java.math.BigDecimal> expect = v.hasPath("expect") ? Optional.of(decimal(v, "expect", where, field)) : Optional.empty();
+        if (source.isPresent() == expect.isPresent()) {
+            throw new SpecError(where, field, "expected either source (an aggregate over the source) or expect (a value), not "
+                    + (source.isPresent() ? "both" : "neither"));
+        }
+        if (source.isPresent() && !SOURCE_AGGREGATE.matcher(source.get()).matches()) {
+            throw new SpecError(where, field + ".source", "expected one aggregate of sum, count, count_if, min or max, got '"
+                    + source.get() + "' (it is combined across batches)");
+        }
+        java.math.BigDecimal tolerance = v.hasPath("tolerance") ? decimal(v, "tolerance", where, field) : java.math.BigDecimal.ZERO;
+        if (tolerance.signum() < 0) {
+            throw new SpecError(where, field + ".tolerance", "expected a number, 0 or more");
+        }
+        return new InvariantSpec(name, source, target, expect, tolerance);
+    }
+
+    private static java.math.BigDecimal decimal(Config c, String key, String where, String field) {
+        ConfigValue value = c.getValue(key);
+        try {
+            return new java.math.BigDecimal(String.valueOf(value.unwrapped()));
+        } catch (NumberFormatException e) {
+            throw new SpecError(where, join(field, key), "expected a number, got '" + value.unwrapped() + "'");
+        }
+    }
+
+    private static double share(Config c, String key, String where, String field) {
+        double value;
+        try {
+            value = c.getDouble(key);
+        } catch (ConfigException e) {
+            value = -1;
+        }
+        if (value < 0 || value > 1) {
+            throw new SpecError(where, join(field, key), "expected a number between 0 and 1");
+        }
+        return value;
     }
 
     private static BatchingSpec batching(Config c, String where) {

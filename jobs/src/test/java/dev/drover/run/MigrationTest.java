@@ -162,7 +162,7 @@ class MigrationTest {
         MigrationResult first = drover.migrate("users/V2").execute();
         Dataset<Row> afterFirst = delta.read(target(ws), first.targetVersion());
         // a second version of the spec rewrites the same target; rolling it back returns the first's data
-        ws.write(SPEC, ws.read(SPEC).replace("{ cast { score = int } }", "{ cast { score = int } }\n  { derive { score = \"score + 1\" } }"));
+        ws.write(SPEC, ws.read(SPEC).replace("{ cast { score = int } }", "{ cast { score = int } }\n  { derive { display_name = \"upper(display_name)\" } }"));
         MigrationResult second = drover.migrate("users/V2").allowChangedSpec(true).execute();
         assertEquals(MigrationResult.Outcome.SUCCEEDED, second.outcome(), second.message());
         drover.rollback(second.runId(), false);

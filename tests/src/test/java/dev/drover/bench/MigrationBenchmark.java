@@ -73,7 +73,8 @@ public final class MigrationBenchmark {
                 throw new IllegalStateException("benchmark migration did not succeed: " + result.message());
             }
             lastRun = result.runId();
-            System.out.printf("round %d: bare %.1f s, drover %.1f s%n", round + 1, bareTimes.get(round), droverTimes.get(round));
+            System.out.printf("round %d: bare %.1f s, drover %.1f s (%s)%n", round + 1, bareTimes.get(round),
+                    droverTimes.get(round), breakdown(result.timings(), droverTimes.get(round)));
             if (round < rounds - 1) {
                 drover.rollback(result.runId(), true);
             }
@@ -116,6 +117,17 @@ public final class MigrationBenchmark {
                         scala.collection.JavaConverters.asScalaBuffer(List.of("country_id")).toSeq(), "left")
                 .drop("country_id", "legacy_flag")
                 .write().format("delta").mode("overwrite").partitionBy("dt").save(out);
+    }
+
+    /** Drover's time by phase; what no phase accounts for is driver-side bookkeeping. */
+    static String breakdown(java.util.Map<String, Double> timings, double total) {
+        StringBuilder out = new StringBuilder();
+        double accounted = 0;
+        for (var e : timings.entrySet()) {
+            out.append(String.format("%s %.1f s, ", e.getKey(), e.getValue()));
+            accounted += e.getValue();
+        }
+        return out.append(String.format("other %.1f s", total - accounted)).toString();
     }
 
     static double seconds(long start) {

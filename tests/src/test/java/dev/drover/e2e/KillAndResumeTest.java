@@ -72,8 +72,10 @@ class KillAndResumeTest {
         assertTrue(resumed.out().contains("resuming users/V2 from the ledger"), resumed.out());
 
         assertSameRows(reference, ws.table("users_v2"));
-        Dataset<Row> commits = ws.history("users_v2").where("userMetadata LIKE '%\"stage\":\"transform\"%'");
+        Dataset<Row> transform = ws.history("users_v2").where("userMetadata LIKE '%\"stage\":\"transform\"%'");
+        Dataset<Row> commits = transform.where("get_json_object(userMetadata, '$.batch') IS NOT NULL");
         assertEquals(BATCHES, commits.count(), "each batch committed exactly once");
+        assertEquals(1, transform.count() - commits.count(), "the target was reset once, before batches ran at once");
         assertEquals(BATCHES, commits.selectExpr("get_json_object(userMetadata, '$.batch')").distinct().count());
         assertEquals(ROWS / BAD_EVERY, ws.table("users_v2_quarantine").count(), "quarantined rows, none twice");
         Cli again = Cli.run(ws.command("migrate", "users/V2"));

@@ -22,6 +22,11 @@ public record Cast(Map<String, DataType> types) implements Step {
     }
 
     @Override
+    public java.util.Set<String> modifies() {
+        return types.keySet();
+    }
+
+    @Override
     public String kind() {
         return "cast";
     }

@@ -20,6 +20,11 @@ public record Defaults(Map<String, Object> values) implements Step {
     }
 
     @Override
+    public java.util.Set<String> modifies() {
+        return values.keySet();
+    }
+
+    @Override
     public String kind() {
         return "default";
     }

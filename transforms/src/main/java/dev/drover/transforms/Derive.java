@@ -20,6 +20,11 @@ public record Derive(Map<String, String> expressions) implements Step {
     }
 
     @Override
+    public java.util.Set<String> modifies() {
+        return expressions.keySet();
+    }
+
+    @Override
     public String kind() {
         return "derive";
     }

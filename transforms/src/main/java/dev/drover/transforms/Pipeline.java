@@ -27,7 +27,7 @@ public record Pipeline(List<Step> steps) {
             out = step.apply(out, label);
             if (!RowErrors.hasErrorColumns(out)) {
                 throw new TransformException(label, step.kind(),
-                        "the step dropped the row-error columns " + RowErrors.ERROR + " and " + RowErrors.STEP
+                        "the step dropped the row-marker columns " + RowErrors.ERROR + ", " + RowErrors.STEP + " and " + RowErrors.DROPPED
                                 + "; keep them (SELECT *, … in SQL)");
             }
         }

@@ -1,6 +1,5 @@
 package dev.drover.transforms;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -20,6 +19,8 @@ public final class RowErrors {
     public static final String PREFIX = "_drover_";
     public static final String ERROR = PREFIX + "error";
     public static final String STEP = PREFIX + "error_step";
+    /** The label of the filter step that removed the row on purpose (not an error). */
+    public static final String DROPPED = PREFIX + "dropped_by";
 
     private RowErrors() {}
 
@@ -29,12 +30,23 @@ public final class RowErrors {
             return df;
         }
         return df.withColumn(ERROR, lit(null).cast(DataTypes.StringType))
-                .withColumn(STEP, lit(null).cast(DataTypes.StringType));
+                .withColumn(STEP, lit(null).cast(DataTypes.StringType))
+                .withColumn(DROPPED, lit(null).cast(DataTypes.StringType));
     }
 
     public static boolean hasErrorColumns(Dataset<Row> df) {
         var names = Arrays.asList(df.columns());
-        return names.contains(ERROR) && names.contains(STEP);
+        return names.contains(ERROR) && names.contains(STEP) && names.contains(DROPPED);
+    }
+
+    /** Rows a filter step removed on purpose. */
+    public static Column dropped() {
+        return org.apache.spark.sql.functions.col(DROPPED).isNotNull();
+    }
+
+    /** Rows that go to the target: neither failed nor removed by a filter. */
+    public static Column reached() {
+        return org.apache.spark.sql.functions.col(ERROR).isNull().and(org.apache.spark.sql.functions.col(DROPPED).isNull());
     }
 
     /**
@@ -43,10 +55,11 @@ public final class RowErrors {
      */
     public static Dataset<Row> failWhen(Dataset<Row> df, Column failed, String step, Column message) {
         Dataset<Row> withErrors = withErrorColumns(df);
-        Column firstFailure = withErrors.col(ERROR).isNull().and(failed);
+        // a row a filter removed is no longer transformed, so it cannot fail
+        Column firstFailure = withErrors.col(ERROR).isNull().and(withErrors.col(DROPPED).isNull()).and(failed);
         return withErrors
                 .withColumn(STEP, when(firstFailure, lit(step)).otherwise(withErrors.col(STEP)))
-                .withColumn(ERROR, coalesce(withErrors.col(ERROR), when(failed, message)));
+                .withColumn(ERROR, when(firstFailure, message).otherwise(withErrors.col(ERROR)));
     }
 
     public static Column failed() {

@@ -13,6 +13,15 @@ public interface Step {
 
     Dataset<Row> apply(Dataset<Row> input, String label);
 
+    /**
+     * Existing columns (named as they are when the step runs) whose values the step may change in
+     * place. The test stage checksums every other column carried from source to target. SQL and
+     * Java steps cannot say: a spec lists what they change under {@code checks.changed}.
+     */
+    default Set<String> modifies() {
+        return Set.of();
+    }
+
     /** Fails with a {@link TransformException} naming the first column the frame lacks. */
     static void requireColumns(Dataset<Row> df, Collection<String> columns, String label, String field) {
         Set<String> present = Set.of(df.columns());

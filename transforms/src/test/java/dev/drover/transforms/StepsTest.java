@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 
 class StepsTest {
-    private static final String ERRORS = ", _drover_error STRING, _drover_error_step STRING";
+    private static final String ERRORS = ", _drover_error STRING, _drover_error_step STRING, _drover_dropped_by STRING";
 
     @Test
     void renameRenamesAndKeepsValues() {
@@ -46,9 +46,9 @@ class StepsTest {
         types.put("big", DataTypes.IntegerType);
         Dataset<Row> out = new Cast(types).apply(in, "step 2 (cast)");
         assertSameRows(frame("id INT, score INT, big INT" + ERRORS,
-                row(1, 7, 5, null, null),
-                row(2, null, 6, "value 'x7' of column score does not convert to int", "step 2 (cast)"),
-                row(3, null, null, "value '3000000000' of column big does not convert to int", "step 2 (cast)")),
+                row(1, 7, 5, null, null, null),
+                row(2, null, 6, "value 'x7' of column score does not convert to int", "step 2 (cast)", null),
+                row(3, null, null, "value '3000000000' of column big does not convert to int", "step 2 (cast)", null)),
                 out);
     }
 
@@ -60,7 +60,7 @@ class StepsTest {
         types.put("day", DataTypes.DateType);
         Dataset<Row> out = new Cast(types).apply(in, "s");
         assertSameRows(frame("amount DECIMAL(10,2), day DATE" + ERRORS,
-                row(new BigDecimal("12.50"), Date.valueOf("2024-01-31"), null, null)), out);
+                row(new BigDecimal("12.50"), Date.valueOf("2024-01-31"), null, null, null)), out);
     }
 
     @Test
@@ -99,8 +99,8 @@ class StepsTest {
         Dataset<Row> out = new Lookup("countries", countries, List.of("country_id"), List.of("country"), true, true)
                 .apply(users, "step 4 (lookup)");
         assertSameRows(frame("country_id INT, id INT, country STRING" + ERRORS,
-                row(10, 1, "NO", null, null),
-                row(99, 3, null, "no row in lookup dataset countries matches country_id", "step 4 (lookup)")), out);
+                row(10, 1, "NO", null, null, null),
+                row(99, 3, null, "no row in lookup dataset countries matches country_id", "step 4 (lookup)", null)), out);
     }
 
     @Test
@@ -142,7 +142,7 @@ class StepsTest {
         Dataset<Row> out = new SqlTransform("double.sql", "SELECT *, v * 2 AS v2 FROM __THIS__ WHERE id > 0")
                 .apply(in, "s");
         assertSameRows(frame("id INT, v INT" + ERRORS + ", v2 INT",
-                row(1, 2, null, null, 4), row(2, 3, null, null, 6)), out);
+                row(1, 2, null, null, null, 4), row(2, 3, null, null, null, 6)), out);
     }
 
     @Test
@@ -158,7 +158,25 @@ class StepsTest {
         Dataset<Row> in = RowErrors.withErrorColumns(frame("id INT, name STRING", row(1, "ann"), row(2, "")));
         Dataset<Row> out = step.apply(in, "step 1 (class)");
         assertSameRows(frame("id INT, name STRING" + ERRORS,
-                row(1, "ANN", null, null), row(2, "", "empty name", "step 1 (class)")), out);
+                row(1, "ANN", null, null, null), row(2, "", "empty name", "step 1 (class)", null)), out);
+    }
+
+    @Test
+    void filterMarksRemovedRowsWithoutDeletingThemAndNeverMarksFailedOnes() {
+        Dataset<Row> in = frame("id INT, status STRING, score STRING",
+                row(1, "active", "5"), row(2, "deleted", "6"), row(3, null, "7"), row(4, "deleted", "bad"));
+        Pipeline pipeline = new Pipeline(List.of(
+                new Cast(Map.of("score", DataTypes.IntegerType)),
+                new Filter("status <> 'deleted'", 0.5)));
+        assertSameRows(frame("id INT, status STRING, score INT" + ERRORS,
+                row(1, "active", 5, null, null, null),
+                row(2, "deleted", 6, null, null, "step 2 (filter)"),
+                row(3, null, 7, null, null, "step 2 (filter)"),
+                row(4, "deleted", null, "value 'bad' of column score does not convert to int", "step 1 (cast)", null)),
+                pipeline.apply(in));
+
+        var e = assertThrows(TransformException.class, () -> new Filter("no_such_column > 1", -1).apply(in, "step 3 (filter)"));
+        assertTrue(e.getMessage().contains("no_such_column"), e.getMessage());
     }
 
     @Test
@@ -176,8 +194,8 @@ class StepsTest {
                 new Cast(Map.of("rank", DataTypes.IntegerType)),
                 new Rename(Map.of("score", "points"))));
         assertSameRows(frame("id INT, points INT, rank INT" + ERRORS,
-                row(1, null, null, "value 'bad' of column score does not convert to int", "step 1 (cast)"),
-                row(2, 3, 4, null, null)), pipeline.apply(in));
+                row(1, null, null, "value 'bad' of column score does not convert to int", "step 1 (cast)", null),
+                row(2, 3, 4, null, null, null)), pipeline.apply(in));
 
         Pipeline dropping = new Pipeline(List.of(new SqlTransform("q.sql", "SELECT id FROM __THIS__")));
         var e = assertThrows(TransformException.class, () -> dropping.apply(in));

@@ -1,0 +1,236 @@
+package dev.drover.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.api.Drover;
+import dev.drover.delta.DeltaTables;
+import dev.drover.ledger.Ledger;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The test stage's checks, each shown to catch a defect planted in a migration and to pass on
+ * the correct one: reconciliation (counts, keys, column checksums, filters), invariants, the
+ * quarantine policy, the schema contract, Deequ constraints and the row-count anomaly check,
+ * and validate on demand.
+ */
+class ValidationTest {
+    static final String SPEC = "migrations/users/V2__country_dimension.conf";
+
+    @TempDir
+    Path tmp;
+
+    private Workspace workspace(long rows, long badEvery) {
+        return new Workspace(tmp).withData(rows, 6, badEvery);
+    }
+
+    private static void plant(Workspace ws, String defect) {
+        ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
+                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", options { defect = "
+                        + defect + " } }\n"));
+    }
+
+    private static CheckResult check(List<CheckResult> checks, String name) {
+        return checks.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check '" + name + "' in " + checks));
+    }
+
+    private static Set<String> failed(MigrationResult result) {
+        return result.checks().stream().filter(c -> !c.passed()).map(CheckResult::name).collect(Collectors.toSet());
+    }
+
+    @Test
+    void correctMigrationPassesEveryKindOfCheckAndTheLedgerKeepsThem() {
+        Workspace ws = workspace(3_000, 1_000);
+        Drover drover = ws.drover();
+        MigrationResult result = drover.migrate("users/V2").execute();
+
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
+        assertEquals(Set.of(), failed(result));
+        assertEquals(Set.of("reconciliation", "invariant", "quarantine", "schema", "constraint"),
+                result.checks().stream().map(CheckResult::kind).collect(Collectors.toSet()));
+        // carried columns are checksummed under their new names; retyped and looked-up ones are not
+        assertTrue(check(result.checks(), "column display_name (was name) carried unchanged").passed());
+        assertTrue(check(result.checks(), "column user_id carried unchanged").passed());
+        assertTrue(result.checks().stream().noneMatch(c -> c.name().startsWith("column score")), result.checks().toString());
+        assertTrue(check(result.checks(), "row count").observed().contains("quarantined 3"), result.checks().toString());
+        CheckResult scores = check(result.checks(), "invariant score-total");
+        assertEquals(scores.expected().replaceAll(".*: ", ""), scores.observed(), "source and target score totals agree");
+        assertTrue(check(result.checks(), "schema change").observed().contains("name renamed"), result.checks().toString());
+        // the warning names the quarantine table and the most common error kind
+        assertTrue(result.message().contains("users_v2_quarantine"), result.message());
+        assertTrue(result.message().contains("3 × step 2 (cast): value '…' of column score does not convert to int"), result.message());
+
+        RunView view = drover.status(result.runId());
+        assertEquals(result.checks(), view.checks(), "status shows the checks the ledger kept");
+        Ledger ledger = new Ledger(ws.spark(), drover.config().stateDir());
+        Row renamed = ledger.schemaChanges(result.runId()).stream().filter(r -> "name".equals(r.getString(1))).findFirst().orElseThrow();
+        assertEquals("display_name", renamed.getString(2));
+        assertEquals("renamed", renamed.getString(7));
+        assertTrue(renamed.getBoolean(8), "a rename is breaking");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "drop-row, row count",
+            "duplicate-key, primary key preserved",
+            "null-column, column display_name (was name) carried unchanged",
+            "swap-columns, column display_name (was name) carried unchanged"})
+    void plantedDefectIsCaughtAndTheSnapshotRestored(String defect, String failedCheck) {
+        Workspace ws = workspace(1_000, 0);
+        plant(ws, defect);
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertTrue(failed(result).contains(failedCheck), failedCheck + " not in " + failed(result));
+        DeltaTables delta = new DeltaTables(ws.spark());
+        assertEquals(0, delta.read(ws.warehouse + "/users_v2", delta.latestVersion(ws.warehouse + "/users_v2")).count());
+    }
+
+    @Test
+    void truncatedDecimalFailsItsColumnChecksumAndTheDeclaredInvariant() {
+        Workspace ws = workspace(10, 0);
+        ws.write("catalog/payments.yaml", """
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: payments-v1, annotations: {drover.dev/location: payments_v1}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema: [{name: id, type: bigint, nullable: false}, {name: amount, type: "decimal(12,2)"}]
+                  primaryKey: [id]
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: payments-v2, annotations: {drover.dev/location: payments_v2}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema:
+                    - {name: id, type: bigint, nullable: false}
+                    - {name: amount, type: "decimal(12,2)"}
+                    - {name: amount_cents, type: "decimal(15,0)"}
+                  primaryKey: [id]
+                """);
+        String spec = """
+                source = payments-v1
+                target { dataset = payments-v2 }
+                template = four-stage-dataset-migration
+                steps = [
+                  %s
+                  { derive { amount_cents = "CAST(amount * 100 AS DECIMAL(15,0))" } }
+                ]
+                checks.invariants = [ { name = cents, source = "sum(amount)", target = "sum(amount_cents) / 100" } ]
+                """;
+        ws.spark().range(0, 500).selectExpr("id", "CAST(id * 1.37 AS DECIMAL(12,2)) AS amount")
+                .write().format("delta").save(ws.warehouse + "/payments_v1");
+        ws.write("migrations/payments/V1__cents.conf", spec.formatted(""));
+        MigrationResult good = ws.drover().migrate("payments/V1").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, good.outcome(), good.message());
+        assertTrue(check(good.checks(), "invariant cents").passed());
+
+        ws.write("migrations/payments/V1__cents.conf",
+                spec.formatted("{ class = \"dev.drover.defects.PlantedDefect\", options { defect = truncate-decimal } }"));
+        ws.drover().rollback(good.runId(), false);
+        MigrationResult bad = ws.drover().migrate("payments/V1").allowChangedSpec(true).execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, bad.outcome());
+        assertTrue(failed(bad).containsAll(Set.of("column amount carried unchanged", "invariant cents")), failed(bad).toString());
+    }
+
+    @Test
+    void brokenConstraintAndBreakingChangeDeclaredNonBreakingFail() {
+        Workspace ws = workspace(1_000, 0);
+        ws.write(SPEC, ws.read(SPEC).replace("compatibility = breaking", "compatibility = non-breaking")
+                .replace("constraints = [ { column = user_id, complete = true } ]",
+                        "constraints = [ { column = user_id, complete = true }, { column = score, min = 0, max = 50 } ]"));
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertEquals(Set.of("schema change", "constraint: score between 0.0 and 50.0"), failed(result));
+        CheckResult constraint = check(result.checks(), "constraint: score between 0.0 and 50.0");
+        assertEquals("0.51", constraint.observed().replaceAll(" .*", ""), "half the scores (0..99) are in range");
+        assertTrue(check(result.checks(), "schema change").observed().contains("score retyped"), result.checks().toString());
+        // the ledger says which checks failed, with what was expected and observed
+        String message = ws.drover().status(result.runId()).run().message();
+        assertTrue(message.contains("schema change: expected non-breaking (declared), observed breaking"), message);
+    }
+
+    @Test
+    void filterStepIsAccountedForAndItsDeclaredShareEnforced() {
+        Workspace ws = workspace(1_000, 0);
+        ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
+                "  { filter { keep = \"country_id <> 3\", max-removed-ratio = 0.05 } }\n  { drop = [country_id, legacy_flag] }\n"));
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
+        assertEquals(980, result.rowsWritten());
+        assertTrue(check(result.checks(), "row count").observed().contains("removed 20"), result.checks().toString());
+        assertTrue(check(result.checks(), "primary key preserved").passed());
+
+        Workspace strict = new Workspace(tmp.resolve("strict")).withData(1_000, 6, 0);
+        strict.write(SPEC, strict.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
+                "  { filter { keep = \"country_id <> 3\", max-removed-ratio = 0.01 } }\n  { drop = [country_id, legacy_flag] }\n"));
+        MigrationResult tooMany = strict.drover().migrate("users/V2").execute();
+        assertEquals(Set.of("removed by step 4 (filter)"), failed(tooMany));
+    }
+
+    @Test
+    void quarantinePolicyByCount() {
+        Workspace ws = workspace(2_000, 500);
+        ws.write(SPEC, ws.read(SPEC).replace("quarantine { max-ratio = 0.001 }", "quarantine { max-ratio = 0.01, max-rows = 3 }"));
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(Set.of("quarantined rows"), failed(result));
+        assertEquals("4", check(result.checks(), "quarantined rows").observed());
+    }
+
+    @Test
+    void tableRewrittenWithAnotherLayoutStillValidatesAndAChangedValueDoesNot() {
+        Workspace ws = workspace(2_000, 0);
+        Drover drover = ws.drover();
+        MigrationResult result = drover.migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
+        String target = ws.warehouse + "/users_v2";
+        DeltaTables delta = new DeltaTables(ws.spark());
+
+        // same rows, other files and order: 7 files per day, sorted backwards
+        long migrated = delta.latestVersion(target);
+        Dataset<Row> rows = delta.read(target, migrated);
+        rows.repartition(7).sortWithinPartitions(rows.col("user_id").desc()).write().format("delta")
+                .mode("overwrite").partitionBy("dt").save(target);
+        assertEquals(migrated + 1, delta.latestVersion(target), "the table was rewritten in a commit of its own");
+        ValidationResult again = drover.validate(result.runId());
+        assertTrue(again.passed(), again.message());
+        assertEquals(again.checks(), drover.status(result.runId()).checks(), "status shows the latest validation");
+
+        // one display name changed behind Drover's back
+        delta.read(target, delta.latestVersion(target)).selectExpr("user_id",
+                        "CASE WHEN user_id = 42 THEN 'someone else' ELSE display_name END AS display_name", "score", "country", "dt")
+                .write().format("delta").mode("overwrite").partitionBy("dt").save(target);
+        ValidationResult changed = drover.validate(result.runId());
+        assertFalse(changed.passed());
+        assertEquals(List.of("column display_name (was name) carried unchanged"),
+                changed.checks().stream().filter(c -> !c.passed()).map(CheckResult::name).toList());
+    }
+
+    @Test
+    void rowCountMovingTooFarFromThePreviousRunIsAnAnomaly() {
+        Workspace ws = workspace(1_000, 0);
+        Drover drover = ws.drover();
+        MigrationResult first = drover.migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, first.outcome(), first.message());
+        assertTrue(first.checks().stream().noneMatch(c -> c.kind().equals("anomaly")), "no history yet: no anomaly check");
+        drover.rollback(first.runId(), false);
+
+        ws.withData(3_000, 6, 0);
+        MigrationResult second = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, second.outcome());
+        assertEquals(Set.of("anomaly: row count change"), failed(second));
+    }
+}
