@@ -42,6 +42,9 @@ import org.apache.spark.sql.types.DataType;
 final class Reconciliation {
     static final String SRC_PREFIX = RowErrors.PREFIX + "src_";
     private static final String TGT_PREFIX = RowErrors.PREFIX + "tgt_";
+    private static final String TERM_PREFIX = RowErrors.PREFIX + "m_";
+    private static final String KEY_XX = TERM_PREFIX + "key_xx";
+    private static final String KEY_MM = TERM_PREFIX + "key_mm";
 
     private final MigrationPlan plan;
     private final boolean keysAsText;
@@ -67,27 +70,70 @@ final class Reconciliation {
         }
     }
 
-    /** Source metrics ride along with writing {@code slice} (the source slice with hidden columns). */
+    /**
+     * Source metrics ride along with writing {@code slice} (the source slice with hidden columns).
+     * The per-row terms (hashes, flags) are computed as hidden columns, inside Spark's generated
+     * code; the observations only add them up, at as few points as the metrics allow: before the
+     * steps (a step could lose rows), after them, and over the rows that reach the target when
+     * invariants need their source values.
+     */
     Observed observe(Dataset<Row> slice, String name) {
+        List<Observation> observations = new ArrayList<>();
         Observation pre = new Observation("drover-source-" + name);
-        Observation post = new Observation("drover-steps-" + name);
-        Observation reached = new Observation("drover-reached-" + name);
-        Column[] preAggs = KeySums.aggregates(hiddenKeys(), keysAsText);
-        Dataset<Row> transformed = plan.pipeline().apply(slice.observe(pre, preAggs[0], rest(preAggs)));
-        Column[] postAggs = postAggregates(transformed);
-        transformed = transformed.observe(post, postAggs[0], rest(postAggs));
+        observations.add(pre);
+        Column[] keyTerms = KeySums.terms(hiddenKeys(), keysAsText);
+        Dataset<Row> source = slice.withColumn(KEY_XX, keyTerms[0]).withColumn(KEY_MM, keyTerms[1])
+                .observe(pre, count(lit(1)).as("rows"), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur"));
+        Dataset<Row> transformed = plan.pipeline().apply(source);
 
+        // Source values back under their source names; the target's columns under hidden names.
         List<String> visible = visible(transformed);
         List<Column> named = new ArrayList<>();
         for (String c : plan.sourceSchema().fieldNames()) {
             named.add(col(quote(SRC_PREFIX + c)).as(c));
         }
         visible.forEach(v -> named.add(col(quote(v)).as(TGT_PREFIX + v)));
-        Column[] reachedAggs = reachedAggregates();
-        Dataset<Row> sourceNamed = transformed.where(RowErrors.reached()).select(named.toArray(Column[]::new))
-                .observe(reached, reachedAggs[0], rest(reachedAggs));
-        Dataset<Row> frame = sourceNamed.select(visible.stream().map(v -> col(quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
-        return new Observed(frame, List.of(pre, post, reached));
+        List.of(RowErrors.ERROR, RowErrors.STEP, RowErrors.DROPPED, KEY_XX, KEY_MM).forEach(m -> named.add(col(m)));
+        Dataset<Row> renamed = transformed.select(named.toArray(Column[]::new));
+        Column reached = RowErrors.reached();
+        List<Column> sourceKeys = plan.source().primaryKey().stream().map(k -> col(quote(k))).toList();
+        // Each observed aggregate costs time per row: only those the checks need.
+        List<Column> aggs = new ArrayList<>(List.of(
+                countIf(RowErrors.failed()).as("failed"),
+                countIf(reached).as("reached")));
+        if (!filterSteps().isEmpty()) {
+            aggs.add(countIf(RowErrors.dropped()).as("dropped"));
+            aggs.add(coalesce(sum(when(RowErrors.dropped(), col(KEY_XX))), lit(0L)).as("dropped_key_xxhash"));
+            aggs.add(coalesce(sum(when(RowErrors.dropped(), col(KEY_MM))), lit(0L)).as("dropped_key_murmur"));
+            for (String label : filterSteps().keySet()) {
+                aggs.add(countIf(col(RowErrors.DROPPED).equalTo(label)).as("dropped_by:" + label));
+            }
+        }
+        int i = 0;
+        for (var carried : checksummed().entrySet()) {
+            String hash = TERM_PREFIX + "h" + i;
+            String nulls = TERM_PREFIX + "n" + i++;
+            Column value = col(quote(carried.getKey()));
+            renamed = renamed.withColumn(hash, when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)).otherwise(lit(0L)))
+                    .withColumn(nulls, when(reached.and(value.isNull()), lit(1L)).otherwise(lit(0L)));
+            aggs.add(total(hash).as("col_hash:" + carried.getValue()));
+            aggs.add(total(nulls).as("col_nulls:" + carried.getValue()));
+        }
+        Observation post = new Observation("drover-steps-" + name);
+        observations.add(post);
+        Dataset<Row> out = renamed.observe(post, aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).where(reached);
+
+        List<Column> invariants = new ArrayList<>();
+        for (InvariantSpec inv : plan.spec().checks().invariants()) {
+            inv.source().ifPresent(text -> invariants.add(expr(text).as(sourceKey(inv))));
+        }
+        if (!invariants.isEmpty()) {
+            Observation values = new Observation("drover-reached-" + name);
+            observations.add(values);
+            out = out.observe(values, invariants.get(0), invariants.subList(1, invariants.size()).toArray(Column[]::new));
+        }
+        Dataset<Row> frame = out.select(visible.stream().map(v -> col(quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
+        return new Observed(frame, List.copyOf(observations));
     }
 
     /** The same metrics without writing: one pass over the slice (for recovery and validate). */
@@ -111,40 +157,13 @@ final class Reconciliation {
         return out;
     }
 
-    private Column[] postAggregates(Dataset<Row> transformed) {
-        Column[] dropped = KeySums.terms(hiddenKeys(), keysAsText);
-        List<Column> aggs = new ArrayList<>(List.of(
-                countIf(RowErrors.failed()).as("failed"),
-                countIf(RowErrors.dropped()).as("dropped"),
-                coalesce(sum(when(RowErrors.dropped(), dropped[0])), lit(0L)).as("dropped_key_xxhash"),
-                coalesce(sum(when(RowErrors.dropped(), dropped[1])), lit(0L)).as("dropped_key_murmur")));
-        for (String label : filterSteps().keySet()) {
-            aggs.add(countIf(col(RowErrors.DROPPED).equalTo(label)).as("dropped_by:" + label));
-        }
-        return aggs.toArray(Column[]::new);
-    }
-
-    private Column[] reachedAggregates() {
-        List<Column> keys = plan.source().primaryKey().stream().map(k -> col(quote(k))).toList();
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(count(lit(1)).as("reached"));
-        plan.carried().forEach((from, to) -> {
-            aggs.add(coalesce(sum(KeySums.valueTerm(keys, keysAsText, col(quote(from)))), lit(0L)).as("col_hash:" + to));
-            aggs.add(countIf(col(quote(from)).isNull()).as("col_nulls:" + to));
-        });
-        for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            inv.source().ifPresent(s -> aggs.add(expr(s).as(sourceKey(inv))));
-        }
-        return aggs.toArray(Column[]::new);
-    }
-
     /** All target metrics in one aggregation: the only read of the target. */
     Metrics target(Dataset<Row> target) {
         List<Column> aggs = new ArrayList<>();
         List<Column> keys = targetKeys();
         Column[] keyAggs = KeySums.aggregates(keys, keysAsText);
         aggs.addAll(List.of(keyAggs));
-        plan.carried().forEach((from, to) -> {
+        checksummed().forEach((from, to) -> {
             aggs.add(coalesce(sum(KeySums.valueTerm(keys, keysAsText, col(quote(to)))), lit(0L)).as("col_hash:" + to));
             aggs.add(countIf(col(quote(to)).isNull()).as("col_nulls:" + to));
         });
@@ -174,6 +193,16 @@ final class Reconciliation {
         }).toList();
     }
 
+    /**
+     * Carried columns whose values are checksummed (old name → new name): all but the primary
+     * key's, which the key sums already prove.
+     */
+    Map<String, String> checksummed() {
+        Map<String, String> out = new java.util.LinkedHashMap<>(plan.carried());
+        plan.source().primaryKey().forEach(out::remove);
+        return out;
+    }
+
     /** Filter steps by label, with their declared largest removed share (negative = none). */
     Map<String, Double> filterSteps() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
@@ -195,16 +224,16 @@ final class Reconciliation {
         return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(Analyzer.KEY_PREFIX + i)).toList();
     }
 
+    private static Column total(String column) {
+        return coalesce(sum(col(column)), lit(0L));
+    }
+
     private static Column countIf(Column condition) {
         return coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
     }
 
     private static List<String> visible(Dataset<Row> frame) {
         return java.util.Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).toList();
-    }
-
-    private static Column[] rest(Column[] all) {
-        return java.util.Arrays.copyOfRange(all, 1, all.length);
     }
 
     static String quote(String column) {

@@ -123,7 +123,7 @@ public final class TestStage {
                     String.format("%.6f (%d of %d rows)", share, removed, sourceRows)));
         });
 
-        plan.carried().forEach((from, to) -> {
+        reconciliation.checksummed().forEach((from, to) -> {
             BigDecimal sh = source.get("col_hash:" + to);
             BigDecimal th = targetMetrics.get("col_hash:" + to);
             long sn = source.count("col_nulls:" + to);
