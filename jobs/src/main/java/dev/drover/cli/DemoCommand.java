@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
                 second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
         out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
-        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,quarantine_counts,spec_checksums}%n", root.config().stateDir());
+        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums}%n", root.config().stateDir());
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
         return second.outcome() == MigrationResult.Outcome.SUCCEEDED ? 0 : 1;
