@@ -39,7 +39,8 @@ public final class Ledger {
     private final String stateDir;
     private final DeltaTables delta;
     private final java.util.function.DoubleConsumer writeTimer;
-    private final java.util.concurrent.ExecutorService writers;
+    /** One writer thread per ledger table: tables are written at once, one table's appends in order. */
+    private final java.util.Map<String, java.util.concurrent.ExecutorService> writers;
     private final List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
 
     public Ledger(SparkSession spark, String stateDir) {
@@ -57,11 +58,7 @@ public final class Ledger {
 
     private Ledger(SparkSession spark, String stateDir, java.util.function.DoubleConsumer writeTimer, boolean background) {
         this.writeTimer = writeTimer;
-        this.writers = background ? java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "drover-ledger");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.writers = background ? new java.util.concurrent.ConcurrentHashMap<>() : null;
         this.spark = spark;
         this.stateDir = stateDir;
         this.delta = new DeltaTables(spark);
@@ -208,8 +205,15 @@ public final class Ledger {
             write(table, ddl, values, runId, migration);
             return;
         }
+        // Two appends racing to create a new table would conflict in Delta: one table, one thread.
+        java.util.concurrent.ExecutorService writer = writers.computeIfAbsent(table,
+                t -> java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread thread = new Thread(r, "drover-ledger-" + t);
+                    thread.setDaemon(true);
+                    return thread;
+                }));
         synchronized (pending) {
-            pending.add(writers.submit(() -> write(table, ddl, values, runId, migration)));
+            pending.add(writer.submit(() -> write(table, ddl, values, runId, migration)));
         }
     }
 
@@ -232,7 +236,7 @@ public final class Ledger {
             flush();
         } finally {
             if (writers != null) {
-                writers.shutdown();
+                writers.values().forEach(java.util.concurrent.ExecutorService::shutdown);
             }
         }
     }

@@ -138,7 +138,19 @@ final class BatchWriter {
         return Reconciliation.withHidden(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
     }
 
+    /**
+     * Batches written at once share one quarantine table; two appends racing to create it would
+     * conflict in Delta, so this process writes it one batch at a time.
+     */
+    private static final Object QUARANTINE_WRITES = new Object();
+
     private long writeQuarantine(Dataset<Row> transformed, int batchId, String appId) {
+        synchronized (QUARANTINE_WRITES) {
+            return writeQuarantineNow(transformed, batchId, appId);
+        }
+    }
+
+    private long writeQuarantineNow(Dataset<Row> transformed, int batchId, String appId) {
         List<String> keys = plan.source().primaryKey();
         Column key = to_json(struct(IntStream.range(0, keys.size())
                 .mapToObj(i -> col(Analyzer.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
