@@ -272,11 +272,7 @@ public final class SpecLoader {
             }
             case "filter" -> {
                 Config filter = object(step, kind, where, f);
-                for (String key : filter.root().keySet()) {
-                    if (!Set.of("keep", "max-removed-ratio").contains(key)) {
-                        throw new SpecError(where, f + "." + key, "unknown key; expected keep or max-removed-ratio");
-                    }
-                }
+                onlyKeys(filter.root().keySet(), Set.of("keep", "max-removed-ratio"), where, f + ".");
                 String keep = text(filter, "keep", where, f);
                 double maxRemoved = filter.hasPath("max-removed-ratio") ? share(filter, "max-removed-ratio", where, f) : -1;
                 return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Filter(keep, maxRemoved));
@@ -333,20 +329,12 @@ public final class SpecLoader {
             return ChecksSpec.NONE;
         }
         Config k = object(c, "checks", where, "");
-        for (String key : k.root().keySet()) {
-            if (!CHECK_KEYS.contains(key)) {
-                throw new SpecError(where, "checks." + key, "unknown key; expected one of " + new java.util.TreeSet<>(CHECK_KEYS));
-            }
-        }
+        onlyKeys(k.root().keySet(), CHECK_KEYS, where, "checks.");
         double ratio = -1;
         long rows = -1;
         if (k.hasPath("quarantine")) {
             Config q = object(k, "quarantine", where, "checks");
-            for (String key : q.root().keySet()) {
-                if (!Set.of("max-ratio", "max-rows").contains(key)) {
-                    throw new SpecError(where, "checks.quarantine." + key, "unknown key; expected max-ratio or max-rows");
-                }
-            }
+            onlyKeys(q.root().keySet(), Set.of("max-ratio", "max-rows"), where, "checks.quarantine.");
             if (q.hasPath("max-ratio")) {
                 ratio = share(q, "max-ratio", where, "checks.quarantine");
             }
@@ -390,11 +378,7 @@ public final class SpecLoader {
         double change = -1;
         if (k.hasPath("anomaly")) {
             Config a = object(k, "anomaly", where, "checks");
-            for (String key : a.root().keySet()) {
-                if (!key.equals("row-count-max-change")) {
-                    throw new SpecError(where, "checks.anomaly." + key, "unknown key; expected row-count-max-change");
-                }
-            }
+            onlyKeys(a.root().keySet(), Set.of("row-count-max-change"), where, "checks.anomaly.");
             if (a.hasPath("row-count-max-change")) {
                 try {
                     change = a.getDouble("row-count-max-change");
@@ -415,11 +399,7 @@ public final class SpecLoader {
             throw new SpecError(where, field, "expected { name, target, source or expect }");
         }
         Config v = ((ConfigObject) value).toConfig();
-        for (String key : ((ConfigObject) value).keySet()) {
-            if (!Set.of("name", "source", "target", "expect", "tolerance").contains(key)) {
-                throw new SpecError(where, field + "." + key, "unknown key; expected name, source, target, expect or tolerance");
-            }
-        }
+        onlyKeys(((ConfigObject) value).keySet(), Set.of("name", "source", "target", "expect", "tolerance"), where, field + ".");
         String name = text(v, "name", where, field);
         if (!names.add(name)) {
             throw new SpecError(where, field + ".name", "invariant '" + name + "' is declared twice");
@@ -469,11 +449,7 @@ public final class SpecLoader {
             return new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty());
         }
         Config b = object(c, "batching", where, "");
-        for (String key : b.root().keySet()) {
-            if (!Set.of("by", "max-rows", "column").contains(key)) {
-                throw new SpecError(where, "batching." + key, "unknown key; expected by, max-rows or column");
-            }
-        }
+        onlyKeys(b.root().keySet(), Set.of("by", "max-rows", "column"), where, "batching.");
         BatchingSpec.By by = BatchingSpec.By.AUTO;
         if (b.hasPath("by")) {
             String text = text(b, "by", where, "batching");
@@ -500,6 +476,15 @@ public final class SpecLoader {
         }
         Optional<String> column = b.hasPath("column") ? Optional.of(text(b, "column", where, "batching")) : Optional.empty();
         return new BatchingSpec(by, maxRows, column);
+    }
+
+    /** Refuses a key outside {@code allowed}; {@code prefix} is the field path up to the key ("checks."). */
+    private static void onlyKeys(Set<String> keys, Set<String> allowed, String where, String prefix) {
+        for (String key : keys) {
+            if (!allowed.contains(key)) {
+                throw new SpecError(where, prefix + key, "unknown key; expected one of " + new java.util.TreeSet<>(allowed));
+            }
+        }
     }
 
     private static void column(String name, String where, String field) {
