@@ -24,11 +24,12 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Migrates datasets to new versions on Spark and Delta Lake: checked, reversible, announced.",
         subcommands = {PlanCommand.class, MigrateCommand.class, ValidateCommand.class, RollbackCommand.class, StatusCommand.class,
-                HistoryCommand.class, CatalogCommand.class, DemoCommand.class},
+                HistoryCommand.class, CatalogCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration failed its checks and was rolled back",
                 "2:bad input (usage, config, catalog or spec); nothing was written",
-                "3:conflict (another run holds the dataset, or the table moved under us)"})
+                "3:conflict (another run holds the dataset, or the table moved under us)",
+                "4:notify: some consumer events were not delivered; they stay in the outbox for --retry-failed"})
 public final class DroverCli implements Runnable {
     @Option(names = "--conf-dir", scope = ScopeType.INHERIT, paramLabel = "DIR", defaultValue = "conf",
             description = "Folder holding drover.conf, catalog/, templates/, migrations/ (default: ${DEFAULT-VALUE}).")
@@ -102,6 +103,9 @@ public final class DroverCli implements Runnable {
     /** Runs a command and returns its exit code; never exits the JVM (spark-submit and tests call it). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new DroverCli());
+        for (ExtraCommand extra : java.util.ServiceLoader.load(ExtraCommand.class)) {
+            cli.addSubcommand(extra);
+        }
         cli.setParameterExceptionHandler((e, argv) -> {
             String command = e.getCommandLine().getCommandSpec().qualifiedName();
             System.err.println("drover: " + e.getMessage().replace('\n', ' ') + " (see " + command + " --help)");

@@ -117,9 +117,45 @@ public final class ConfigLoader {
             return new DroverConfig(confDir, string(d, "environment", file), warehouse, stateDir,
                     string(d, "spark.master", file), string(d, "spark.app-name", file), sparkConf,
                     maxRows, attempts, parallel, string(d, "quarantine.suffix", file), ratio, maxQuarantined, change,
-                    d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress);
+                    d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress, notify(d, file));
         } catch (ConfigException e) {
             throw new ConfigError(file, "", firstLine(e.getMessage()));
+        }
+    }
+
+    private static NotifySettings notify(Config d, String file) {
+        Map<String, String> kafka = new java.util.TreeMap<>();
+        for (Map.Entry<String, ConfigValue> entry : d.getObject("notify.kafka").entrySet()) {
+            String owned = NotifySettings.checkKafkaKey(entry.getKey());
+            if (owned != null) {
+                throw new ConfigError(file, "drover.notify.kafka." + entry.getKey(), "is set by Drover itself (idempotent producer, "
+                        + "acks=all, JSON events); remove it (bootstrap servers go in drover.notify.bootstrap-servers)");
+            }
+            kafka.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+        }
+        String topic = string(d, "notify.topic", file);
+        String ackTopic = string(d, "notify.ack-topic", file);
+        for (String[] t : new String[][] {{"notify.topic", topic}, {"notify.ack-topic", ackTopic}}) {
+            if (!t[1].matches("[A-Za-z0-9._-]{1,249}")) {
+                throw new ConfigError(file, "drover." + t[0], "expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + t[1] + "'");
+            }
+        }
+        return new NotifySettings(string(d, "notify.bootstrap-servers", file).trim(), topic, ackTopic,
+                string(d, "notify.event-type-prefix", file), duration(d, "notify.deadline", file),
+                duration(d, "notify.phased-interval", file), string(d, "notify.read-more-url", file),
+                duration(d, "notify.delivery-timeout", file), duration(d, "notify.retry-backoff", file),
+                duration(d, "notify.max-block", file), kafka);
+    }
+
+    private static java.time.Duration duration(Config d, String key, String file) {
+        try {
+            java.time.Duration value = d.getDuration(key);
+            if (value.isNegative()) {
+                throw new ConfigError(file, "drover." + key, "expected a duration of 0 or more, got " + d.getString(key));
+            }
+            return value;
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover." + key, "expected a duration such as 30s, 10m or 24h");
         }
     }
 

@@ -27,7 +27,8 @@ public record DroverConfig(
         double rowCountMaxChange,
         Duration lockLease,
         Duration lockHeartbeat,
-        Progress progress) {
+        Progress progress,
+        NotifySettings notifications) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -43,6 +44,7 @@ public record DroverConfig(
         requireNonNull(lockLease, "lockLease is null");
         requireNonNull(lockHeartbeat, "lockHeartbeat is null");
         requireNonNull(progress, "progress is null");
+        requireNonNull(notifications, "notifications is null");
     }
 
     /** A dataset location: a URI as it is, anything else under the warehouse. */
@@ -51,6 +53,13 @@ public record DroverConfig(
             return location;
         }
         return warehouse + "/" + location;
+    }
+
+    /** The same configuration with other notify settings (the demo points it at its own broker). */
+    public DroverConfig withNotify(NotifySettings replacement) {
+        return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
+                maxAttempts, parallelBatches, quarantineSuffix, quarantineMaxRatio, quarantineMaxRows, rowCountMaxChange,
+                lockLease, lockHeartbeat, progress, replacement);
     }
 
     public Path catalogDir() {

@@ -196,6 +196,11 @@ public final class Ledger {
         return rows.stream().sorted(java.util.Comparator.comparing(Ledger::eventTime).reversed()).toList();
     }
 
+    /** Appends rows to a ledger table of another component (the outbox); same writer rules. */
+    public void appendRows(String table, String ddl, List<Object[]> values, String runId) {
+        append(table, ddl, values, runId, "");
+    }
+
     /** A blind append, tagged like every Drover commit (stage "ledger"). */
     private void append(String table, String ddl, List<Object[]> values, String runId, String migration) {
         if (values.isEmpty()) {

@@ -181,11 +181,23 @@ public final class MigrationRunner {
             return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
                     written, quarantined, delta.latestVersion(plan.targetLocation()), checks, failed, timings.seconds());
         }
+        // Deploy: the consumer events go to the outbox before the run counts as published; the
+        // notifier sends only events of succeeded runs, so a run killed in between tells no one.
         Instant deployStarted = Instant.now();
         String warning = outcome.quarantineSummary();
+        var events = dev.drover.outbox.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,
+                quarantined, config.notifications(), deployStarted);
+        new dev.drover.outbox.Outbox(ledger).write(events, resumed);
         ledger.record(run.with(RunStatus.SUCCEEDED, warning, targetVersion));
-        stage(plan, runId, "deploy", deployStarted, "succeeded",
-                JSON.createObjectNode().put("targetVersion", targetVersion).toString());
+        var consumers = JSON.createArrayNode();
+        events.forEach(e -> consumers.add(e.consumer()));
+        var deployDetail = JSON.createObjectNode().put("targetVersion", targetVersion).put("events", events.size());
+        deployDetail.set("consumers", consumers);
+        stage(plan, runId, "deploy", deployStarted, "succeeded", deployDetail.toString());
+        if (!events.isEmpty()) {
+            out.printf("run %s: %d consumer event(s) in the outbox for %s; drover notify publishes them%n", runId,
+                    events.size(), String.join(", ", events.stream().map(dev.drover.outbox.OutboxEvent::consumer).toList()));
+        }
         timings.time("ledger wait", ledger::flush);
         return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.SUCCEEDED, resumed, written,
                 quarantined, targetVersion, checks, warning, timings.seconds());

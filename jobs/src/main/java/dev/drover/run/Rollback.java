@@ -29,6 +29,34 @@ public final class Rollback {
         this.delta = new DeltaTables(spark);
     }
 
+    /**
+     * Consumers already told about the run get a rolled-back event; those not told yet never will
+     * be (their migrated events are cancelled). Returns the text to add to the rollback message.
+     */
+    private String tellConsumers(String runId, long restoredVersion, String message) {
+        dev.drover.outbox.Outbox outbox = new dev.drover.outbox.Outbox(ledger);
+        List<dev.drover.outbox.OutboxEvent> migrated = outbox.events(runId).stream()
+                .filter(e -> e.type().equals(dev.drover.outbox.OutboxEvent.MIGRATED)).toList();
+        if (migrated.isEmpty()) {
+            return "";
+        }
+        var latest = dev.drover.outbox.Outbox.latest(outbox.deliveries());
+        // Told = delivered, or possibly delivered (a send whose confirmation never came).
+        java.util.function.Predicate<dev.drover.outbox.OutboxEvent> told = e -> {
+            var d = latest.get(e.eventId());
+            return d != null && (d.status() == dev.drover.outbox.Delivery.Status.DELIVERED
+                    || d.status() == dev.drover.outbox.Delivery.Status.UNCONFIRMED);
+        };
+        List<dev.drover.outbox.OutboxEvent> toTell = migrated.stream().filter(told).toList();
+        outbox.write(dev.drover.outbox.Announcements.rolledBack(toTell, restoredVersion, message, java.time.Instant.now()), true);
+        List<dev.drover.outbox.Delivery> cancelled = migrated.stream().filter(told.negate())
+                .map(e -> dev.drover.outbox.Delivery.cancelled(e, "run " + runId + " was rolled back before this consumer was told"))
+                .toList();
+        outbox.record(cancelled);
+        return "; " + toTell.size() + " consumer(s) already told get a rolled-back event"
+                + (cancelled.isEmpty() ? "" : ", " + cancelled.size() + " not yet told will not be");
+    }
+
     public RollbackResult rollback(String runId, boolean force) {
         RunRecord run = ledger.requireRun(runId);
         if (run.status() == RunStatus.ROLLED_BACK) {
@@ -56,6 +84,7 @@ public final class Rollback {
                     : "restored " + run.target() + " to version " + run.snapshotVersion())
                     + " in version " + now + (foreign.isEmpty() ? "" : ", discarding " + foreign.size() + " later commits (--force)");
             ledger.record(run.with(RunStatus.ROLLED_BACK, message, now));
+            message += tellConsumers(runId, run.snapshotVersion(), message);
             return new RollbackResult(runId, run.target(), true, run.snapshotVersion(), now, message);
         }
     }

@@ -24,13 +24,30 @@ class LauncherDemoTest {
             assertEquals(0, driver.waitFor(600), driver.stderr());
         }
         String text = Files.readString(out);
-        for (String step : List.of("1/7 generating", "2/7 drover plan users/V2", "3/7 drover migrate users/V2",
-                "4/7 drover status", "5/7 drover rollback", "6/7 drover migrate users/V2 (again", "7/7 summary")) {
+        for (String step : List.of("starting a local Kafka broker", "1/9 generating", "2/9 drover plan users/V2",
+                "3/9 drover migrate users/V2", "4/9 drover status", "5/9 drover notify", "6/9 drover rollback",
+                "7/9 drover migrate users/V2 (again", "8/9 drover notify", "9/9 summary", "local Kafka broker stopped")) {
             assertTrue(text.contains(step), "missing step " + step + " in:\n" + text);
         }
         assertTrue(text.contains("Nothing was written (dry run)."), text);
         assertTrue(text.contains("emptied users-v2 (the run created it)"), text);
         assertTrue(text.contains("users-v2 now has 39,998 rows in 5 columns"), text);
+        // Read back from the broker: each consumer got migrated, rolled-back, migrated, in order.
+        java.util.Map<String, List<String>> received = new java.util.TreeMap<>();
+        String current = null;
+        for (String line : text.lines().toList()) {
+            var consumer = java.util.regex.Pattern.compile("^    ([a-z-]+) \\(").matcher(line);
+            var event = java.util.regex.Pattern.compile("^      \\S+  dev\\.drover\\.dataset\\.(\\S+)  id=").matcher(line);
+            if (consumer.find()) {
+                current = consumer.group(1);
+            } else if (event.find() && current != null) {
+                received.computeIfAbsent(current, k -> new java.util.ArrayList<>()).add(event.group(1));
+            }
+        }
+        List<String> expected = List.of("migrated", "rolled-back", "migrated");
+        assertEquals(java.util.Map.of("billing-export", expected, "churn-model", expected, "signup-dashboard", expected),
+                received, text);
+        assertTrue(text.contains("churn-model (ml.dataset-updates)"), "per-consumer topic from the catalog: " + text);
         assertTrue(Files.exists(dir.resolve("state/ledger/runs/_delta_log")), "ledger written under the demo folder");
     }
 }

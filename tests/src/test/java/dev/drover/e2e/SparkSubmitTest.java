@@ -16,7 +16,7 @@ class SparkSubmitTest {
 
     @Test
     void migrateAndStatusRunThroughSparkSubmitWithTheShadedJar() throws Exception {
-        Path jar = Project.root().resolve("jobs/target/drover-jobs.jar");
+        Path jar = Project.root().resolve("consumer-notifier/target/drover.jar");
         assertTrue(Files.exists(jar), "the build made " + jar);
         E2eWorkspace ws = new E2eWorkspace(tmp, 5_000, 5, 0, 2_000);
 

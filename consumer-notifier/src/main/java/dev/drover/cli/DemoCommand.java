@@ -3,6 +3,9 @@ package dev.drover.cli;
 import dev.drover.config.Locations;
 import dev.drover.demo.DemoData;
 import dev.drover.error.InputError;
+import dev.drover.notify.EventReader;
+import dev.drover.notify.LocalKafka;
+import dev.drover.notify.Notifier;
 import dev.drover.run.MigrationResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -18,8 +22,10 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generates the demo datasets (users-v1 partitioned by day, countries), then plans, migrates,",
-                "shows status and history, rolls the run back, migrates again and prints a summary."})
-final class DemoCommand implements Callable<Integer> {
+                "notifies the consumers, rolls the run back (they are told), migrates again, notifies, and prints",
+                "a summary with the events each consumer received. Starts a local Kafka broker when no",
+                "drover.notify.bootstrap-servers is configured, and stops it at the end."})
+public final class DemoCommand implements Callable<Integer>, ExtraCommand {
     private static final String MARKER = ".drover-demo";
 
     @ParentCommand
@@ -38,52 +44,98 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path folder = dir.toAbsolutePath().normalize();
         prepare(folder);
-        String warehouse = Locations.normalize(folder.resolve("warehouse").toString());
-        root.overrides.add("drover.warehouse=" + warehouse);
+        root.overrides.add("drover.warehouse=" + Locations.normalize(folder.resolve("warehouse").toString()));
         root.overrides.add("drover.state-dir=" + Locations.normalize(folder.resolve("state").toString()));
         root.overrideConfig(null);
         PrintStream out = root.out();
         long started = System.nanoTime();
+        LocalKafka broker = null;
+        try {
+            if (!root.config().notifications().configured()) {
+                heading(out, "", "starting a local Kafka broker (no drover.notify.bootstrap-servers configured)");
+                broker = LocalKafka.start(folder.resolve("kafka"), true);
+                root.overrides.add("drover.notify.bootstrap-servers=" + broker.bootstrapServers());
+                root.overrideConfig(null);
+                out.println("  Kafka " + LocalKafka.VERSION + " (KRaft, single node) on " + broker.bootstrapServers());
+            }
+            return run(out, folder, started);
+        } finally {
+            if (broker != null) {
+                broker.stop();
+                out.println("  local Kafka broker stopped");
+            }
+        }
+    }
 
-        heading(out, "1/7", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
+    private int run(PrintStream out, Path folder, long started) {
+        String warehouse = root.config().warehouse();
+        heading(out, "1/9", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
         DemoData.write(root.spark(), warehouse, rows, 30, 20_000);
         var drover = root.drover();
 
-        heading(out, "2/7", "drover plan users/V2");
+        heading(out, "2/9", "drover plan users/V2");
         Render.plan(out, drover.plan("users/V2"));
 
-        heading(out, "3/7", "drover migrate users/V2");
+        heading(out, "3/9", "drover migrate users/V2");
         MigrationResult first = drover.migrate("users/V2").execute();
         Render.result(out, first);
         if (first.outcome() != MigrationResult.Outcome.SUCCEEDED) {
             return 1;
         }
 
-        heading(out, "4/7", "drover status " + first.runId());
+        heading(out, "4/9", "drover status " + first.runId());
         Render.run(out, drover.status(first.runId()));
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 10));
 
-        heading(out, "5/7", "drover rollback " + first.runId());
-        out.println(drover.rollback(first.runId(), false).message());
+        Notifier notifier = new Notifier(root.spark(), root.config(), out);
+        heading(out, "5/9", "drover notify (the consumers hear about users-v2)");
+        boolean delivered = notifier.run(false, false).complete();
 
-        heading(out, "6/7", "drover migrate users/V2 (again, after the rollback)");
+        heading(out, "6/9", "drover rollback " + first.runId() + ", then drover notify (the consumers told hear about it)");
+        out.println(drover.rollback(first.runId(), false).message());
+        delivered &= notifier.run(false, false).complete();
+
+        heading(out, "7/9", "drover migrate users/V2 (again, after the rollback)");
         MigrationResult second = drover.migrate("users/V2").execute();
         Render.result(out, second);
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 12));
 
-        heading(out, "7/7", "summary");
+        heading(out, "8/9", "drover notify");
+        delivered &= notifier.run(false, false).complete();
+
+        heading(out, "9/9", "summary");
         var target = root.spark().read().format("delta").load(warehouse + "/users_v2");
         out.printf("  users-v2 now has %,d rows in %d columns at %s/users_v2%n", target.count(), target.columns().length, warehouse);
         out.printf("  run %s: %,d rows written, %,d quarantined, then rolled back%n", first.runId(), first.rowsWritten(), first.rowsQuarantined());
         out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
                 second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
         out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
-        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums}%n", root.config().stateDir());
+        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums,outbox,deliveries,acks}%n", root.config().stateDir());
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
+        summarizeEvents(out);
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
-        return second.outcome() == MigrationResult.Outcome.SUCCEEDED ? 0 : 1;
+        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && delivered;
+        return ok ? 0 : 1;
+    }
+
+    /** What each consumer received, read back from the broker with a real consumer. */
+    private void summarizeEvents(PrintStream out) {
+        var settings = root.config().notifications();
+        List<String> topics = new java.util.ArrayList<>(List.of(settings.topic()));
+        root.catalog().consumersOf("users-v1").forEach(c -> c.topic().filter(t -> !topics.contains(t)).ifPresent(topics::add));
+        var received = EventReader.readAll(settings.bootstrapServers(), settings.kafka(), topics);
+        out.printf("  events read back from Kafka (%s), per consumer:%n", String.join(", ", topics));
+        java.util.Map<String, List<EventReader.Received>> byConsumer = new java.util.TreeMap<>();
+        received.forEach(r -> byConsumer.computeIfAbsent(r.key(), k -> new java.util.ArrayList<>()).add(r));
+        byConsumer.forEach((consumer, records) -> {
+            out.printf("    %s (%s):%n", consumer, records.get(0).topic());
+            for (EventReader.Received r : records) {
+                var event = r.event();
+                out.printf("      %s  %s  id=%s%n", event.getTime(), event.getType(), event.getId());
+            }
+        });
     }
 
     private static void heading(PrintStream out, String step, String text) {

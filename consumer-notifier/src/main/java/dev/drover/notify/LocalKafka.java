@@ -1,0 +1,240 @@
+package dev.drover.notify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka broker (KRaft, no ZooKeeper) in a process of its own, listening on
+ * 127.0.0.1 only: what {@code drover demo} starts when no bootstrap servers are configured, and
+ * what the tests publish to. Its jars are resolved by Maven once (an embedded throwaway pom,
+ * {@code mvn dependency:copy-dependencies}) into {@code ~/.cache/drover/kafka-<version>}, or the
+ * folder named by {@code DROVER_KAFKA_HOME}.
+ */
+public final class LocalKafka implements AutoCloseable {
+    public static final String VERSION = "4.1.1";
+
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private final boolean autoCreateTopics;
+    private Process process;
+
+    private LocalKafka(Path dir, int port, int controllerPort, boolean autoCreateTopics) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.autoCreateTopics = autoCreateTopics;
+    }
+
+    /** Formats a log folder under {@code dir} and starts the broker; returns once it answers. */
+    public static LocalKafka start(Path dir, boolean autoCreateTopics) {
+        try {
+            Files.createDirectories(dir);
+            LocalKafka kafka = new LocalKafka(dir.toAbsolutePath(), freePort(), freePort(), autoCreateTopics);
+            kafka.writeProperties();
+            kafka.run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
+                    kafka.properties().toString(), "--ignore-formatted"), dir.resolve("format.log"), true);
+            kafka.launch();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a local Kafka broker in " + dir, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the broker (SIGTERM, as an operator would); its data stays for {@link #restart()}. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Starts the stopped broker again on the same port and data. */
+    public void restart() {
+        if (running()) {
+            return;
+        }
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart the local Kafka broker in " + dir, e);
+        }
+    }
+
+    public void createTopics(int partitions, String... topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            List<NewTopic> fresh = new ArrayList<>();
+            for (String topic : topics) {
+                fresh.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            admin.createTopics(fresh).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics " + List.of(topics) + " on " + bootstrapServers(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Path properties() {
+        return dir.resolve("server.properties");
+    }
+
+    private void writeProperties() throws IOException {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", dir.resolve("data").toString());
+        p.setProperty("num.partitions", "3");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "3");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", String.valueOf(autoCreateTopics));
+        try (var out = Files.newOutputStream(properties())) {
+            p.store(out, "drover local Kafka broker");
+        }
+    }
+
+    private void launch() throws IOException {
+        process = run(List.of("-Xms256m", "-Xmx512m", "kafka.Kafka", properties().toString()), dir.resolve("broker.log"), false);
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the local Kafka broker exited with " + process.exitValue() + "; see " + dir.resolve("broker.log"));
+            }
+            if (answers()) {
+                return;
+            }
+            sleep(200);
+        }
+        stop();
+        throw new IllegalStateException("the local Kafka broker did not answer on " + bootstrapServers() + " within 90 s; see " + dir.resolve("broker.log"));
+    }
+
+    private boolean answers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        } catch (IOException e) {
+            return false;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private Process run(List<String> args, Path log, boolean wait) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(jars().resolve("*").toString());
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (wait) {
+            try {
+                if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IllegalStateException(args.get(0) + " failed; see " + log);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return p;
+    }
+
+    /** The broker's jars, resolved by Maven on first use. */
+    static synchronized Path jars() throws IOException {
+        String home = System.getenv("DROVER_KAFKA_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".cache", "drover", "kafka-" + VERSION);
+        Path lib = base.resolve("lib");
+        Path done = base.resolve(".resolved");
+        if (Files.exists(done)) {
+            return lib;
+        }
+        Files.createDirectories(base);
+        try (InputStream pom = LocalKafka.class.getResourceAsStream("kafka-broker-pom.xml")) {
+            Files.copy(pom, base.resolve("pom.xml"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.err.println("drover: resolving the Kafka " + VERSION + " broker jars with Maven into " + lib + " (once) ...");
+        List<String> mvn = new ArrayList<>(List.of("mvn", "-q", "-B"));
+        if (Boolean.getBoolean("drover.mvn.offline")) {
+            mvn.add("-o");
+        }
+        mvn.addAll(List.of("-f", base.resolve("pom.xml").toString(), "dependency:copy-dependencies", "-DoutputDirectory=" + lib));
+        Process p = new ProcessBuilder(mvn).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("resolve.log").toFile())).start();
+        try {
+            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("Maven could not resolve the Kafka broker jars; see " + base.resolve("resolve.log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        Files.writeString(done, VERSION);
+        return lib;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
