@@ -80,6 +80,16 @@ class ValidationTest {
         assertEquals("display_name", renamed.getString(2));
         assertEquals("renamed", renamed.getString(7));
         assertTrue(renamed.getBoolean(8), "a rename is breaking");
+
+        // Deploy: one outbox event per consumer of users-v1, carrying this run's schema contract.
+        var events = new dev.drover.outbox.Outbox(ledger).events(result.runId());
+        assertEquals(Set.of(result.runId() + ":signup-dashboard:migrated", result.runId() + ":churn-model:migrated",
+                result.runId() + ":billing-export:migrated"), events.stream().map(e -> e.eventId()).collect(Collectors.toSet()));
+        var churn = events.stream().filter(e -> e.consumer().equals("churn-model")).findFirst().orElseThrow();
+        assertEquals("ml.dataset-updates", churn.topic());
+        assertEquals("phased", churn.strategy());
+        assertEquals(2, churn.wave());
+        assertTrue(churn.payload().contains("\"name\":\"display_name\""), churn.payload());
     }
 
     @ParameterizedTest
@@ -94,6 +104,8 @@ class ValidationTest {
         MigrationResult result = ws.drover().migrate("users/V2").execute();
         assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
         assertTrue(failed(result).contains(failedCheck), failedCheck + " not in " + failed(result));
+        assertEquals(List.of(), new dev.drover.outbox.Outbox(new Ledger(ws.spark(), ws.drover().config().stateDir())).events(),
+                "a run that failed its checks tells no consumer");
         DeltaTables delta = new DeltaTables(ws.spark());
         assertEquals(0, delta.read(ws.warehouse + "/users_v2", delta.latestVersion(ws.warehouse + "/users_v2")).count());
     }
