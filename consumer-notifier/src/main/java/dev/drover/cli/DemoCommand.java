@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
                 second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
         out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
-        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums,outbox,deliveries,acks}%n", root.config().stateDir());
+        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums,outbox}%n", root.config().stateDir());
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
         summarizeEvents(out);
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);

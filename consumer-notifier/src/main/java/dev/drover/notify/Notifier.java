@@ -44,41 +44,100 @@ public final class Notifier {
                     "is empty; set it (or DROVER_KAFKA_BOOTSTRAP_SERVERS) to the Kafka brokers, host:port[,host:port]");
         }
         long started = System.nanoTime();
-        String warning = "";
-        int acks = 0;
-        if (!dryRun) {
-            try {
-                AckReader.Result read = AckReader.read(settings, outbox::recordAcks);
-                acks = read.acks().size();
-                if (read.unreadable() > 0) {
-                    warning = read.unreadable() + " record(s) on " + settings.ackTopic() + " are not acknowledgements "
-                            + "({\"eventId\": ..., \"consumer\": ...}) and were skipped";
+        Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        // The acknowledgements (Kafka) and the four ledger reads (Delta) are independent: run them at once.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var acksRead = pool.submit(() -> timed(phases, "read acknowledgements", () -> dryRun ? null : readAcks()));
+            var state = pool.submit(() -> timed(phases, "read outbox", () -> outbox.state(false)));
+            AckOutcome ackOutcome = get(acksRead);
+            Outbox.State outboxState = get(state);
+            Set<String> ackedIds = new java.util.HashSet<>(outboxState.acked());
+            String warning = "";
+            int acks = 0;
+            if (ackOutcome != null) {
+                warning = ackOutcome.warning();
+                acks = ackOutcome.acks().size();
+                ackOutcome.acks().forEach(a -> ackedIds.add(a.eventId()));
+            }
+            // Runs are read from the ledger only when some events lack their run's published marker.
+            Set<String> unpublished = Release.unpublishedRuns(outboxState.events(), outboxState.deliveries(), outboxState.published());
+            Map<String, RunStatus> runs = unpublished.isEmpty() ? Map.of() : timed(phases, "read runs", () -> {
+                Map<String, RunStatus> byRun = new HashMap<>();
+                for (RunRecord r : ledger.runs(unpublished)) {
+                    byRun.put(r.runId(), r.status());
                 }
-            } catch (RuntimeException e) {
-                warning = "acknowledgements not read from " + settings.ackTopic() + ": " + settings.redact(String.valueOf(e.getMessage()));
+                return byRun;
+            });
+            Release.Plan plan = Release.plan(outboxState.events(), outboxState.deliveries(), ackedIds, outboxState.published(),
+                    runs, Instant.now(),
+                    settings.phasedInterval(), retryFailed);
+            List<Delivery> results = List.of();
+            if (!dryRun && !plan.due().isEmpty()) {
+                List<OutboxEvent> withPayloads = timed(phases, "read payloads",
+                        () -> outbox.withPayloads(plan.due().stream().map(Release.Due::event).toList()));
+                List<Release.Due> due = new java.util.ArrayList<>();
+                for (int i = 0; i < withPayloads.size(); i++) {
+                    due.add(new Release.Due(withPayloads.get(i), plan.due().get(i).attempt()));
+                }
+                results = timed(phases, "publish", () -> {
+                    try (Publisher publisher = new Publisher(settings)) {
+                        return publisher.publish(due);
+                    }
+                });
+                List<Delivery> recorded = results;
+                timed(phases, "record deliveries", () -> {
+                    outbox.record(recorded);
+                    return null;
+                });
             }
+            NotifyResult result = new NotifyResult(dryRun, plan.due(), results, plan.held(), acks, warning,
+                    (System.nanoTime() - started) / 1e9, phases);
+            report(result);
+            return result;
+        } finally {
+            pool.shutdownNow();
         }
-        List<OutboxEvent> events = outbox.events();
-        List<Delivery> deliveries = outbox.deliveries();
-        Set<String> acked = outbox.acked();
-        Map<String, RunStatus> runs = new HashMap<>();
-        for (RunRecord r : ledger.runs()) {
-            runs.put(r.runId(), r.status());
-        }
-        Release.Plan plan = Release.plan(events, deliveries, acked, runs, Instant.now(), settings.phasedInterval(), retryFailed);
-        List<Delivery> results = List.of();
-        if (!dryRun && !plan.due().isEmpty()) {
-            try (Publisher publisher = new Publisher(settings)) {
-                results = publisher.publish(plan.due());
-            }
-            outbox.record(results);
-        }
-        NotifyResult result = new NotifyResult(dryRun, plan.due(), results, plan.held(), acks, warning,
-                (System.nanoTime() - started) / 1e9);
-        report(result);
-        return result;
     }
 
+    private record AckOutcome(List<Outbox.Ack> acks, String warning) {}
+
+    /** Acks up to the ack topic's end, recorded in the ledger before their offsets are committed. */
+    private AckOutcome readAcks() {
+        try {
+            AckReader.Result read = AckReader.read(settings, outbox::recordAcks);
+            return new AckOutcome(read.acks(), read.unreadable() == 0 ? "" : read.unreadable() + " record(s) on "
+                    + settings.ackTopic() + " are not acknowledgements ({\"eventId\": ..., \"consumer\": ...}) and were skipped");
+        } catch (RuntimeException e) {
+            return new AckOutcome(List.of(), "acknowledgements not read from " + settings.ackTopic() + ": "
+                    + settings.redact(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private static <T> T timed(Map<String, Double> phases, String name, java.util.function.Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            synchronized (phases) {
+                phases.put(name, (System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    private static <T> T get(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
     private void report(NotifyResult r) {
         if (!r.warning().isEmpty()) {
             out.println("notify: warning: " + r.warning());

@@ -5,12 +5,13 @@ import java.util.List;
 
 /** What one notifier run did: the deliveries it attempted (or would, on a dry run) and what it held back. */
 public record NotifyResult(boolean dryRun, List<Release.Due> due, List<Delivery> deliveries, List<Release.Held> held,
-                           int acksRead, String warning, double seconds) {
+                           int acksRead, String warning, double seconds, java.util.Map<String, Double> phases) {
     public NotifyResult {
         due = List.copyOf(due);
         deliveries = List.copyOf(deliveries);
         held = List.copyOf(held);
         warning = warning == null ? "" : warning;
+        phases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases));
     }
 
     public long delivered() {

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * Which outbox events are due now: the consumers' strategies applied to the outbox, its
  * delivery record and the acknowledgements. Pure (no I/O), so every rule is unit-tested.
  * <ul>
- *   <li>{@code migrated} events go out only for a run that succeeded (was published); a run
- *       rolled back before a consumer was told never tells it;</li>
+ *   <li>{@code migrated} events go out only for a published run (its deploy finished); a run
+ *       rolled back before a consumer was told never tells it (the rollback cancels the event);</li>
  *   <li>immediate and dual-write consumers: at the next run;</li>
  *   <li>phased consumers, per run, by wave: the lowest wave at once; wave N+1 once every event of
  *       wave N is delivered and either every one of them is acknowledged or {@code interval}
@@ -38,7 +38,20 @@ public final class Release {
 
     private Release() {}
 
-    public static Plan plan(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked,
+    /** Runs with events still to send that are not marked published: their state must come from the ledger. */
+    public static Set<String> unpublishedRuns(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> published) {
+        Map<String, Delivery> latest = dev.drover.outbox.Outbox.latest(deliveries);
+        return events.stream().filter(e -> e.type().equals(OutboxEvent.MIGRATED) && !published.contains(e.runId()))
+                .filter(e -> !latest.containsKey(e.eventId()) || latest.get(e.eventId()).status().retryable())
+                .map(OutboxEvent::runId).collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /**
+     * {@code published}: runs whose deploy marked them publishable in the outbox; {@code runs}:
+     * the ledger's state of other runs (a fallback for a run killed between its succeeded record
+     * and the marker).
+     */
+    public static Plan plan(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published,
                             Map<String, RunStatus> runs, Instant now, Duration interval, boolean retryFailed) {
         Map<String, Delivery> latest = dev.drover.outbox.Outbox.latest(deliveries);
         Map<String, Long> attempts = deliveries.stream().filter(d -> d.status() != Delivery.Status.CANCELLED)
@@ -58,7 +71,7 @@ public final class Release {
                 continue;
             }
             RunStatus run = runs.get(e.runId());
-            if (e.type().equals(OutboxEvent.MIGRATED) && run != RunStatus.SUCCEEDED) {
+            if (e.type().equals(OutboxEvent.MIGRATED) && !published.contains(e.runId()) && run != RunStatus.SUCCEEDED) {
                 held.add(new Held(e, "run " + e.runId() + " is " + (run == null ? "unknown" : run.label()) + ", not published"));
                 continue;
             }

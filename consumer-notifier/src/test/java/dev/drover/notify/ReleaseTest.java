@@ -47,7 +47,7 @@ class ReleaseTest {
 
     @Test
     void immediateDualWriteAndTheFirstWaveGoAtOnceLaterWavesWait() {
-        Release.Plan plan = Release.plan(all, List.of(), Set.of(), PUBLISHED, T0, INTERVAL, false);
+        Release.Plan plan = Release.plan(all, List.of(), Set.of(), Set.of(), PUBLISHED, T0, INTERVAL, false);
         assertEquals(List.of("dashboard", "billing", "fraud", "risk"), due(plan));
         assertEquals(2, plan.held().size());
         assertTrue(plan.held().get(0).reason().contains("wave 2 waits for wave 1: 0 of 2 delivered"), plan.held().toString());
@@ -59,7 +59,7 @@ class ReleaseTest {
         List<Delivery> d = List.of(delivery(now, Delivery.Status.DELIVERED, T0), delivery(dual, Delivery.Status.DELIVERED, T0),
                 delivery(wave1a, Delivery.Status.DELIVERED, T0), delivery(wave1b, Delivery.Status.FAILED, T0));
         // Long after the interval, but one of wave 1 failed: wave 2 still waits.
-        Release.Plan plan = Release.plan(all, d, Set.of(wave1a.eventId(), wave1b.eventId()), PUBLISHED,
+        Release.Plan plan = Release.plan(all, d, Set.of(wave1a.eventId(), wave1b.eventId()), Set.of(), PUBLISHED,
                 T0.plus(Duration.ofDays(5)), INTERVAL, false);
         assertEquals(List.of(), due(plan));
         assertTrue(plan.held().stream().anyMatch(h -> h.event() == wave2 && h.reason().contains("1 of 2 delivered")), plan.held().toString());
@@ -72,17 +72,17 @@ class ReleaseTest {
                 delivery(wave1b, Delivery.Status.DELIVERED, T0.plusSeconds(60)));
         List<OutboxEvent> phased = List.of(wave1a, wave1b, wave2, wave3);
         // Before the interval (counted from the last delivery of wave 1), with one ack of two: held.
-        Release.Plan early = Release.plan(phased, d, Set.of(wave1a.eventId()), PUBLISHED,
+        Release.Plan early = Release.plan(phased, d, Set.of(wave1a.eventId()), Set.of(), PUBLISHED,
                 T0.plus(INTERVAL), INTERVAL, false);
         assertEquals(List.of(), due(early));
         assertTrue(early.held().get(0).reason().contains("released at 2026-11-25T10:01:00Z or when all 2 acknowledge (1 so far)"),
                 early.held().get(0).reason());
         // Both acknowledged: released at once, and only wave 2 (wave 3 waits for wave 2).
-        Release.Plan acked = Release.plan(phased, d, Set.of(wave1a.eventId(), wave1b.eventId()), PUBLISHED,
+        Release.Plan acked = Release.plan(phased, d, Set.of(wave1a.eventId(), wave1b.eventId()), Set.of(), PUBLISHED,
                 T0.plusSeconds(120), INTERVAL, false);
         assertEquals(List.of("churn"), due(acked));
         // No acks, but the interval has passed.
-        Release.Plan later = Release.plan(phased, d, Set.of(), PUBLISHED, T0.plus(INTERVAL).plusSeconds(60), INTERVAL, false);
+        Release.Plan later = Release.plan(phased, d, Set.of(), Set.of(), PUBLISHED, T0.plus(INTERVAL).plusSeconds(60), INTERVAL, false);
         assertEquals(List.of("churn"), due(later));
     }
 
@@ -91,11 +91,11 @@ class ReleaseTest {
         List<Delivery> d = new ArrayList<>(List.of(delivery(now, Delivery.Status.DELIVERED, T0),
                 delivery(dual, Delivery.Status.FAILED, T0), delivery(wave1a, Delivery.Status.UNCONFIRMED, T0)));
         d.add(delivery(dual, Delivery.Status.FAILED, T0.plusSeconds(5)));
-        Release.Plan retry = Release.plan(all, d, Set.of(), PUBLISHED, T0.plusSeconds(10), INTERVAL, true);
+        Release.Plan retry = Release.plan(all, d, Set.of(), Set.of(), PUBLISHED, T0.plusSeconds(10), INTERVAL, true);
         assertEquals(List.of("billing", "fraud"), due(retry));
         assertEquals(List.of(3, 2), retry.due().stream().map(Release.Due::attempt).toList());
         // A normal run leaves them alone and sends what was never attempted.
-        Release.Plan normal = Release.plan(all, d, Set.of(), PUBLISHED, T0.plusSeconds(10), INTERVAL, false);
+        Release.Plan normal = Release.plan(all, d, Set.of(), Set.of(), PUBLISHED, T0.plusSeconds(10), INTERVAL, false);
         assertEquals(List.of("risk"), due(normal));
     }
 
@@ -105,10 +105,27 @@ class ReleaseTest {
         OutboxEvent untold = event("r2", "churn", "phased", 3, OutboxEvent.MIGRATED);
         OutboxEvent running = event("r3", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
         List<Delivery> d = List.of(Delivery.cancelled(untold, "rolled back"));
-        Release.Plan plan = Release.plan(List.of(rolled, untold, running), d, Set.of(),
-                Map.of("r2", RunStatus.ROLLED_BACK, "r3", RunStatus.RUNNING), T0, INTERVAL, false);
+        Release.Plan plan = Release.plan(List.of(rolled, untold, running), d, Set.of(), Set.of("r2"),
+                Map.of("r3", RunStatus.RUNNING), T0, INTERVAL, false);
         assertEquals(List.of(rolled), plan.due().stream().map(Release.Due::event).toList());
         assertEquals(1, plan.held().size());
         assertTrue(plan.held().get(0).reason().contains("run r3 is running, not published"), plan.held().toString());
+    }
+
+    @Test
+    void thePublishedMarkerReleasesARunWithoutTheLedgerWhichIsReadOnlyForUnmarkedRuns() {
+        OutboxEvent marked = event("r1", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
+        OutboxEvent unmarked = event("r4", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
+        List<OutboxEvent> events = List.of(marked, unmarked);
+        assertEquals(Set.of("r4"), Release.unpublishedRuns(events, List.of(), Set.of("r1")));
+        Release.Plan noLedger = Release.plan(events, List.of(), Set.of(), Set.of("r1"), Map.of(), T0, INTERVAL, false);
+        assertEquals(List.of(marked), noLedger.due().stream().map(Release.Due::event).toList());
+        assertTrue(noLedger.held().get(0).reason().contains("run r4 is unknown, not published"), noLedger.held().toString());
+        // A run killed between its succeeded record and the marker: the ledger says succeeded, so it goes.
+        Release.Plan fallback = Release.plan(events, List.of(), Set.of(), Set.of("r1"), Map.of("r4", RunStatus.SUCCEEDED),
+                T0, INTERVAL, false);
+        assertEquals(2, fallback.due().size());
+        // Delivered events need nothing from the ledger.
+        assertEquals(Set.of(), Release.unpublishedRuns(events, List.of(delivery(unmarked, Delivery.Status.DELIVERED, T0)), Set.of("r1")));
     }
 }

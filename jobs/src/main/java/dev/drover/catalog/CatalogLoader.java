@@ -257,8 +257,12 @@ public final class CatalogLoader {
                 throw doc.error(a + "dual-write-until", "expected a date YYYY-MM-DD, got '" + text + "'");
             }
         }
+        Optional<String> topic = Optional.ofNullable(doc.text(a + "topic", false));
+        if (topic.isPresent() && !dev.drover.config.NotifySettings.validTopic(topic.get())) {
+            throw doc.error(a + "topic", "expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + topic.get() + "'");
+        }
         return Optional.of(new ConsumerEntity(doc.text("metadata.name", true), doc.file, doc.text("spec.owner", true),
-                consumed, strategy, wave, until, Optional.ofNullable(doc.text(a + "topic", false)),
+                consumed, strategy, wave, until, topic,
                 Optional.ofNullable(doc.text(a + "contact", false))));
     }
 

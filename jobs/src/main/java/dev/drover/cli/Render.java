@@ -147,6 +147,18 @@ final class Render {
         for (Row q : v.quarantineByStep()) {
             out.printf("  quarantined %,d rows at %s%n", q.getLong(1), q.getString(0));
         }
+        if (!v.events().isEmpty()) {
+            var byStatus = new java.util.TreeMap<String, Long>();
+            v.events().forEach(e -> byStatus.merge(e.status().label(), 1L, Long::sum));
+            out.printf("  consumer events: %s%n", String.join(", ", byStatus.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).toList()));
+            v.events().stream().limit(20).forEach(e -> out.printf("    %-11s %-12s %-24s %-10s %s%s%n", e.status().label(), e.type(),
+                    e.consumer(), e.strategy() + (e.strategy().equals("phased") ? " " + e.wave() : ""), e.topic(),
+                    e.error().isEmpty() ? "" : "  (" + e.error() + ")"));
+            if (v.events().size() > 20) {
+                out.printf("    ... and %d more%n", v.events().size() - 20);
+            }
+        }
     }
 
     /** Checks, failed ones first with what was expected and observed; passed ones one per line. */
@@ -208,6 +220,10 @@ final class Render {
         node.set("checks", checksJson(v.checks()));
         ObjectNode quarantine = node.putObject("quarantinedByStep");
         v.quarantineByStep().forEach(q -> quarantine.put(q.getString(0), q.getLong(1)));
+        ArrayNode events = node.putArray("events");
+        v.events().forEach(e -> events.addObject().put("eventId", e.eventId()).put("consumer", e.consumer()).put("type", e.type())
+                .put("strategy", e.strategy()).put("wave", e.wave()).put("topic", e.topic()).put("status", e.status().label())
+                .put("attempts", e.attempts()).put("error", e.error()));
         return node;
     }
 

@@ -136,7 +136,7 @@ public final class ConfigLoader {
         String topic = string(d, "notify.topic", file);
         String ackTopic = string(d, "notify.ack-topic", file);
         for (String[] t : new String[][] {{"notify.topic", topic}, {"notify.ack-topic", ackTopic}}) {
-            if (!t[1].matches("[A-Za-z0-9._-]{1,249}")) {
+            if (!NotifySettings.validTopic(t[1])) {
                 throw new ConfigError(file, "drover." + t[0], "expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + t[1] + "'");
             }
         }

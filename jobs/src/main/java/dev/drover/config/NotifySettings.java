@@ -49,6 +49,11 @@ public record NotifySettings(String bootstrapServers, String topic, String ackTo
         return eventTypePrefix + "." + kind;
     }
 
+    /** A legal Kafka topic name: 1–249 letters, digits, '.', '_' or '-'. */
+    public static boolean validTopic(String topic) {
+        return topic != null && topic.matches("[A-Za-z0-9._-]{1,249}");
+    }
+
     public static boolean secret(String key) {
         return SECRET_KEY.matcher(key).find();
     }

@@ -126,6 +126,18 @@ public final class Ledger {
         return newestFirst(latest(table(RUNS, RunRecord.DDL), "run_id")).stream().map(RunRecord::from).toList();
     }
 
+    /**
+     * The latest state of some runs. Filtered by id, so Delta's per-file statistics skip the files
+     * of every other run: the cost follows the runs asked for, not the ledger's history.
+     */
+    public List<RunRecord> runs(java.util.Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        return latest(table(RUNS, RunRecord.DDL).where(col("run_id").isin(runIds.toArray())), "run_id")
+                .stream().map(RunRecord::from).toList();
+    }
+
     public Optional<RunRecord> run(String runId) {
         return latest(table(RUNS, RunRecord.DDL).where(col("run_id").equalTo(runId)), "run_id")
                 .stream().map(RunRecord::from).findFirst();

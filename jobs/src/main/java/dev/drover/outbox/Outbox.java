@@ -4,6 +4,7 @@ import dev.drover.ledger.Ledger;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,26 +14,82 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 
 /**
- * The outbox and its delivery record: append-only Delta tables next to the ledger's
- * ({@code <state-dir>/ledger/outbox}, {@code deliveries}, {@code acks}). The deploy stage and
- * rollback write events; the notifier reads them and appends one delivery row per attempt.
- * An event's state is its latest delivery row, {@code pending} when it has none.
+ * The outbox: one append-only Delta table next to the ledger's ({@code <state-dir>/ledger/outbox})
+ * holding three kinds of rows, told apart by {@code record}:
+ * <ul>
+ *   <li>{@code event}: a consumer event, written by the deploy stage or a rollback (status pending);</li>
+ *   <li>{@code delivery}: one per delivery attempt by the notifier, or a cancellation
+ *       (status delivered, failed, unconfirmed or cancelled, with partition and offset or the error);</li>
+ *   <li>{@code ack}: a consumer's acknowledgement read from the ack topic;</li>
+ *   <li>{@code published}: the run's deploy finished (its run record says succeeded): its events may go out.</li>
+ * </ul>
+ * An event's state is its latest delivery row, pending when it has none. One table keeps the
+ * notifier at one read per run: it reads events, deliveries and acknowledgements at once.
  */
 public final class Outbox {
     public static final String OUTBOX = "outbox";
-    public static final String DELIVERIES = "deliveries";
-    public static final String ACKS = "acks";
-    static final String OUTBOX_DDL = "event_id STRING, run_id STRING, migration STRING, dataset STRING, consumer STRING, "
-            + "event_type STRING, topic STRING, strategy STRING, wave INT, deadline STRING, payload STRING, status STRING, "
-            + "event_time TIMESTAMP";
-    static final String DELIVERY_DDL = "event_id STRING, run_id STRING, consumer STRING, status STRING, attempt INT, "
-            + "topic STRING, kafka_partition INT, kafka_offset BIGINT, error STRING, event_time TIMESTAMP";
-    static final String ACK_DDL = "event_id STRING, consumer STRING, ack_partition INT, ack_offset BIGINT, event_time TIMESTAMP";
+    static final String DDL = "event_id STRING, record STRING, run_id STRING, migration STRING, dataset STRING, "
+            + "consumer STRING, event_type STRING, topic STRING, strategy STRING, wave INT, deadline STRING, payload STRING, "
+            + "status STRING, attempt INT, kafka_partition INT, kafka_offset BIGINT, error STRING, event_time TIMESTAMP";
+    private static final org.apache.spark.sql.Column[] COLUMNS = java.util.Arrays.stream(
+            org.apache.spark.sql.types.StructType.fromDDL(DDL).fieldNames()).map(org.apache.spark.sql.functions::col)
+            .toArray(org.apache.spark.sql.Column[]::new);
+    static final String EVENT = "event";
+    static final String DELIVERY = "delivery";
+    static final String ACK = "ack";
+    static final String PUBLISHED = "published";
 
     private final Ledger ledger;
 
     public Outbox(Ledger ledger) {
         this.ledger = ledger;
+    }
+
+    /** Everything in the outbox, read once: events (oldest first, each id once), deliveries (oldest first), acked ids. */
+    public record State(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published) {
+        public List<OutboxEvent> events(String runId) {
+            return events.stream().filter(e -> e.runId().equals(runId)).toList();
+        }
+    }
+
+    public State state() {
+        return state(true);
+    }
+
+    /**
+     * Everything in the outbox, read once. Without payloads (the outbox's bulk, growing with every
+     * run) the events carry an empty payload; {@link #withPayloads} fetches them for the few
+     * events about to be sent.
+     */
+    public State state(boolean payloads) {
+        Map<String, OutboxEvent> events = new LinkedHashMap<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        Set<String> acked = new java.util.HashSet<>();
+        Set<String> published = new java.util.HashSet<>();
+        // Columns by name: the table may have been created with columns in another order.
+        var table = ledger.table(OUTBOX, DDL);
+        if (!payloads) {
+            table = table.withColumn("payload", org.apache.spark.sql.functions.lit(""));
+        }
+        List<Row> rows = table.select(COLUMNS).collectAsList();
+        rows.stream().filter(r -> EVENT.equals(r.getString(1)))
+                .map(r -> new OutboxEvent(r.getString(0), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                        r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getString(10), r.getString(11),
+                        r.getTimestamp(17).toInstant()))
+                .sorted(Comparator.comparing(OutboxEvent::createdAt).thenComparing(OutboxEvent::eventId))
+                .forEach(e -> events.putIfAbsent(e.eventId(), e));
+        for (Row r : rows) {
+            if (DELIVERY.equals(r.getString(1))) {
+                deliveries.add(new Delivery(r.getString(0), r.getString(2), r.getString(5), Delivery.Status.parse(r.getString(12)),
+                        r.getInt(13), r.getString(7), r.getInt(14), r.getLong(15), r.getString(16), r.getTimestamp(17).toInstant()));
+            } else if (ACK.equals(r.getString(1))) {
+                acked.add(r.getString(0));
+            } else if (PUBLISHED.equals(r.getString(1))) {
+                published.add(r.getString(2));
+            }
+        }
+        deliveries.sort(Comparator.comparing(Delivery::at));
+        return new State(new ArrayList<>(events.values()), deliveries, acked, published);
     }
 
     /**
@@ -42,41 +99,54 @@ public final class Outbox {
     public List<OutboxEvent> write(List<OutboxEvent> events, boolean mayExist) {
         Set<String> known = mayExist ? events().stream().map(OutboxEvent::eventId).collect(Collectors.toSet()) : Set.of();
         List<OutboxEvent> fresh = events.stream().filter(e -> !known.contains(e.eventId())).toList();
-        ledger.appendRows(OUTBOX, OUTBOX_DDL, fresh.stream().map(e -> new Object[] {e.eventId(), e.runId(), e.migration(),
+        ledger.appendRows(OUTBOX, DDL, fresh.stream().map(e -> new Object[] {e.eventId(), EVENT, e.runId(), e.migration(),
                 e.dataset(), e.consumer(), e.type(), e.topic(), e.strategy(), e.wave(), e.deadline(), e.payload(),
-                Delivery.Status.PENDING.label(), Timestamp.from(e.createdAt())}).toList(), fresh.isEmpty() ? "" : fresh.get(0).runId());
+                Delivery.Status.PENDING.label(), 0, -1, -1L, "", Timestamp.from(e.createdAt())}).toList(),
+                fresh.isEmpty() ? "" : fresh.get(0).runId());
         return fresh;
     }
 
-    /** Every event, oldest first, each id once. */
+    /** The events with their payloads, read for just their runs (Delta's file statistics skip other runs' files). */
+    public List<OutboxEvent> withPayloads(List<OutboxEvent> events) {
+        if (events.isEmpty()) {
+            return events;
+        }
+        Object[] runs = events.stream().map(OutboxEvent::runId).distinct().toArray();
+        Map<String, String> payloads = new HashMap<>();
+        for (Row r : ledger.table(OUTBOX, DDL).where(org.apache.spark.sql.functions.col("record").equalTo(EVENT)
+                .and(org.apache.spark.sql.functions.col("run_id").isin(runs))).select("event_id", "payload").collectAsList()) {
+            payloads.putIfAbsent(r.getString(0), r.getString(1));
+        }
+        return events.stream().map(e -> new OutboxEvent(e.eventId(), e.runId(), e.migration(), e.dataset(), e.consumer(), e.type(),
+                e.topic(), e.strategy(), e.wave(), e.deadline(), payloads.getOrDefault(e.eventId(), ""), e.createdAt())).toList();
+    }
+
+    /** Marks a run's events as publishable: written after its run record says succeeded. */
+    public void markPublished(String runId) {
+        ledger.appendRows(OUTBOX, DDL, List.<Object[]>of(new Object[] {runId + ":published", PUBLISHED, runId, null, null, null,
+                null, null, null, null, null, null, "published", 0, -1, -1L, "", Timestamp.from(Instant.now())}), runId);
+    }
+
     public List<OutboxEvent> events() {
-        Map<String, OutboxEvent> byId = new LinkedHashMap<>();
-        ledger.table(OUTBOX, OUTBOX_DDL).collectAsList().stream()
-                .map(r -> new OutboxEvent(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                        r.getString(5), r.getString(6), r.getString(7), r.getInt(8), r.getString(9), r.getString(10),
-                        r.getTimestamp(12).toInstant()))
-                .sorted(java.util.Comparator.comparing(OutboxEvent::createdAt).thenComparing(OutboxEvent::eventId))
-                .forEach(e -> byId.putIfAbsent(e.eventId(), e));
-        return new ArrayList<>(byId.values());
+        return state().events();
     }
 
     public List<OutboxEvent> events(String runId) {
-        return events().stream().filter(e -> e.runId().equals(runId)).toList();
+        return state().events(runId);
+    }
+
+    public List<Delivery> deliveries() {
+        return state().deliveries();
+    }
+
+    public Set<String> acked() {
+        return state().acked();
     }
 
     public void record(List<Delivery> deliveries) {
-        ledger.appendRows(DELIVERIES, DELIVERY_DDL, deliveries.stream().map(d -> new Object[] {d.eventId(), d.runId(),
-                d.consumer(), d.status().label(), d.attempt(), d.topic(), d.partition(), d.offset(), d.error(),
-                Timestamp.from(d.at())}).toList(), deliveries.isEmpty() ? "" : deliveries.get(0).runId());
-    }
-
-    /** Every delivery row, oldest first. */
-    public List<Delivery> deliveries() {
-        return ledger.table(DELIVERIES, DELIVERY_DDL).collectAsList().stream()
-                .map(r -> new Delivery(r.getString(0), r.getString(1), r.getString(2), Delivery.Status.parse(r.getString(3)),
-                        r.getInt(4), r.getString(5), r.getInt(6), r.getLong(7), r.getString(8), r.getTimestamp(9).toInstant()))
-                .sorted(java.util.Comparator.comparing(Delivery::at))
-                .toList();
+        ledger.appendRows(OUTBOX, DDL, deliveries.stream().map(d -> new Object[] {d.eventId(), DELIVERY, d.runId(), null, null,
+                d.consumer(), null, d.topic(), null, null, null, null, d.status().label(), d.attempt(), d.partition(), d.offset(),
+                d.error(), Timestamp.from(d.at())}).toList(), deliveries.isEmpty() ? "" : deliveries.get(0).runId());
     }
 
     /** The state of every event: its latest delivery row. Events never attempted are absent. */
@@ -88,21 +158,15 @@ public final class Outbox {
         return latest;
     }
 
-    /** Acknowledgements read from the ack topic: (event id, consumer, where it was read). */
+    /** An acknowledgement read from the ack topic: (event id, consumer, where it was read). */
     public record Ack(String eventId, String consumer, int partition, long offset, Instant at) {}
 
     public void recordAcks(List<Ack> acks) {
-        ledger.appendRows(ACKS, ACK_DDL, acks.stream().map(a -> new Object[] {a.eventId(), a.consumer(), a.partition(),
-                a.offset(), Timestamp.from(a.at())}).toList(), "");
+        ledger.appendRows(OUTBOX, DDL, acks.stream().map(a -> new Object[] {a.eventId(), ACK, null, null, null, a.consumer(),
+                null, null, null, null, null, null, "acknowledged", 0, a.partition(), a.offset(), "", Timestamp.from(a.at())}).toList(), "");
     }
 
-    /** Ids of acknowledged events. */
-    public Set<String> acked() {
-        return ledger.table(ACKS, ACK_DDL).select("event_id").collectAsList().stream()
-                .map((Row r) -> r.getString(0)).collect(Collectors.toSet());
-    }
-
-    public String location(String table) {
-        return ledger.location(table);
+    public String location() {
+        return ledger.location(OUTBOX);
     }
 }

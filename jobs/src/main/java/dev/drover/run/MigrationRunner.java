@@ -181,14 +181,21 @@ public final class MigrationRunner {
             return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
                     written, quarantined, delta.latestVersion(plan.targetLocation()), checks, failed, timings.seconds());
         }
-        // Deploy: the consumer events go to the outbox before the run counts as published; the
-        // notifier sends only events of succeeded runs, so a run killed in between tells no one.
+        // Deploy: the consumer events go to the outbox, then the run record says succeeded, then
+        // a published marker: the notifier sends only marked runs' events, so a run killed in
+        // between tells no one until its resume (which writes no event twice) finishes.
         Instant deployStarted = Instant.now();
         String warning = outcome.quarantineSummary();
         var events = dev.drover.outbox.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,
                 quarantined, config.notifications(), deployStarted);
-        new dev.drover.outbox.Outbox(ledger).write(events, resumed);
+        var outbox = new dev.drover.outbox.Outbox(ledger);
+        outbox.write(events, resumed);
         ledger.record(run.with(RunStatus.SUCCEEDED, warning, targetVersion));
+        if (!events.isEmpty()) {
+            // The notifier sends a run's events once this marker follows its succeeded record.
+            ledger.flush();
+            outbox.markPublished(runId);
+        }
         var consumers = JSON.createArrayNode();
         events.forEach(e -> consumers.add(e.consumer()));
         var deployDetail = JSON.createObjectNode().put("targetVersion", targetVersion).put("events", events.size());

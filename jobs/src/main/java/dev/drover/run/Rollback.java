@@ -35,12 +35,13 @@ public final class Rollback {
      */
     private String tellConsumers(String runId, long restoredVersion, String message) {
         dev.drover.outbox.Outbox outbox = new dev.drover.outbox.Outbox(ledger);
-        List<dev.drover.outbox.OutboxEvent> migrated = outbox.events(runId).stream()
+        dev.drover.outbox.Outbox.State state = outbox.state();
+        List<dev.drover.outbox.OutboxEvent> migrated = state.events(runId).stream()
                 .filter(e -> e.type().equals(dev.drover.outbox.OutboxEvent.MIGRATED)).toList();
         if (migrated.isEmpty()) {
             return "";
         }
-        var latest = dev.drover.outbox.Outbox.latest(outbox.deliveries());
+        var latest = dev.drover.outbox.Outbox.latest(state.deliveries());
         // Told = delivered, or possibly delivered (a send whose confirmation never came).
         java.util.function.Predicate<dev.drover.outbox.OutboxEvent> told = e -> {
             var d = latest.get(e.eventId());

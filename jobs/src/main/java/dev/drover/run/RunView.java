@@ -8,10 +8,12 @@ import org.apache.spark.sql.Row;
 
 /**
  * Everything the ledger knows of one run. {@code checks} are its latest validation's (the test
- * stage, or a later validate); {@code schemaChanges} the contract rows of the ledger.
+ * stage, or a later validate); {@code schemaChanges} the contract rows of the ledger;
+ * {@code events} its consumer events from the outbox with their delivery state.
  */
 public record RunView(RunRecord run, List<StageRecord> stages, List<BatchRecord> batches, List<Row> quarantineByStep,
-                      String lockHolder, List<CheckResult> checks, List<Row> schemaChanges) {
+                      String lockHolder, List<CheckResult> checks, List<Row> schemaChanges,
+                      List<dev.drover.outbox.EventState> events) {
     public long committedBatches() {
         return batches.stream().filter(b -> b.status().equals(BatchRecord.COMMITTED)).count();
     }

@@ -278,6 +278,15 @@ class NotifyTest {
                     .filter(d -> d.consumer().equals("fraud-rules")).map(d -> d.status().label()).toList());
             assertEquals(Set.of(run + ":fraud-rules:migrated"), outbox.acked());
             assertEquals(0, json(notify(ws, kafka)).path("due").asInt(), "an ack read twice changes nothing");
+
+            // drover status shows each consumer's event state with its attempts.
+            JsonNode status = JSON.readTree(Cli.run(ws.command("status", run, "--json")).out());
+            Map<String, String> states = new java.util.TreeMap<>();
+            status.path("events").forEach(e -> states.put(e.path("consumer").asText(), e.path("status").asText() + "/" + e.path("attempts").asInt()));
+            assertEquals(Map.of("billing-export", "delivered/1", "churn-model", "delivered/1", "fraud-rules", "delivered/2",
+                    "signup-dashboard", "delivered/1"), states);
+            Cli text = Cli.run(ws.command("status", run));
+            assertTrue(text.out().contains("consumer events: 4 delivered"), text.out());
         }
     }
 
@@ -302,7 +311,7 @@ class NotifyTest {
             assertFalse((down.out() + down.err()).contains(SECRET), "the SASL password never shows");
             Outbox outbox = new Outbox(new Ledger(SharedSpark.session(), stateDir(ws)));
             assertEquals(4, outbox.events(run).size(), "nothing lost: the events stay in the outbox");
-            for (Row row : SharedSpark.session().read().format("delta").load(outbox.location(Outbox.DELIVERIES)).collectAsList()) {
+            for (Row row : SharedSpark.session().read().format("delta").load(outbox.location()).collectAsList()) {
                 assertFalse(row.mkString(" ").contains(SECRET), "the ledger never holds the password: " + row);
             }
 
