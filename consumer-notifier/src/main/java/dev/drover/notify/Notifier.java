@@ -49,7 +49,7 @@ public final class Notifier {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var acksRead = pool.submit(() -> timed(phases, "read acknowledgements", () -> dryRun ? null : readAcks()));
-            var state = pool.submit(() -> timed(phases, "read outbox", () -> outbox.state(false)));
+            var state = pool.submit(() -> timed(phases, "read outbox", () -> outbox.state()));
             AckOutcome ackOutcome = get(acksRead);
             Outbox.State outboxState = get(state);
             Set<String> ackedIds = new java.util.HashSet<>(outboxState.acked());
@@ -74,15 +74,9 @@ public final class Notifier {
                     settings.phasedInterval(), retryFailed);
             List<Delivery> results = List.of();
             if (!dryRun && !plan.due().isEmpty()) {
-                List<OutboxEvent> withPayloads = timed(phases, "read payloads",
-                        () -> outbox.withPayloads(plan.due().stream().map(Release.Due::event).toList()));
-                List<Release.Due> due = new java.util.ArrayList<>();
-                for (int i = 0; i < withPayloads.size(); i++) {
-                    due.add(new Release.Due(withPayloads.get(i), plan.due().get(i).attempt()));
-                }
                 results = timed(phases, "publish", () -> {
                     try (Publisher publisher = new Publisher(settings)) {
-                        return publisher.publish(due);
+                        return publisher.publish(plan.due());
                     }
                 });
                 List<Delivery> recorded = results;

@@ -125,7 +125,7 @@ public final class Drover {
         RunRecord run = ledger.requireRun(runId);
         return new RunView(run, ledger.stages(runId), ledger.batches(runId), ledger.quarantineCounts(runId),
                 RunLock.holder(config.stateDir(), run.target(), config.lockLease()), ledger.checks(runId),
-                ledger.schemaChanges(runId), dev.drover.outbox.EventState.of(new dev.drover.outbox.Outbox(ledger).state(false), runId));
+                ledger.schemaChanges(runId), dev.drover.outbox.EventState.of(new dev.drover.outbox.Outbox(ledger).state(), runId));
     }
 
     /** Delta history of a dataset, newest first, joined with the ledger. */

@@ -116,7 +116,8 @@ public final class Announcements {
             ObjectNode rolled = data.putObject("rolledBack");
             rolled.put("restoredVersion", restoredVersion);
             rolled.put("message", message);
-            rolled.put("previousEventId", e.eventId());
+            // what differs between consumers lives under "consumer"
+            ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
             return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK), e.runId(), e.migration(),
                     e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
                     data.toString(), now);

@@ -21,7 +21,10 @@ import org.apache.spark.sql.Row;
  *   <li>{@code delivery}: one per delivery attempt by the notifier, or a cancellation
  *       (status delivered, failed, unconfirmed or cancelled, with partition and offset or the error);</li>
  *   <li>{@code ack}: a consumer's acknowledgement read from the ack topic;</li>
- *   <li>{@code published}: the run's deploy finished (its run record says succeeded): its events may go out.</li>
+ *   <li>{@code published}: the run's deploy finished (its run record says succeeded): its events may go out;</li>
+ *   <li>{@code data}: the part of a run's event payloads that every consumer shares (the event
+ *       rows keep only their consumer's part), so a run with thousands of consumers stores and
+ *       reads its data once.</li>
  * </ul>
  * An event's state is its latest delivery row, pending when it has none. One table keeps the
  * notifier at one read per run: it reads events, deliveries and acknowledgements at once.
@@ -38,6 +41,7 @@ public final class Outbox {
     static final String DELIVERY = "delivery";
     static final String ACK = "ack";
     static final String PUBLISHED = "published";
+    static final String BASE = "data";
 
     private final Ledger ledger;
 
@@ -53,29 +57,18 @@ public final class Outbox {
     }
 
     public State state() {
-        return state(true);
-    }
-
-    /**
-     * Everything in the outbox, read once. Without payloads (the outbox's bulk, growing with every
-     * run) the events carry an empty payload; {@link #withPayloads} fetches them for the few
-     * events about to be sent.
-     */
-    public State state(boolean payloads) {
         Map<String, OutboxEvent> events = new LinkedHashMap<>();
         List<Delivery> deliveries = new ArrayList<>();
         Set<String> acked = new java.util.HashSet<>();
         Set<String> published = new java.util.HashSet<>();
         // Columns by name: the table may have been created with columns in another order.
-        var table = ledger.table(OUTBOX, DDL);
-        if (!payloads) {
-            table = table.withColumn("payload", org.apache.spark.sql.functions.lit(""));
-        }
-        List<Row> rows = table.select(COLUMNS).collectAsList();
+        List<Row> rows = ledger.table(OUTBOX, DDL).select(COLUMNS).collectAsList();
+        Payloads payloads = new Payloads();
+        rows.stream().filter(r -> BASE.equals(r.getString(1))).forEach(r -> payloads.base(r.getString(2), r.getString(6), r.getString(11)));
         rows.stream().filter(r -> EVENT.equals(r.getString(1)))
                 .map(r -> new OutboxEvent(r.getString(0), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                        r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getString(10), r.getString(11),
-                        r.getTimestamp(17).toInstant()))
+                        r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getString(10),
+                        payloads.compose(r.getString(2), r.getString(6), r.getString(11)), r.getTimestamp(17).toInstant()))
                 .sorted(Comparator.comparing(OutboxEvent::createdAt).thenComparing(OutboxEvent::eventId))
                 .forEach(e -> events.putIfAbsent(e.eventId(), e));
         for (Row r : rows) {
@@ -99,26 +92,30 @@ public final class Outbox {
     public List<OutboxEvent> write(List<OutboxEvent> events, boolean mayExist) {
         Set<String> known = mayExist ? events().stream().map(OutboxEvent::eventId).collect(Collectors.toSet()) : Set.of();
         List<OutboxEvent> fresh = events.stream().filter(e -> !known.contains(e.eventId())).toList();
-        ledger.appendRows(OUTBOX, DDL, fresh.stream().map(e -> new Object[] {e.eventId(), EVENT, e.runId(), e.migration(),
-                e.dataset(), e.consumer(), e.type(), e.topic(), e.strategy(), e.wave(), e.deadline(), e.payload(),
-                Delivery.Status.PENDING.label(), 0, -1, -1L, "", Timestamp.from(e.createdAt())}).toList(),
-                fresh.isEmpty() ? "" : fresh.get(0).runId());
+        // A payload is the run's data (the same for every consumer) plus the consumer's own part:
+        // the shared part is stored once per run and event type, each event row keeps its part.
+        List<Object[]> rows = new ArrayList<>();
+        Map<String, String> bases = new LinkedHashMap<>();
+        for (OutboxEvent e : fresh) {
+            Payloads.Split split = Payloads.split(e.payload());
+            String key = e.runId() + ":" + e.type();
+            String previous = bases.putIfAbsent(key, split.base());
+            if (previous != null && !previous.equals(split.base())) {
+                throw new IllegalArgumentException("events of run " + e.runId() + " (" + e.type() + ") differ outside their consumer part");
+            }
+            rows.add(new Object[] {e.eventId(), EVENT, e.runId(), e.migration(), e.dataset(), e.consumer(), e.type(), e.topic(),
+                    e.strategy(), e.wave(), e.deadline(), split.own(), Delivery.Status.PENDING.label(), 0, -1, -1L, "",
+                    Timestamp.from(e.createdAt())});
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        bases.forEach((key, base) -> {
+            String run = key.substring(0, key.lastIndexOf(':'));
+            String type = key.substring(key.lastIndexOf(':') + 1);
+            rows.add(new Object[] {key + ":data", BASE, run, null, null, null, type, null, null, null, null, base, "", 0, -1,
+                    -1L, "", now});
+        });
+        ledger.appendRows(OUTBOX, DDL, rows, fresh.isEmpty() ? "" : fresh.get(0).runId());
         return fresh;
-    }
-
-    /** The events with their payloads, read for just their runs (Delta's file statistics skip other runs' files). */
-    public List<OutboxEvent> withPayloads(List<OutboxEvent> events) {
-        if (events.isEmpty()) {
-            return events;
-        }
-        Object[] runs = events.stream().map(OutboxEvent::runId).distinct().toArray();
-        Map<String, String> payloads = new HashMap<>();
-        for (Row r : ledger.table(OUTBOX, DDL).where(org.apache.spark.sql.functions.col("record").equalTo(EVENT)
-                .and(org.apache.spark.sql.functions.col("run_id").isin(runs))).select("event_id", "payload").collectAsList()) {
-            payloads.putIfAbsent(r.getString(0), r.getString(1));
-        }
-        return events.stream().map(e -> new OutboxEvent(e.eventId(), e.runId(), e.migration(), e.dataset(), e.consumer(), e.type(),
-                e.topic(), e.strategy(), e.wave(), e.deadline(), payloads.getOrDefault(e.eventId(), ""), e.createdAt())).toList();
     }
 
     /** Marks a run's events as publishable: written after its run record says succeeded. */

@@ -212,7 +212,7 @@ class NotifyTest {
                 JsonNode e = JSON.readTree(r.value());
                 assertEquals("dev.drover.dataset.rolled-back", e.path("type").asText());
                 assertEquals(run + ":" + r.key() + ":rolled-back", e.path("id").asText());
-                assertEquals(run + ":" + r.key() + ":migrated", e.path("data").path("rolledBack").path("previousEventId").asText());
+                assertEquals(run + ":" + r.key() + ":migrated", e.path("data").path("consumer").path("previousEventId").asText());
                 assertTrue(e.path("data").path("rolledBack").path("message").asText().contains("emptied users-v2"), e.toString());
             }
             assertEquals(List.of(), received(kafka, ML_TOPIC), "churn-model was never told about the rolled-back run");
