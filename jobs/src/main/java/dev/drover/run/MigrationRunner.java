@@ -164,8 +164,14 @@ public final class MigrationRunner {
 
         Instant testStarted = Instant.now();
         List<BatchRecord> committed = totals.committedInOrder();
-        TestStage.Outcome outcome = new TestStage(spark, timings).run(plan, runId, quarantine, policy(plan), committed,
-                TestStage.total(committed));
+        TestStage.Outcome outcome;
+        try {
+            outcome = new TestStage(spark, timings).run(plan, runId, quarantine, policy(plan), committed,
+                    TestStage.total(committed));
+        } catch (Exception e) {   // Spark's own SparkException is checked, thrown through Scala
+            // Data nobody has proven must not stay visible: an error in the test stage fails it.
+            return testStageError(plan, run, testStarted, written, quarantined, resumed, e);
+        }
         List<CheckResult> checks = outcome.checks();
         boolean passed = outcome.passed();
         stage(plan, runId, "test", testStarted, passed ? "succeeded" : "failed", checksJson(checks));
@@ -208,6 +214,24 @@ public final class MigrationRunner {
         timings.time("ledger wait", ledger::flush);
         return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.SUCCEEDED, resumed, written,
                 quarantined, targetVersion, checks, warning, timings.seconds());
+    }
+
+    /** The test stage could not run to its end: restore the snapshot, record the run as failed (exit 1). */
+    private MigrationResult testStageError(MigrationPlan plan, RunRecord run, Instant testStarted, long written, long quarantined,
+                                           boolean resumed, Exception error) {
+        String runId = run.runId();
+        String cause = String.valueOf(error.getMessage());
+        int newline = cause.indexOf('\n');
+        String reason = "test stage could not run, target restored: " + error.getClass().getSimpleName() + ": "
+                + (newline < 0 ? cause : cause.substring(0, newline));
+        timings.time("restore", () -> new Restorer(spark).restore(plan.targetLocation(), run.snapshotVersion(),
+                new CommitTag(runId, plan.spec().id(), "rollback", null)));
+        stage(plan, runId, "test", testStarted, "failed", JSON.createObjectNode().put("error", reason).toString());
+        long version = delta.latestVersion(plan.targetLocation());
+        ledger.record(run.with(RunStatus.FAILED, reason, version));
+        timings.time("ledger wait", ledger::flush);
+        return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
+                written, quarantined, version, List.of(), reason, timings.seconds());
     }
 
     /**

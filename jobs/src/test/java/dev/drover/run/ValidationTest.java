@@ -178,6 +178,23 @@ class ValidationTest {
     }
 
     @Test
+    void anErrorInTheTestStageRestoresTheSnapshotAndFailsTheRun() {
+        Workspace ws = workspace(1_000, 0);
+        // valid SQL, an aggregate, but it fails while the test stage reads the target
+        ws.write(SPEC, ws.read(SPEC).replace("{ name = country-known, target = \"count_if(country IS NULL)\", expect = 0 }",
+                "{ name = country-known, target = \"count_if(raise_error('invariant blew up') IS NULL)\", expect = 0 }"));
+        MigrationResult result = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome(), result.message());
+        assertTrue(result.message().contains("test stage could not run, target restored"), result.message());
+        assertTrue(result.message().contains("invariant blew up"), result.message());
+        DeltaTables delta = new DeltaTables(ws.spark());
+        assertEquals(0, delta.read(ws.warehouse + "/users_v2", delta.latestVersion(ws.warehouse + "/users_v2")).count(),
+                "no unproven row stays visible");
+        assertEquals("failed", ws.drover().status(result.runId()).run().status().label());
+        assertEquals(List.of(), new dev.drover.outbox.Outbox(new Ledger(ws.spark(), ws.drover().config().stateDir())).events());
+    }
+
+    @Test
     void filterStepIsAccountedForAndItsDeclaredShareEnforced() {
         Workspace ws = workspace(1_000, 0);
         ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
