@@ -2,7 +2,6 @@ package dev.drover.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.error.ConfigError;
 import dev.drover.notify.Notifier;
 import dev.drover.notify.NotifyResult;
 import java.util.concurrent.Callable;
@@ -33,11 +32,7 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
     @Override
     public Integer call() {
         var config = root.config();
-        if (!config.notifications().configured()) {
-            // Bad input: stop before Spark starts.
-            throw new ConfigError(config.confDir().resolve("drover.conf").toString(), "drover.notify.bootstrap-servers",
-                    "is empty; set it (or DROVER_KAFKA_BOOTSTRAP_SERVERS) to the Kafka brokers, host:port[,host:port]");
-        }
+        Notifier.requireConfigured(config);   // bad input: stop before Spark starts
         NotifyResult result = new Notifier(root.spark(), config, json ? nullStream() : root.out()).run(retryFailed, dryRun);
         if (json) {
             root.out().println(json(result));

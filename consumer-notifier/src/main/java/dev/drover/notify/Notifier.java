@@ -38,11 +38,16 @@ public final class Notifier {
         this.out = out;
     }
 
-    public NotifyResult run(boolean retryFailed, boolean dryRun) {
-        if (!settings.configured()) {
+    /** Bad input (exit 2) when no Kafka bootstrap servers are configured; callable before Spark starts. */
+    public static void requireConfigured(DroverConfig config) {
+        if (!config.notifications().configured()) {
             throw new ConfigError(config.confDir().resolve("drover.conf").toString(), "drover.notify.bootstrap-servers",
                     "is empty; set it (or DROVER_KAFKA_BOOTSTRAP_SERVERS) to the Kafka brokers, host:port[,host:port]");
         }
+    }
+
+    public NotifyResult run(boolean retryFailed, boolean dryRun) {
+        requireConfigured(config);
         long started = System.nanoTime();
         Map<String, Double> phases = new java.util.LinkedHashMap<>();
         // The acknowledgements (Kafka) and the four ledger reads (Delta) are independent: run them at once.

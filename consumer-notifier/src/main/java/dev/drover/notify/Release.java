@@ -54,8 +54,7 @@ public final class Release {
     public static Plan plan(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published,
                             Map<String, RunStatus> runs, Instant now, Duration interval, boolean retryFailed) {
         Map<String, Delivery> latest = dev.drover.outbox.Outbox.latest(deliveries);
-        Map<String, Long> attempts = deliveries.stream().filter(d -> d.status() != Delivery.Status.CANCELLED)
-                .collect(Collectors.groupingBy(Delivery::eventId, Collectors.counting()));
+        Map<String, Long> attempts = dev.drover.outbox.Outbox.attempts(deliveries);
         List<Due> due = new ArrayList<>();
         List<Held> held = new ArrayList<>();
         for (OutboxEvent e : events) {

@@ -9,12 +9,12 @@ public record EventState(String eventId, String consumer, String type, String st
     /** The events of a run with their states, in the outbox's order. */
     public static List<EventState> of(Outbox.State state, String runId) {
         Map<String, Delivery> latest = Outbox.latest(state.deliveries());
+        Map<String, Long> attempts = Outbox.attempts(state.deliveries());
         return state.events(runId).stream().map(e -> {
             Delivery d = latest.get(e.eventId());
-            int attempts = (int) state.deliveries().stream()
-                    .filter(x -> x.eventId().equals(e.eventId()) && x.status() != Delivery.Status.CANCELLED).count();
             return new EventState(e.eventId(), e.consumer(), e.type(), e.strategy(), e.wave(), e.topic(),
-                    d == null ? Delivery.Status.PENDING : d.status(), attempts, d == null ? "" : d.error());
+                    d == null ? Delivery.Status.PENDING : d.status(), attempts.getOrDefault(e.eventId(), 0L).intValue(),
+                    d == null ? "" : d.error());
         }).toList();
     }
 }

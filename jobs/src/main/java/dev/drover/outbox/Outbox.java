@@ -155,6 +155,12 @@ public final class Outbox {
         return latest;
     }
 
+    /** Delivery attempts per event (cancellations are not attempts). */
+    public static Map<String, Long> attempts(List<Delivery> deliveries) {
+        return deliveries.stream().filter(d -> d.status() != Delivery.Status.CANCELLED)
+                .collect(Collectors.groupingBy(Delivery::eventId, Collectors.counting()));
+    }
+
     /** An acknowledgement read from the ack topic: (event id, consumer, where it was read). */
     public record Ack(String eventId, String consumer, int partition, long offset, Instant at) {}
 
