@@ -16,19 +16,26 @@ import dev.drover.transforms.RowErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.types.DataType;
+import scala.collection.JavaConverters;
 
 /**
  * The reconciliation metrics of a migration, source side and target side, named alike so they
  * compare by name:
  * <ul>
- * <li>on the source slice, before any step: {@code rows}, {@code key_xxhash}, {@code key_murmur};</li>
+ * <li>per source row (after the steps when every step keeps one row per source row, else before
+ *     them): {@code rows}, {@code key_xxhash}, {@code key_murmur};</li>
  * <li>after the steps, all rows: {@code failed}, {@code dropped} (and {@code dropped_by:<step>}),
  *     {@code dropped_key_xxhash}, {@code dropped_key_murmur};</li>
  * <li>over the source values of the rows that reach the target: {@code reached}, and per carried
@@ -73,17 +80,23 @@ final class Reconciliation {
     /**
      * Source metrics ride along with writing {@code slice} (the source slice with hidden columns).
      * The per-row terms (hashes, flags) are computed as hidden columns, inside Spark's generated
-     * code; the observations only add them up, at as few points as the metrics allow: before the
-     * steps (a step could lose rows), after them, and over the rows that reach the target when
-     * invariants need their source values.
+     * code; the observation only adds them up. Each observation point costs a break in Spark's
+     * generated code, so there is one, after the steps, when every step keeps one row per source
+     * row (all built-in steps): the source count and key sums are taken there, and the invariants'
+     * source aggregates see only the rows that reach the target by having each argument nulled
+     * elsewhere. A SQL or Java step may add or lose rows: the source is then counted before the
+     * steps too, and an invariant whose text cannot be rewritten is observed after the filter.
      */
     Observed observe(Dataset<Row> slice, String name) {
         List<Observation> observations = new ArrayList<>();
-        Observation pre = new Observation("drover-source-" + name);
-        observations.add(pre);
         Column[] keyTerms = KeySums.terms(hiddenKeys(), keysAsText);
-        Dataset<Row> source = slice.withColumn(KEY_XX, keyTerms[0]).withColumn(KEY_MM, keyTerms[1])
-                .observe(pre, count(lit(1)).as("rows"), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur"));
+        Dataset<Row> source = slice.withColumn(KEY_XX, keyTerms[0]).withColumn(KEY_MM, keyTerms[1]);
+        boolean onePoint = plan.pipeline().keepsRows();
+        if (!onePoint) {
+            Observation pre = new Observation("drover-source-" + name);
+            observations.add(pre);
+            source = source.observe(pre, count(lit(1)).as("rows"), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur"));
+        }
         Dataset<Row> transformed = plan.pipeline().apply(source);
 
         // Source values back under their source names; the target's columns under hidden names.
@@ -101,6 +114,9 @@ final class Reconciliation {
         List<Column> aggs = new ArrayList<>(List.of(
                 countIf(RowErrors.failed()).as("failed"),
                 countIf(reached).as("reached")));
+        if (onePoint) {
+            aggs.addAll(List.of(count(lit(1)).as("rows"), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur")));
+        }
         if (!filterSteps().isEmpty()) {
             aggs.add(countIf(RowErrors.dropped()).as("dropped"));
             aggs.add(coalesce(sum(when(RowErrors.dropped(), col(KEY_XX))), lit(0L)).as("dropped_key_xxhash"));
@@ -119,21 +135,52 @@ final class Reconciliation {
             aggs.add(total(hash).as("col_hash:" + carried.getValue()));
             aggs.add(total(nulls).as("col_nulls:" + carried.getValue()));
         }
+        List<Column> afterFilter = new ArrayList<>();
+        for (InvariantSpec inv : plan.spec().checks().invariants()) {
+            inv.source().ifPresent(text -> {
+                Column masked = onlyWhere(text, reached);
+                if (masked != null) {
+                    aggs.add(masked.as(sourceKey(inv)));
+                } else {
+                    afterFilter.add(expr(text).as(sourceKey(inv)));
+                }
+            });
+        }
         Observation post = new Observation("drover-steps-" + name);
         observations.add(post);
         Dataset<Row> out = renamed.observe(post, aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).where(reached);
-
-        List<Column> invariants = new ArrayList<>();
-        for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            inv.source().ifPresent(text -> invariants.add(expr(text).as(sourceKey(inv))));
-        }
-        if (!invariants.isEmpty()) {
+        if (!afterFilter.isEmpty()) {
             Observation values = new Observation("drover-reached-" + name);
             observations.add(values);
-            out = out.observe(values, invariants.get(0), invariants.subList(1, invariants.size()).toArray(Column[]::new));
+            out = out.observe(values, afterFilter.get(0), afterFilter.subList(1, afterFilter.size()).toArray(Column[]::new));
         }
         Dataset<Row> frame = out.select(visible.stream().map(v -> col(quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
         return new Observed(frame, List.copyOf(observations));
+    }
+
+    private static final Set<String> MASKABLE = Set.of("sum", "count", "count_if", "min", "max");
+
+    /**
+     * {@code aggregate} (SQL text) over the rows where {@code condition} holds, for an observation
+     * (which takes no FILTER clause): the arguments of its top function are nulled elsewhere, which
+     * sum, count, count_if, min and max skip. Null when the text is not such a call.
+     */
+    static Column onlyWhere(String aggregate, Column condition) {
+        Expression parsed;
+        try {
+            parsed = SparkSession.active().sessionState().sqlParser().parseExpression(aggregate);
+        } catch (org.apache.spark.sql.catalyst.parser.ParseException | RuntimeException e) {
+            return null;
+        }
+        if (!(parsed instanceof UnresolvedFunction f) || f.isDistinct() || f.filter().isDefined() || f.nameParts().size() != 1
+                || !MASKABLE.contains(f.nameParts().head().toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        List<Expression> masked = new ArrayList<>();
+        for (Expression argument : JavaConverters.seqAsJavaList(f.arguments())) {
+            masked.add(when(condition, new Column(argument)).expr());
+        }
+        return new Column(f.copy(f.nameParts(), JavaConverters.asScalaBuffer(masked).toSeq(), false, f.filter(), f.ignoreNulls()));
     }
 
     /** The same metrics without writing: one pass over the slice (for recovery and validate). */
@@ -157,8 +204,14 @@ final class Reconciliation {
         return out;
     }
 
-    /** All target metrics in one aggregation: the only read of the target. */
-    Metrics target(Dataset<Row> target) {
+    /** The target's metrics, and the values of the extra aggregations that rode along. */
+    record TargetRead(Metrics metrics, Row row, int extraOffset) {}
+
+    /**
+     * All target metrics in one aggregation, the only read of the target, with {@code extra}
+     * aggregations (Deequ's) computed in the same pass at the end of the row.
+     */
+    TargetRead target(Dataset<Row> target, List<Column> extra) {
         List<Column> aggs = new ArrayList<>();
         List<Column> keys = targetKeys();
         Column[] keyAggs = KeySums.aggregates(keys, keysAsText);
@@ -175,12 +228,14 @@ final class Reconciliation {
                 aggs.add(countIf(col(quote(c.name())).isNull()).as("nulls:" + c.name()));
             }
         }
+        int ours = aggs.size();
+        aggs.addAll(extra);
         Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
         Map<String, Object> values = new HashMap<>();
-        for (int i = 0; i < row.size(); i++) {
+        for (int i = 0; i < ours; i++) {
             values.put(row.schema().fields()[i].name(), row.get(i));
         }
-        return Metrics.of(values);
+        return new TargetRead(Metrics.of(values), row, ours);
     }
 
     /** The target's key columns, typed like the source's (a key may be renamed or retyped). */
@@ -234,6 +289,10 @@ final class Reconciliation {
 
     private static List<String> visible(Dataset<Row> frame) {
         return java.util.Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).toList();
+    }
+
+    static org.apache.spark.sql.Column[] visibleCols(Dataset<Row> frame) {
+        return visible(frame).stream().map(v -> col(quote(v))).toArray(Column[]::new);
     }
 
     static String quote(String column) {

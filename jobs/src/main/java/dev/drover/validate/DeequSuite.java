@@ -1,9 +1,9 @@
 package dev.drover.validate;
 
-import com.amazon.deequ.VerificationResult;
-import com.amazon.deequ.VerificationRunBuilder;
-import com.amazon.deequ.VerificationRunBuilderWithRepository;
 import com.amazon.deequ.analyzers.Analyzer;
+import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
+import com.amazon.deequ.analyzers.runners.AnalysisRunner;
+import com.amazon.deequ.analyzers.runners.AnalyzerContext;
 import com.amazon.deequ.analyzers.Size;
 import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
 import com.amazon.deequ.checks.Check;
@@ -13,15 +13,18 @@ import com.amazon.deequ.checks.CheckStatus;
 import com.amazon.deequ.constraints.Constraint;
 import com.amazon.deequ.constraints.ConstraintResult;
 import com.amazon.deequ.constraints.ConstraintStatus;
+import com.amazon.deequ.metrics.Metric;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.Option;
 import scala.collection.JavaConverters;
@@ -44,57 +47,145 @@ public final class DeequSuite {
     }
 
     /**
-     * Verifies {@code constraints} on {@code data}. With a {@code repositoryPath}, the row count
-     * is stored under {@code dataset} and run, and when earlier results of the dataset exist and
-     * {@code maxRowCountChange} is at least 0, a row count that moved by more than that share
-     * fails an anomaly check.
+     * Verifies {@code constraints} on {@code data} in a pass of its own. See {@link #prepare}.
      */
     public List<Outcome> verify(Dataset<Row> data, List<ConstraintSpec> constraints, String repositoryPath,
                                 String dataset, String runId, double maxRowCountChange) {
+        return prepare(constraints, repositoryPath, dataset, runId, maxRowCountChange).run(data);
+    }
+
+    /**
+     * Prepares the checks of {@code constraints}. With a {@code repositoryPath}, the row count is
+     * stored under {@code dataset} and run, and when earlier results of the dataset exist and
+     * {@code maxRowCountChange} is at least 0, a row count that moved by more than that share
+     * fails an anomaly check.
+     */
+    public Verification prepare(List<ConstraintSpec> constraints, String repositoryPath, String dataset, String runId,
+                                double maxRowCountChange) {
         Map<Check, ConstraintSpec> declared = new LinkedHashMap<>();
         for (ConstraintSpec c : constraints) {
             declared.put(check(c), c);
         }
-        VerificationRunBuilder builder = new VerificationRunBuilder(data);
-        declared.keySet().forEach(builder::addCheck);
+        FileSystemMetricsRepository repository = null;
+        ResultKey key = null;
         if (repositoryPath != null) {
-            FileSystemMetricsRepository repository = new FileSystemMetricsRepository(spark, repositoryPath);
-            Map<String, String> tags = Map.of("dataset", dataset);
-            boolean hasHistory = !repository.load().withTagValues(scalaMap(tags)).get().isEmpty();
-            VerificationRunBuilderWithRepository withRepository = builder.useRepository(repository)
-                    .saveOrAppendResult(new ResultKey(System.currentTimeMillis(), scalaMap(Map.of("dataset", dataset, "run", runId))));
-            builder = withRepository;
+            repository = new FileSystemMetricsRepository(spark, repositoryPath);
+            boolean hasHistory = !repository.load().withTagValues(scalaMap(Map.of("dataset", dataset))).get().isEmpty();
+            key = new ResultKey(System.currentTimeMillis(), scalaMap(Map.of("dataset", dataset, "run", runId)));
             if (hasHistory && maxRowCountChange >= 0) {
                 RelativeRateOfChangeStrategy strategy = new RelativeRateOfChangeStrategy(
                         Option.apply(1 - maxRowCountChange), Option.apply(1 + maxRowCountChange), 1);
-                @SuppressWarnings({"unchecked", "rawtypes"})
-                Analyzer<?, com.amazon.deequ.metrics.Metric<Object>> size = (Analyzer) new Size(Option.empty());
-                withRepository.addAnomalyCheck(strategy, (Analyzer) size, Option.empty());
+                Check anomaly = new Check(CheckLevel.Warning(), "Anomaly check for " + ROW_COUNT, emptySeq())
+                        .isNewestPointNonAnomalous(repository, strategy, (Analyzer) ROW_COUNT, scalaMap(Map.of()),
+                                Option.empty(), Option.empty(), Option.empty());
+                declared.put(anomaly, null);
             }
-        } else if (declared.isEmpty()) {
-            return List.of();
         }
-        VerificationResult result = builder.run();
-        List<Outcome> out = new ArrayList<>();
-        for (var entry : JavaConverters.mapAsJavaMap(result.checkResults()).entrySet()) {
-            CheckResult checkResult = entry.getValue();
-            ConstraintSpec spec = declared.get(entry.getKey());
-            for (ConstraintResult r : JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
-                boolean passed = r.status() == ConstraintStatus.Success();
-                String observed = r.metric().isDefined() && r.metric().get().value().isSuccess()
-                        ? String.valueOf(r.metric().get().value().get()) : "n/a";
-                String message = r.message().isDefined() ? r.message().get() : "";
-                if (spec != null) {
-                    out.add(new Outcome("constraint: " + spec.description(), passed, r.constraint().toString(), observed, message));
-                } else {
-                    out.add(new Outcome("anomaly: row count change", passed, r.constraint().toString(), observed, message));
+        return new Verification(declared, repository, key);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static final Analyzer ROW_COUNT = new Size(Option.empty());
+
+    /**
+     * Checks ready to run. Deequ computes every metric it can from one aggregation per analyzer
+     * kind that shares a scan; {@link #aggregations()} hands those aggregations out so a caller
+     * that reads the data anyway (the test stage's one read of the target) computes them in the
+     * same pass, and {@link #fromAggregation} evaluates the checks from that row.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public final class Verification {
+        private final Map<Check, ConstraintSpec> declared;
+        private final FileSystemMetricsRepository repository;
+        private final ResultKey key;
+        private final List<Analyzer> analyzers = new ArrayList<>();
+
+        private Verification(Map<Check, ConstraintSpec> declared, FileSystemMetricsRepository repository, ResultKey key) {
+            this.declared = declared;
+            this.repository = repository;
+            this.key = key;
+            java.util.Set<Analyzer> needed = new java.util.LinkedHashSet<>();
+            declared.keySet().forEach(c -> needed.addAll(JavaConverters.setAsJavaSet(c.requiredAnalyzers())));
+            if (repository != null) {
+                needed.add(ROW_COUNT);   // every run's row count is kept, for the next run's anomaly check
+            }
+            analyzers.addAll(needed);
+        }
+
+        /** Nothing to check and nothing to keep. */
+        public boolean isEmpty() {
+            return analyzers.isEmpty();
+        }
+
+        /**
+         * The aggregations that compute every needed metric over {@code schema}, or an empty list
+         * when one cannot (an analyzer that groups, such as uniqueness, or a column Deequ's own
+         * preconditions refuse): then {@link #run} makes a pass of its own.
+         */
+        public List<Column> aggregations(StructType schema) {
+            List<Column> out = new ArrayList<>();
+            for (Analyzer a : analyzers) {
+                if (!(a instanceof ScanShareableAnalyzer shared)) {
+                    return List.of();
+                }
+                try {
+                    JavaConverters.seqAsJavaList(a.preconditions()).forEach(p -> ((Function1) p).apply(schema));
+                } catch (RuntimeException e) {
+                    return List.of();
+                }
+                out.addAll(JavaConverters.seqAsJavaList(shared.aggregationFunctions()));
+            }
+            return out;
+        }
+
+        /** Evaluates the checks from {@code row}, whose columns from {@code offset} on are {@link #aggregations}. */
+        public List<Outcome> fromAggregation(Row row, int offset) {
+            Map<Analyzer, Metric> metrics = new LinkedHashMap<>();
+            int at = offset;
+            for (Analyzer a : analyzers) {
+                ScanShareableAnalyzer shared = (ScanShareableAnalyzer) a;
+                metrics.put(a, (Metric) shared.metricFromAggregationResult(row, at, Option.empty(), Option.empty()));
+                at += shared.aggregationFunctions().size();
+            }
+            return evaluate(new AnalyzerContext((scala.collection.immutable.Map) scalaMap(metrics)));
+        }
+
+        /** Computes the metrics in a pass of Deequ's own over {@code data}, then evaluates the checks. */
+        public List<Outcome> run(Dataset<Row> data) {
+            if (analyzers.isEmpty()) {
+                return List.of();
+            }
+            AnalyzerContext context = AnalysisRunner.onData(data)
+                    .addAnalyzers((scala.collection.Seq) JavaConverters.asScalaBuffer(analyzers).toSeq()).run();
+            return evaluate(context);
+        }
+
+        private List<Outcome> evaluate(AnalyzerContext context) {
+            List<Outcome> out = new ArrayList<>();
+            for (var entry : declared.entrySet()) {
+                CheckResult checkResult = entry.getKey().evaluate(context);
+                ConstraintSpec spec = entry.getValue();
+                for (ConstraintResult r : JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
+                    boolean passed = r.status() == ConstraintStatus.Success();
+                    String observed = r.metric().isDefined() && r.metric().get().value().isSuccess()
+                            ? String.valueOf(r.metric().get().value().get()) : "n/a";
+                    String message = r.message().isDefined() ? r.message().get() : "";
+                    if (spec != null) {
+                        out.add(new Outcome("constraint: " + spec.description(), passed, r.constraint().toString(), observed, message));
+                    } else {
+                        out.add(new Outcome("anomaly: row count change", passed, r.constraint().toString(), observed, message));
+                    }
+                }
+                if (checkResult.status() == CheckStatus.Error() && checkResult.constraintResults().isEmpty()) {
+                    out.add(new Outcome("constraint: " + entry.getKey().description(), false, entry.getKey().description(), "n/a", ""));
                 }
             }
-            if (checkResult.status() == CheckStatus.Error() && checkResult.constraintResults().isEmpty()) {
-                out.add(new Outcome("constraint: " + entry.getKey().description(), false, entry.getKey().description(), "n/a", ""));
+            // As Deequ does: the run's metrics are kept after its anomaly check read the history.
+            if (repository != null) {
+                repository.save(key, context);
             }
+            return out;
         }
-        return out;
     }
 
     private static Check check(ConstraintSpec c) {
@@ -132,7 +223,11 @@ public final class DeequSuite {
         };
     }
 
-    private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> map) {
+    private static <T> scala.collection.immutable.Seq<T> emptySeq() {
+        return JavaConverters.asScalaBuffer(new ArrayList<T>()).toList();
+    }
+
+    private static <K, V> scala.collection.immutable.Map<K, V> scalaMap(Map<K, V> map) {
         return JavaConverters.mapAsScalaMap(map).toMap(scala.Predef.$conforms());
     }
 }

@@ -27,6 +27,11 @@ public record Cast(Map<String, DataType> types) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "cast";
     }

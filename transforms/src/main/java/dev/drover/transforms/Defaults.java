@@ -25,6 +25,11 @@ public record Defaults(Map<String, Object> values) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "default";
     }

@@ -25,6 +25,11 @@ public record Derive(Map<String, String> expressions) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "derive";
     }

@@ -13,6 +13,11 @@ public record Drop(List<String> columns) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "drop";
     }

@@ -23,6 +23,11 @@ public record Filter(String keep, double maxRemovedRatio) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "filter";
     }

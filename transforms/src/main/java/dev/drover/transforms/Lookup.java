@@ -28,6 +28,12 @@ public record Lookup(String dataset, Dataset<Row> table, List<String> on, List<S
         add = List.copyOf(requireNonNull(add, "add is null"));
     }
 
+    /** One row out per row in (a lookup is unique on its keys: the analyze stage proves it). */
+    @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
     @Override
     public String kind() {
         return "lookup";

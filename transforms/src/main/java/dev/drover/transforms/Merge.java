@@ -18,6 +18,11 @@ public record Merge(List<String> columns, String into, String separator, boolean
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "merge";
     }

@@ -19,6 +19,11 @@ public record Pipeline(List<Step> steps) {
         return "step " + (index + 1) + " (" + step.kind() + ")";
     }
 
+    /** True when every step gives one output row per input row (see {@link Step#keepsRows()}). */
+    public boolean keepsRows() {
+        return steps.stream().allMatch(Step::keepsRows);
+    }
+
     public Dataset<Row> apply(Dataset<Row> input) {
         Dataset<Row> out = RowErrors.withErrorColumns(input);
         for (int i = 0; i < steps.size(); i++) {

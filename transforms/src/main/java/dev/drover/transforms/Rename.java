@@ -13,6 +13,11 @@ public record Rename(Map<String, String> names) implements Step {
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "rename";
     }

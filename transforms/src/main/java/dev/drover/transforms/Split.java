@@ -23,6 +23,11 @@ public record Split(String column, String pattern, List<String> into, boolean ke
     }
 
     @Override
+    public boolean keepsRows() {
+        return true;
+    }
+
+    @Override
     public String kind() {
         return "split";
     }

@@ -22,6 +22,16 @@ public interface Step {
         return Set.of();
     }
 
+    /**
+     * True when the step gives exactly one output row per input row (it marks rows it cannot
+     * transform or removes on purpose instead of dropping them). The test stage then counts the
+     * source rows after the steps, in the same observation as everything else; a step that may
+     * add or lose rows (SQL, Java) is counted before it, at the cost of a second observation.
+     */
+    default boolean keepsRows() {
+        return false;
+    }
+
     /** Fails with a {@link TransformException} naming the first column the frame lacks. */
     static void requireColumns(Dataset<Row> df, Collection<String> columns, String label, String field) {
         Set<String> present = Set.of(df.columns());
