@@ -84,9 +84,25 @@ public final class Analyzer {
         List<Step> steps = new ArrayList<>();
         Map<String, String> renames = new HashMap<>();
         java.util.Set<String> modified = new java.util.HashSet<>();
+        List<String> together = null;   // a dedup step's key as source columns: its rows share a batch
         for (StepSpec stepSpec : spec.steps()) {
             Step step = stepSpec.build(lookups::get);
             steps.add(step);
+            if (step instanceof dev.drover.transforms.Dedup dedup) {
+                List<String> key = new ArrayList<>();
+                for (String column : dedup.on()) {
+                    // the source column it was, unless an earlier step renamed that name away
+                    String original = renames.entrySet().stream().filter(e -> e.getValue().equals(column))
+                            .map(Map.Entry::getKey).findFirst().orElse(renames.containsKey(column) ? null : column);
+                    if (original != null) {
+                        key.add(original);
+                    }
+                }
+                boolean fromSource = key.size() == dedup.on().size() && key.stream().allMatch(c -> List.of(sourceFrame.columns()).contains(c)
+                        && !modified.contains(c));
+                List<String> these = fromSource ? key : List.of();
+                together = together == null ? these : together.stream().filter(these::contains).toList();
+            }
             for (String column : step.modifies()) {
                 modified.add(renames.entrySet().stream().filter(e -> e.getValue().equals(column))
                         .map(Map.Entry::getKey).findFirst().orElse(column));
@@ -106,7 +122,7 @@ public final class Analyzer {
 
         List<Batch> batches = pinnedSource != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
-                        spec.batching().maxRows().orElse(config.batchMaxRows()), where);
+                        spec.batching().maxRows().orElse(config.batchMaxRows()), where, together);
         SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
                 declaredNullability(target));
         // Columns carried with their values: same type in source and target, changed by no step.

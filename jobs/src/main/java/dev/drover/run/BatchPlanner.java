@@ -25,7 +25,46 @@ final class BatchPlanner {
 
     static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
                             BatchingSpec spec, long maxRows, String specFile) {
+        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null);
+    }
+
+    /**
+     * With {@code together} (a dedup step's key, as source columns), batches keep each value's
+     * rows in one batch: by hash of those columns (by = auto or rows), by partition only when
+     * the partition columns are among them, by key range only on one of them. An empty
+     * {@code together} (a dedup on columns the steps derive) allows only one batch.
+     */
+    static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
+                            BatchingSpec spec, long maxRows, String specFile, List<String> together) {
+        if (together == null) {
+            return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, primaryKey, spec.by());
+        }
+        if (together.isEmpty()) {
+            List<Batch> batches = plan(source, partitionColumns, primaryKey, spec, maxRows, specFile);
+            if (batches.size() > 1) {
+                throw new SpecError(specFile, "batching.max-rows", "a dedup step on columns the steps derive needs the whole source "
+                        + "in one batch; the source has about " + batches.stream().mapToLong(Batch::estimatedRows).sum()
+                        + " rows, so set max-rows at least that high, or dedup on source columns");
+            }
+            return batches;
+        }
         BatchingSpec.By by = spec.by();
+        String keys = "the dedup step's key " + together;
+        if (by == BatchingSpec.By.PARTITION && !together.containsAll(partitionColumns)) {
+            throw new SpecError(specFile, "batching.by", "partition batching would split " + keys + " across batches (partition columns "
+                    + partitionColumns + " are not all in it); use by = rows or leave batching.by out");
+        }
+        if (by == BatchingSpec.By.KEY_RANGE && !spec.column().map(together::contains).orElse(primaryKey.size() == 1 && together.contains(primaryKey.get(0)))) {
+            throw new SpecError(specFile, "batching.column", "key-range batching must be on a column of " + keys
+                    + " so a key's rows stay in one batch; use by = rows or leave batching.by out");
+        }
+        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, together,
+                by == BatchingSpec.By.AUTO ? BatchingSpec.By.ROWS : by);
+    }
+
+    private static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
+                                    BatchingSpec spec, long maxRows, String specFile, List<String> hashed, BatchingSpec.By chosen) {
+        BatchingSpec.By by = chosen;
         if (by == BatchingSpec.By.AUTO) {
             by = !partitionColumns.isEmpty() ? BatchingSpec.By.PARTITION
                     : primaryKey.size() == 1 && integral(source.schema().apply(primaryKey.get(0)).dataType())
@@ -35,7 +74,7 @@ final class BatchPlanner {
             case PARTITION -> byPartition(source, partitionColumns, maxRows, specFile);
             case KEY_RANGE -> byKeyRange(source, spec.column().orElse(primaryKey.size() == 1 ? primaryKey.get(0) : null),
                     maxRows, specFile);
-            case ROWS -> byRows(source, primaryKey, maxRows);
+            case ROWS -> byRows(source, hashed, maxRows);
             case AUTO -> throw new IllegalStateException("resolved above");
         };
     }
@@ -119,13 +158,13 @@ final class BatchPlanner {
         return batches;
     }
 
-    private static List<Batch> byRows(Dataset<Row> source, List<String> primaryKey, long maxRows) {
+    private static List<Batch> byRows(Dataset<Row> source, List<String> hashed, long maxRows) {
         long total = source.count();
         if (total <= maxRows) {
             return List.of(new Batch(0, "true", total));
         }
         int n = (int) Math.ceil((double) total / maxRows);
-        String key = String.join(", ", primaryKey.stream().map(k -> "`" + k + "`").toList());
+        String key = String.join(", ", hashed.stream().map(k -> "`" + k + "`").toList());
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             batches.add(new Batch(i, "pmod(xxhash64(" + key + "), " + n + ") = " + i, total / n));

@@ -10,8 +10,8 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.drover.catalog.ColumnSpec;
 import dev.drover.spec.InvariantSpec;
-import dev.drover.transforms.Filter;
 import dev.drover.transforms.Pipeline;
+import dev.drover.transforms.RemovesRows;
 import dev.drover.transforms.RowErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -258,12 +258,12 @@ final class Reconciliation {
         return out;
     }
 
-    /** Filter steps by label, with their declared largest removed share (negative = none). */
+    /** Steps that remove rows on purpose (filter, dedup) by label, with their declared largest removed share (negative = none). */
     Map<String, Double> filterSteps() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         Pipeline pipeline = plan.pipeline();
         for (int i = 0; i < pipeline.steps().size(); i++) {
-            if (pipeline.steps().get(i) instanceof Filter f) {
+            if (pipeline.steps().get(i) instanceof RemovesRows f) {
                 out.put(Pipeline.label(i, f), f.maxRemovedRatio());
             }
         }

@@ -209,7 +209,7 @@ public final class TestStage {
         Dataset<Row> sourceKeys = keys(plan.sourceFrame(), sourceKey, keySchema);
         Dataset<Row> arrived = keys(target, plan.target().primaryKey(), keySchema)
                 .unionAll(keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey, keySchema));
-        if (plan.pipeline().steps().stream().anyMatch(s -> s instanceof dev.drover.transforms.Filter)) {
+        if (plan.pipeline().steps().stream().anyMatch(s -> s instanceof dev.drover.transforms.RemovesRows)) {
             Dataset<Row> removed = plan.pipeline().apply(Reconciliation.withHidden(plan.sourceFrame(), sourceKey))
                     .where(RowErrors.dropped()).select(IntStream.range(0, sourceKey.size())
                             .mapToObj(i -> col(Analyzer.KEY_PREFIX + i).as("k" + i)).toArray(Column[]::new));

@@ -54,7 +54,7 @@ public final class SpecLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "source", "target", "template", "steps", "batching", "checks", "quotas", "rollout", "description");
     private static final List<String> STEP_KINDS = List.of(
-            "rename", "cast", "derive", "lookup", "split", "merge", "drop", "default", "filter", "sql", "class");
+            "rename", "cast", "derive", "lookup", "split", "merge", "drop", "default", "filter", "dedup", "sql", "class");
     private static final Set<String> CHECK_KEYS = Set.of("quarantine", "compatibility", "invariants", "constraints", "anomaly", "changed");
     private static final Pattern SOURCE_AGGREGATE = Pattern.compile("^\\s*(sum|count|count_if|min|max)\\s*\\(.*\\)\\s*$",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
@@ -276,6 +276,15 @@ public final class SpecLoader {
                 String keep = text(filter, "keep", where, f);
                 double maxRemoved = filter.hasPath("max-removed-ratio") ? share(filter, "max-removed-ratio", where, f) : -1;
                 return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Filter(keep, maxRemoved));
+            }
+            case "dedup" -> {
+                Config dedup = object(step, kind, where, f);
+                onlyKeys(dedup.root().keySet(), Set.of("on", "order-by", "max-removed-ratio"), where, f + ".");
+                List<String> on = stringOrList(dedup, "on", where, f);
+                on.forEach(c -> column(c, where, f + ".on"));
+                String orderBy = dedup.hasPath("order-by") ? text(dedup, "order-by", where, f) : "";
+                double maxRemoved = dedup.hasPath("max-removed-ratio") ? share(dedup, "max-removed-ratio", where, f) : -1;
+                return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Dedup(on, orderBy, maxRemoved));
             }
             case "drop" -> {
                 List<String> columns = stringOrList(step, "drop", where, field);

@@ -2,6 +2,7 @@ package dev.drover.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.api.Drover;
@@ -158,6 +159,67 @@ class ValidationTest {
         MigrationResult bad = ws.drover().migrate("payments/V1").allowChangedSpec(true).execute();
         assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, bad.outcome());
         assertTrue(failed(bad).containsAll(Set.of("column amount carried unchanged", "invariant cents")), failed(bad).toString());
+    }
+
+    @Test
+    void dedupStepIsAccountedForAcrossBatchesAndItsDeclaredShareEnforced() {
+        Workspace ws = workspace(10, 0);
+        ws.write("catalog/events.yaml", """
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: events-v1, annotations: {drover.dev/location: events_v1}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema: [{name: id, type: bigint, nullable: false}, {name: version, type: int}, {name: amount, type: int}]
+                  primaryKey: [id, version]
+                  partitionedBy: [version]
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: events-v2, annotations: {drover.dev/location: events_v2}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema: [{name: id, type: bigint, nullable: false}, {name: version, type: int}, {name: amount, type: int}]
+                  primaryKey: [id, version]
+                  constraints: [{column: id, unique: true}]
+                """);
+        String spec = """
+                source = events-v1
+                target { dataset = events-v2 }
+                template = four-stage-dataset-migration
+                steps = [ { dedup { on = id, order-by = "version DESC", max-removed-ratio = %s } } ]
+                batching { by = rows, max-rows = 300 }
+                """;
+        // 1,000 ids; every 10th was ingested twice more with older versions: 200 rows to remove.
+        // The key is (id, version): batches cut by the dedup's key (id), not the primary key.
+        ws.spark().range(0, 1_000).selectExpr("id", "2 AS version", "CAST(id AS INT) AS amount")
+                .union(ws.spark().range(0, 1_000, 10).selectExpr("id", "1 AS version", "-1 AS amount"))
+                .union(ws.spark().range(0, 1_000, 10).selectExpr("id", "0 AS version", "-2 AS amount"))
+                .write().format("delta").partitionBy("version").save(ws.warehouse + "/events_v1");
+        ws.write("migrations/events/V1__dedup.conf", spec.formatted("0.2"));
+        MigrationResult good = ws.drover().migrate("events/V1").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, good.outcome(), good.message());
+        assertEquals(Set.of(), failed(good));
+        assertEquals("0.166667 (200 of 1200 rows)", check(good.checks(), "removed by step 1 (dedup)").observed());
+        assertTrue(check(good.checks(), "row count per batch").observed().startsWith("4 of 4 batches"), good.checks().toString());
+        DeltaTables delta = new DeltaTables(ws.spark());
+        Dataset<Row> target = delta.read(ws.warehouse + "/events_v2", delta.latestVersion(ws.warehouse + "/events_v2"));
+        // every id once, with its newest version, although the batches were cut four ways
+        assertEquals(List.of(1_000L, 1_000L, 0L), List.of(target.count(), target.select("id").distinct().count(),
+                target.where("version <> 2 OR amount < 0").count()));
+
+        ws.drover().rollback(good.runId(), false);
+        ws.write("migrations/events/V1__dedup.conf", spec.formatted("0.1"));
+        MigrationResult over = ws.drover().migrate("events/V1").allowChangedSpec(true).execute();
+        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, over.outcome());
+        assertEquals(Set.of("removed by step 1 (dedup)"), failed(over));
+
+        // batches by partition would split an id's rows: refused before anything is written
+        ws.write("migrations/events/V1__dedup.conf", spec.formatted("0.2").replace("by = rows", "by = partition"));
+        var e = assertThrows(dev.drover.error.SpecError.class, () -> ws.drover().plan("events/V1"));
+        assertTrue(e.getMessage().contains("batching.by") && e.getMessage().contains("would split"), e.getMessage());
     }
 
     @Test

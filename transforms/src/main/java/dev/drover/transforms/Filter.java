@@ -17,7 +17,7 @@ import org.apache.spark.sql.Row;
  * ({@code maxRemovedRatio}; negative = not declared). A row for which the predicate is null is
  * removed too, as SQL's WHERE would.
  */
-public record Filter(String keep, double maxRemovedRatio) implements Step {
+public record Filter(String keep, double maxRemovedRatio) implements RemovesRows {
     public Filter {
         requireNonNull(keep, "keep is null");
     }

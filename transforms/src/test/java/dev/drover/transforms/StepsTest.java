@@ -180,6 +180,45 @@ class StepsTest {
     }
 
     @Test
+    void dedupKeepsTheFirstRowPerKeyByItsOrderAndMarksTheRestRemoved() {
+        Dataset<Row> in = frame("id INT, version INT, score STRING",
+                row(1, 1, "5"), row(1, 3, "6"), row(1, 2, "7"),   // id 1: version 3 wins
+                row(2, 1, "8"),                                    // id 2: alone
+                row(3, 2, "bad"), row(3, 1, "9"));                 // id 3: the newest fails its cast, so version 1 wins
+        Pipeline pipeline = new Pipeline(List.of(
+                new Cast(Map.of("score", DataTypes.IntegerType)),
+                new Dedup(List.of("id"), "version DESC", 0.5)));
+        assertSameRows(frame("id INT, version INT, score INT" + ERRORS,
+                row(1, 1, 5, null, null, "step 2 (dedup)"),
+                row(1, 3, 6, null, null, null),
+                row(1, 2, 7, null, null, "step 2 (dedup)"),
+                row(2, 1, 8, null, null, null),
+                row(3, 2, null, "value 'bad' of column score does not convert to int", "step 1 (cast)", null),
+                row(3, 1, 9, null, null, null)),
+                pipeline.apply(in));
+        assertTrue(pipeline.keepsRows(), "dedup marks rows, it does not drop them");
+
+        var e = assertThrows(TransformException.class, () -> new Dedup(List.of("id"), "no_such_column DESC", -1).apply(in, "step 3 (dedup)"));
+        assertTrue(e.getMessage().contains("no_such_column"), e.getMessage());
+        e = assertThrows(TransformException.class, () -> new Dedup(List.of("nope"), "", -1).apply(in, "step 3 (dedup)"));
+        assertTrue(e.getMessage().contains("'nope' does not exist"), e.getMessage());
+    }
+
+    @Test
+    void dedupBreaksTiesByTheHiddenSourceKeySoAReplayKeepsTheSameRow() {
+        // two rows of id 1 with the same version: the smaller hidden source key wins, in any input order
+        Dataset<Row> in = frame("id INT, version INT, _drover_key_0 INT", row(1, 1, 20), row(1, 1, 10), row(2, 1, 30));
+        Dataset<Row> reversed = frame("id INT, version INT, _drover_key_0 INT", row(2, 1, 30), row(1, 1, 10), row(1, 1, 20));
+        Dedup dedup = new Dedup(List.of("id"), "version DESC", -1);
+        for (Dataset<Row> frame : List.of(in, reversed)) {
+            assertSameRows(frame("id INT, version INT, _drover_key_0 INT" + ERRORS,
+                    row(1, 1, 20, null, null, "step 1 (dedup)"),
+                    row(1, 1, 10, null, null, null),
+                    row(2, 1, 30, null, null, null)), dedup.apply(frame, "step 1 (dedup)"));
+        }
+    }
+
+    @Test
     void classTransformThatIsNotATransformIsRefused() {
         var e = assertThrows(TransformException.class,
                 () -> ClassTransform.load(String.class.getName(), Map.of(), getClass().getClassLoader()));
