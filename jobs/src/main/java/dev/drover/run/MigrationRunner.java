@@ -190,6 +190,7 @@ public final class MigrationRunner {
         // Deploy: the consumer events go to the outbox, then the run record says succeeded, then
         // a published marker: the notifier sends only marked runs' events, so a run killed in
         // between tells no one until its resume (which writes no event twice) finishes.
+        outcome.keepMetrics().run();
         Instant deployStarted = Instant.now();
         String warning = outcome.quarantineSummary();
         var events = dev.drover.outbox.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,

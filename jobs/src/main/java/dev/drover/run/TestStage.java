@@ -47,7 +47,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class TestStage {
     /** What the test stage found. {@code schema} is the contract as written (old → actual new). */
-    public record Outcome(List<CheckResult> checks, SchemaDiff schema, String quarantineSummary) {
+    /**
+     * The checks and the schema contract. {@code keepMetrics} stores this run's Deequ metrics as
+     * history for the next run's anomaly check: the caller runs it only for a run that passed.
+     */
+    public record Outcome(List<CheckResult> checks, SchemaDiff schema, String quarantineSummary, Runnable keepMetrics) {
         public boolean passed() {
             return checks.stream().allMatch(CheckResult::passed);
         }
@@ -172,7 +176,7 @@ public final class TestStage {
             checks.add(CheckResult.of(o.name().startsWith("anomaly") ? "anomaly" : "constraint", o.name(), o.passed(),
                     o.constraint(), o.observed() + (o.message().isEmpty() ? "" : " (" + o.message() + ")")));
         }
-        return new Outcome(checks, contract, summary);
+        return new Outcome(checks, contract, summary, deequ::keep);
     }
 
     /** Per batch: its source rows = rows of its Delta commit + its quarantined + its removed rows. */

@@ -47,16 +47,8 @@ public final class DeequSuite {
     }
 
     /**
-     * Verifies {@code constraints} on {@code data} in a pass of its own. See {@link #prepare}.
-     */
-    public List<Outcome> verify(Dataset<Row> data, List<ConstraintSpec> constraints, String repositoryPath,
-                                String dataset, String runId, double maxRowCountChange) {
-        return prepare(constraints, repositoryPath, dataset, runId, maxRowCountChange).run(data);
-    }
-
-    /**
      * Prepares the checks of {@code constraints}. With a {@code repositoryPath}, the row count is
-     * stored under {@code dataset} and run, and when earlier results of the dataset exist and
+     * kept under {@code dataset} and run ({@link Verification#keep}), and when earlier results of the dataset exist and
      * {@code maxRowCountChange} is at least 0, a row count that moved by more than that share
      * fails an anomaly check.
      */
@@ -99,6 +91,7 @@ public final class DeequSuite {
         private final FileSystemMetricsRepository repository;
         private final ResultKey key;
         private final List<Analyzer> analyzers = new ArrayList<>();
+        private AnalyzerContext computed;
 
         private Verification(Map<Check, ConstraintSpec> declared, FileSystemMetricsRepository repository, ResultKey key) {
             this.declared = declared;
@@ -180,11 +173,19 @@ public final class DeequSuite {
                     out.add(new Outcome("constraint: " + entry.getKey().description(), false, entry.getKey().description(), "n/a", ""));
                 }
             }
-            // As Deequ does: the run's metrics are kept after its anomaly check read the history.
-            if (repository != null) {
-                repository.save(key, context);
-            }
+            computed = context;
             return out;
+        }
+
+        /**
+         * Keeps the metrics of the checks just evaluated in the metrics repository, as the point
+         * the next run's anomaly check compares with. Called only for a run that passed: a
+         * failed or re-validated run's metrics would skew that history.
+         */
+        public void keep() {
+            if (repository != null && computed != null) {
+                repository.save(key, computed);
+            }
         }
     }
 
