@@ -50,7 +50,7 @@ public final class Notifier {
         requireConfigured(config);
         long started = System.nanoTime();
         Map<String, Double> phases = new java.util.LinkedHashMap<>();
-        // The acknowledgements (Kafka) and the four ledger reads (Delta) are independent: run them at once.
+        // The acknowledgements (Kafka) and the outbox read (Delta) are independent: run them at once.
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var acksRead = pool.submit(() -> timed(phases, "read acknowledgements", () -> dryRun ? null : readAcks()));

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * The outbox: one append-only Delta table next to the ledger's ({@code <state-dir>/ledger/outbox})
- * holding three kinds of rows, told apart by {@code record}:
+ * holding five kinds of rows, told apart by {@code record}:
  * <ul>
  *   <li>{@code event}: a consumer event, written by the deploy stage or a rollback (status pending);</li>
  *   <li>{@code delivery}: one per delivery attempt by the notifier, or a cancellation

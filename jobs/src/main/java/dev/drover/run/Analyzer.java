@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Analyzer {
     /** Source primary-key values ride along in these hidden columns, for quarantine and checks. */
-    public static final String KEY_PREFIX = RowErrors.PREFIX + "key_";
+    public static final String KEY_PREFIX = RowErrors.KEY_PREFIX;
 
     private final SparkSession spark;
     private final DroverConfig config;
@@ -89,29 +89,15 @@ public final class Analyzer {
             Step step = stepSpec.build(lookups::get);
             steps.add(step);
             if (step instanceof dev.drover.transforms.Dedup dedup) {
-                List<String> key = new ArrayList<>();
-                for (String column : dedup.on()) {
-                    // the source column it was, unless an earlier step renamed that name away
-                    String original = renames.entrySet().stream().filter(e -> e.getValue().equals(column))
-                            .map(Map.Entry::getKey).findFirst().orElse(renames.containsKey(column) ? null : column);
-                    if (original != null) {
-                        key.add(original);
-                    }
-                }
-                boolean fromSource = key.size() == dedup.on().size() && key.stream().allMatch(c -> List.of(sourceFrame.columns()).contains(c)
-                        && !modified.contains(c));
-                List<String> these = fromSource ? key : List.of();
+                List<String> these = dedupSourceKey(dedup, renames, modified, List.of(sourceFrame.columns()));
                 together = together == null ? these : together.stream().filter(these::contains).toList();
             }
             for (String column : step.modifies()) {
-                modified.add(renames.entrySet().stream().filter(e -> e.getValue().equals(column))
-                        .map(Map.Entry::getKey).findFirst().orElse(column));
+                modified.add(renamedFrom(renames, column).orElse(column));
             }
             if (step instanceof Rename rename) {
                 rename.names().forEach((from, to) -> {
-                    String original = renames.entrySet().stream().filter(e -> e.getValue().equals(from))
-                            .map(Map.Entry::getKey).findFirst().orElse(from);
-                    renames.put(original, to);
+                    renames.put(renamedFrom(renames, from).orElse(from), to);
                 });
             }
         }
@@ -137,6 +123,28 @@ public final class Analyzer {
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation,
                 sourceVersion, targetLocation, delta.latestVersion(targetLocation), lookupVersions,
                 sourceFrame.schema(), produced, diff, carried, batches, consumers, pipeline, sourceFrame);
+    }
+
+    /** The source column an earlier rename step turned into {@code column}, if any. */
+    private static java.util.Optional<String> renamedFrom(Map<String, String> renames, String column) {
+        return renames.entrySet().stream().filter(e -> e.getValue().equals(column)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /**
+     * A dedup step's key as the source columns it holds unchanged, so batches can keep a key's
+     * rows together; empty when a key column is derived, retyped or a name renamed away.
+     */
+    private static List<String> dedupSourceKey(dev.drover.transforms.Dedup dedup, Map<String, String> renames,
+                                               java.util.Set<String> modified, List<String> sourceColumns) {
+        List<String> key = new ArrayList<>();
+        for (String column : dedup.on()) {
+            String original = renamedFrom(renames, column).orElse(renames.containsKey(column) ? null : column);
+            if (original == null || !sourceColumns.contains(original) || modified.contains(original)) {
+                return List.of();
+            }
+            key.add(original);
+        }
+        return key;
     }
 
     private static Map<String, Boolean> declaredNullability(DatasetEntity dataset) {

@@ -187,10 +187,11 @@ public final class MigrationRunner {
             return new MigrationResult(runId, plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
                     written, quarantined, delta.latestVersion(plan.targetLocation()), checks, failed, timings.seconds());
         }
+        // A passing run's Deequ metrics become the next run's anomaly baseline.
+        outcome.keepMetrics().run();
         // Deploy: the consumer events go to the outbox, then the run record says succeeded, then
         // a published marker: the notifier sends only marked runs' events, so a run killed in
         // between tells no one until its resume (which writes no event twice) finishes.
-        outcome.keepMetrics().run();
         Instant deployStarted = Instant.now();
         String warning = outcome.quarantineSummary();
         var events = dev.drover.outbox.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,

@@ -117,11 +117,11 @@ final class Reconciliation {
         if (onePoint) {
             aggs.addAll(List.of(count(lit(1)).as("rows"), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur")));
         }
-        if (!filterSteps().isEmpty()) {
+        if (!removingSteps().isEmpty()) {
             aggs.add(countIf(RowErrors.dropped()).as("dropped"));
             aggs.add(coalesce(sum(when(RowErrors.dropped(), col(KEY_XX))), lit(0L)).as("dropped_key_xxhash"));
             aggs.add(coalesce(sum(when(RowErrors.dropped(), col(KEY_MM))), lit(0L)).as("dropped_key_murmur"));
-            for (String label : filterSteps().keySet()) {
+            for (String label : removingSteps().keySet()) {
                 aggs.add(countIf(col(RowErrors.DROPPED).equalTo(label)).as("dropped_by:" + label));
             }
         }
@@ -259,7 +259,7 @@ final class Reconciliation {
     }
 
     /** Steps that remove rows on purpose (filter, dedup) by label, with their declared largest removed share (negative = none). */
-    Map<String, Double> filterSteps() {
+    Map<String, Double> removingSteps() {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
         Pipeline pipeline = plan.pipeline();
         for (int i = 0; i < pipeline.steps().size(); i++) {
@@ -289,10 +289,6 @@ final class Reconciliation {
 
     private static List<String> visible(Dataset<Row> frame) {
         return java.util.Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).toList();
-    }
-
-    static org.apache.spark.sql.Column[] visibleCols(Dataset<Row> frame) {
-        return visible(frame).stream().map(v -> col(quote(v))).toArray(Column[]::new);
     }
 
     static String quote(String column) {

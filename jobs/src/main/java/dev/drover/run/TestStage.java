@@ -46,9 +46,9 @@ import org.apache.spark.sql.types.StructType;
  * reconciliation metrics, then by Deequ for the constraints.
  */
 public final class TestStage {
-    /** What the test stage found. {@code schema} is the contract as written (old → actual new). */
     /**
-     * The checks and the schema contract. {@code keepMetrics} stores this run's Deequ metrics as
+     * What the test stage found. {@code schema} is the contract as written (old → actual new).
+     * {@code keepMetrics} stores this run's Deequ metrics as
      * history for the next run's anomaly check: the caller runs it only for a run that passed.
      */
     public record Outcome(List<CheckResult> checks, SchemaDiff schema, String quarantineSummary, Runnable keepMetrics) {
@@ -126,7 +126,7 @@ public final class TestStage {
                 "every source key in target, quarantine or a filter's removed rows exactly once",
                 keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(plan, target, quarantine)));
 
-        reconciliation.filterSteps().forEach((label, max) -> {
+        reconciliation.removingSteps().forEach((label, max) -> {
             long removed = source.count("dropped_by:" + label);
             double share = sourceRows == 0 ? 0 : (double) removed / sourceRows;
             checks.add(CheckResult.of("reconciliation", "removed by " + label, max < 0 || share <= max,
@@ -213,7 +213,7 @@ public final class TestStage {
         Dataset<Row> sourceKeys = keys(plan.sourceFrame(), sourceKey, keySchema);
         Dataset<Row> arrived = keys(target, plan.target().primaryKey(), keySchema)
                 .unionAll(keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey, keySchema));
-        if (plan.pipeline().steps().stream().anyMatch(s -> s instanceof dev.drover.transforms.RemovesRows)) {
+        if (!new Reconciliation(plan).removingSteps().isEmpty()) {
             Dataset<Row> removed = plan.pipeline().apply(Reconciliation.withHidden(plan.sourceFrame(), sourceKey))
                     .where(RowErrors.dropped()).select(IntStream.range(0, sourceKey.size())
                             .mapToObj(i -> col(Analyzer.KEY_PREFIX + i).as("k" + i)).toArray(Column[]::new));

@@ -24,8 +24,6 @@ import org.apache.spark.sql.Row;
  * the frame has them, so a replayed batch keeps the same rows.
  */
 public record Dedup(List<String> on, String orderBy, double maxRemovedRatio) implements RemovesRows {
-    /** Hidden source-key columns (see the jobs module's analyzer): the tie-breaker. */
-    static final String KEY_PREFIX = RowErrors.PREFIX + "key_";
     private static final String RANK = RowErrors.PREFIX + "dedup_rank";
 
     public Dedup {
@@ -55,7 +53,7 @@ public record Dedup(List<String> on, String orderBy, double maxRemovedRatio) imp
         if (!orderBy.isBlank()) {
             order.add(orderBy);
         }
-        Arrays.stream(out.columns()).filter(c -> c.startsWith(KEY_PREFIX)).sorted().forEach(c -> order.add("`" + c + "`"));
+        Arrays.stream(out.columns()).filter(c -> c.startsWith(RowErrors.KEY_PREFIX)).sorted().forEach(c -> order.add("`" + c + "`"));
         String partition = on.stream().map(c -> "`" + c.replace("`", "``") + "`").collect(Collectors.joining(", "));
         String window = "row_number() OVER (PARTITION BY " + partition + ", " + RowErrors.ERROR + " IS NULL AND "
                 + RowErrors.DROPPED + " IS NULL" + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order)) + ")";

@@ -21,6 +21,8 @@ public final class RowErrors {
     public static final String STEP = PREFIX + "error_step";
     /** The label of the filter step that removed the row on purpose (not an error). */
     public static final String DROPPED = PREFIX + "dropped_by";
+    /** Hidden copies of the source primary key ({@code _drover_key_0}, …), added by the job before the steps. */
+    public static final String KEY_PREFIX = PREFIX + "key_";
 
     private RowErrors() {}
 
