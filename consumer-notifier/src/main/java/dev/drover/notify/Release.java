@@ -1,6 +1,6 @@
 package dev.drover.notify;
 
-import dev.drover.ledger.RunStatus;
+import dev.drover.model.RunStatus;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.drover.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.drover.ledger.RunStatus;
+import dev.drover.model.RunStatus;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Duration;

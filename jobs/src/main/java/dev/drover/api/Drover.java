@@ -2,6 +2,7 @@ package dev.drover.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.analyze.AnalyzeStage;
 import dev.drover.catalog.Catalog;
 import dev.drover.catalog.CatalogLoader;
 import dev.drover.config.ConfigLoader;
@@ -11,17 +12,16 @@ import dev.drover.delta.DeltaTables;
 import dev.drover.error.InputError;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunRecord;
-import dev.drover.run.Analyzer;
-import dev.drover.run.HistoryEntry;
-import dev.drover.run.MigrationPlan;
-import dev.drover.run.MigrationResult;
+import dev.drover.model.HistoryEntry;
+import dev.drover.model.MigrationResult;
+import dev.drover.model.RollbackResult;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.restore.Rollback;
 import dev.drover.run.MigrationRunner;
-import dev.drover.run.Rollback;
-import dev.drover.run.RollbackResult;
 import dev.drover.run.RunLock;
-import dev.drover.run.RunView;
 import dev.drover.spec.MigrationSpec;
 import dev.drover.spec.SpecLoader;
+import dev.drover.view.RunView;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,7 +91,7 @@ public final class Drover {
 
     /** A dry run: nothing is written. */
     public MigrationPlan plan(String migration) {
-        return new Analyzer(spark, config, catalog).plan(spec(migration));
+        return new AnalyzeStage(spark, config, catalog).plan(spec(migration));
     }
 
     public Migrate migrate(String migration) {
@@ -102,7 +102,7 @@ public final class Drover {
      * Re-runs the test stage of a succeeded run against the source version it recorded. The
      * spec must be the one the run applied (same checksum).
      */
-    public dev.drover.run.ValidationResult validate(String runId) {
+    public dev.drover.model.ValidationResult validate(String runId) {
         RunRecord run = ledger().requireRun(runId);
         MigrationSpec spec = spec(run.migration());
         if (!spec.checksum().equals(run.specChecksum())) {

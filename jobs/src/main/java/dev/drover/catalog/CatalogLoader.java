@@ -172,7 +172,7 @@ public final class CatalogLoader {
         List<String> primaryKey = columns(doc, "spec.primaryKey", names, true);
         List<String> partitionedBy = columns(doc, "spec.partitionedBy", names, false);
         JsonNode constraintsNode = doc.node("spec.constraints");
-        List<dev.drover.validate.ConstraintSpec> constraints = dev.drover.validate.ConstraintSpec.parseList(
+        List<dev.drover.model.ConstraintSpec> constraints = dev.drover.model.ConstraintSpec.parseList(
                 constraintsNode == null ? null : yaml.convertValue(constraintsNode, Object.class), doc::error,
                 "spec.constraints", names, "catalog " + name);
         return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy, constraints);

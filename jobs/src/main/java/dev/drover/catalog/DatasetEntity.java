@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructType;
 /** A catalog {@code kind: Resource} with {@code spec.type: dataset}. */
 public record DatasetEntity(String name, String file, String owner, String location, String format,
                             List<ColumnSpec> schema, List<String> primaryKey, List<String> partitionedBy,
-                            List<dev.drover.validate.ConstraintSpec> constraints) {
+                            List<dev.drover.model.ConstraintSpec> constraints) {
     public DatasetEntity {
         requireNonNull(name, "name is null");
         requireNonNull(file, "file is null");

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * {@code drover <command>}: the launcher's and spark-submit's entry point. Exit codes: 0 done;
@@ -37,7 +37,7 @@ public final class DroverCli implements Runnable {
 
     @Option(names = "--conf", scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE",
             description = "Overrides a config key, e.g. --conf drover.warehouse=/data (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    public List<String> overrides = new ArrayList<>();
 
     @Option(names = "--master", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Spark master (local[*], spark://host:7077, yarn, k8s://…); overrides config and spark-submit.")
@@ -55,41 +55,41 @@ public final class DroverCli implements Runnable {
         spec.commandLine().usage(out());
     }
 
-    PrintStream out() {
+    public PrintStream out() {
         return System.out;
     }
 
-    DroverConfig config() {
+    public DroverConfig config() {
         if (config == null) {
             config = Drover.config(confDir, overrides);
         }
         return config;
     }
 
-    Catalog catalog() {
+    public Catalog catalog() {
         if (catalog == null) {
             catalog = Drover.catalog(config());
         }
         return catalog;
     }
 
-    SparkSession spark() {
+    public SparkSession spark() {
         if (spark == null) {
             spark = Sessions.create(config(), master);
         }
         return spark;
     }
 
-    Drover drover() {
+    public Drover drover() {
         return Drover.open(spark(), config(), catalog(), out());
     }
 
     /** Loads config, catalog and the named spec: bad input fails here, before Spark starts. */
-    dev.drover.spec.MigrationSpec spec(String reference) {
+    public dev.drover.spec.MigrationSpec spec(String reference) {
         return Drover.spec(config(), catalog(), reference);
     }
 
-    void overrideConfig(DroverConfig replacement) {
+    public void overrideConfig(DroverConfig replacement) {
         this.config = replacement;
         this.catalog = null;
     }

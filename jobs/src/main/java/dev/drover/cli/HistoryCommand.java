@@ -1,10 +1,11 @@
 package dev.drover.cli;
 
+import dev.drover.view.Render;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Delta history of a dataset joined with the ledger: which run, migration, stage and batch made each version.")

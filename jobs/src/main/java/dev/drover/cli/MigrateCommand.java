@@ -1,11 +1,12 @@
 package dev.drover.cli;
 
-import dev.drover.run.MigrationResult;
+import dev.drover.model.MigrationResult;
+import dev.drover.view.Render;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Runs a migration: analyze, transform, test, deploy.",

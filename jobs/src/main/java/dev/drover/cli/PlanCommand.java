@@ -1,11 +1,12 @@
 package dev.drover.cli;
 
-import dev.drover.run.MigrationPlan;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.view.Render;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Dry run: source version, schema diff old -> new, batches, consumers affected. Writes nothing.")

@@ -1,11 +1,11 @@
 package dev.drover.cli;
 
-import dev.drover.run.RollbackResult;
+import dev.drover.model.RollbackResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = {"Restores a run's target to the snapshot taken before the run, in a new commit.",

@@ -1,10 +1,11 @@
 package dev.drover.cli;
 
+import dev.drover.view.Render;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Shows runs from the ledger: all of them, or one run's stages, batches, checks and quarantine.")

@@ -1,11 +1,12 @@
 package dev.drover.cli;
 
-import dev.drover.run.ValidationResult;
+import dev.drover.model.ValidationResult;
+import dev.drover.view.Render;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Re-runs a succeeded run's test stage on demand: the source at the run's recorded version",

@@ -32,21 +32,21 @@ public record BatchRecord(String runId, int batchId, String predicate, long esti
     }
 
     /** This batch committed, with the reconciliation metrics observed on its source slice. */
-    public BatchRecord committed(long written, long quarantined, long version, dev.drover.run.Metrics observed) {
+    public BatchRecord committed(long written, long quarantined, long version, dev.drover.model.Metrics observed) {
         return new BatchRecord(runId, batchId, predicate, estimatedRows, COMMITTED, written, quarantined, version,
                 observed.count("rows"), observed.count("key_xxhash"), observed.count("key_murmur"), Instant.now(),
                 observed.json());
     }
 
     /** The batch's reconciliation metrics (a batch recorded before they existed has its key sums only). */
-    public dev.drover.run.Metrics metricsValues() {
-        dev.drover.run.Metrics m = dev.drover.run.Metrics.fromJson(metrics);
-        return m.values().isEmpty() ? dev.drover.run.Metrics.of(java.util.Map.of("rows", sourceRows,
+    public dev.drover.model.Metrics metricsValues() {
+        dev.drover.model.Metrics m = dev.drover.model.Metrics.fromJson(metrics);
+        return m.values().isEmpty() ? dev.drover.model.Metrics.of(java.util.Map.of("rows", sourceRows,
                 "key_xxhash", sourceKeyXxhash, "key_murmur", sourceKeyMurmur)) : m;
     }
 
-    public dev.drover.run.KeySums sourceSums() {
-        return new dev.drover.run.KeySums(sourceRows, sourceKeyXxhash, sourceKeyMurmur);
+    public dev.drover.measure.KeySums sourceSums() {
+        return new dev.drover.measure.KeySums(sourceRows, sourceKeyXxhash, sourceKeyMurmur);
     }
 
     Object[] values() {

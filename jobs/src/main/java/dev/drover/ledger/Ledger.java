@@ -93,23 +93,23 @@ public final class Ledger {
     }
 
     /** One validation's results (stage test, or validate when re-run on demand), all with one time. */
-    public void recordChecks(String runId, String stage, List<dev.drover.run.CheckResult> checks) {
+    public void recordChecks(String runId, String stage, List<dev.drover.model.CheckResult> checks) {
         Timestamp now = Timestamp.from(Instant.now());
         append(CHECKS, CHECKS_DDL, checks.stream().map(c -> new Object[] {runId, stage, c.kind(), c.name(), c.passed(),
                 c.expected(), c.observed(), now}).toList(), runId, "");
     }
 
     /** The latest validation of a run: its checks, in the order they ran. */
-    public List<dev.drover.run.CheckResult> checks(String runId) {
+    public List<dev.drover.model.CheckResult> checks(String runId) {
         List<Row> rows = table(CHECKS, CHECKS_DDL).where(col("run_id").equalTo(runId)).collectAsList();
         java.util.Optional<Timestamp> newest = rows.stream().map(Ledger::eventTime).max(java.util.Comparator.naturalOrder());
         return rows.stream().filter(r -> eventTime(r).equals(newest.orElse(null)))
-                .map(r -> new dev.drover.run.CheckResult(r.getString(2), r.getString(3), r.getBoolean(4), r.getString(5), r.getString(6)))
+                .map(r -> new dev.drover.model.CheckResult(r.getString(2), r.getString(3), r.getBoolean(4), r.getString(5), r.getString(6)))
                 .toList();
     }
 
     /** The schema contract of a run, column by column, as the test stage classified it. */
-    public void recordSchemaChanges(String runId, dev.drover.run.SchemaDiff diff) {
+    public void recordSchemaChanges(String runId, dev.drover.model.SchemaDiff diff) {
         Timestamp now = Timestamp.from(Instant.now());
         append(SCHEMA_CHANGES, SCHEMA_DDL, diff.changes().stream().map(c -> new Object[] {runId, c.from(), c.to(), c.fromType(),
                 c.toType(), c.fromNullable(), c.toNullable(), c.kind(), c.breaking(), now}).toList(), runId, "");
@@ -244,7 +244,7 @@ public final class Ledger {
             waiting = new java.util.ArrayList<>(pending);
             pending.clear();
         }
-        dev.drover.run.Futures.awaitAll(waiting, "ledger writes");
+        dev.drover.exec.Futures.awaitAll(waiting, "ledger writes");
     }
 
     /** Flushes, then stops the background writers. */

@@ -2,6 +2,7 @@ package dev.drover.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.model.RunStatus;
 import java.sql.Timestamp;
 import java.time.Instant;
 

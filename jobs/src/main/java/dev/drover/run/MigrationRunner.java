@@ -3,6 +3,7 @@ package dev.drover.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.analyze.AnalyzeStage;
 import dev.drover.catalog.Catalog;
 import dev.drover.catalog.StageNotes;
 import dev.drover.config.DroverConfig;
@@ -10,12 +11,26 @@ import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.DroverError;
 import dev.drover.error.SpecError;
+import dev.drover.exec.Futures;
+import dev.drover.exec.KillPoints;
+import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunRecord;
-import dev.drover.ledger.RunStatus;
 import dev.drover.ledger.StageRecord;
+import dev.drover.measure.Reconciliation;
+import dev.drover.model.CheckResult;
+import dev.drover.model.Metrics;
+import dev.drover.model.MigrationResult;
+import dev.drover.model.RunStatus;
+import dev.drover.model.ValidationResult;
+import dev.drover.plan.Batch;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.restore.Restorer;
 import dev.drover.spec.MigrationSpec;
+import dev.drover.transform.BatchWriter;
+import dev.drover.transform.Progress;
+import dev.drover.verify.VerifyStage;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -77,7 +92,7 @@ public final class MigrationRunner {
 
     private MigrationResult start(MigrationSpec spec, String runId) {
         Instant started = Instant.now();
-        MigrationPlan plan = timings.time("analyze", () -> new Analyzer(spark, config, catalog).plan(spec));
+        MigrationPlan plan = timings.time("analyze", () -> new AnalyzeStage(spark, config, catalog).plan(spec));
         RunRecord run = new RunRecord(runId, spec.id(), spec.checksum(), plan.source().name(), plan.sourceLocation(),
                 plan.sourceVersion(), plan.target().name(), plan.targetLocation(), spec.mode().label(),
                 plan.targetVersion(), -1, RunStatus.RUNNING, "", Instant.now(), host(), ProcessHandle.current().pid());
@@ -103,7 +118,7 @@ public final class MigrationRunner {
 
     private MigrationResult resume(MigrationSpec spec, RunRecord run) {
         Map<String, Long> lookups = pinnedLookups(run);
-        MigrationPlan plan = new Analyzer(spark, config, catalog).plan(spec, run.sourceVersion(), lookups);
+        MigrationPlan plan = new AnalyzeStage(spark, config, catalog).plan(spec, run.sourceVersion(), lookups);
         List<BatchRecord> batches = ledger.batches(run.runId());
         long done = batches.stream().filter(b -> b.status().equals(BatchRecord.COMMITTED)).count();
         out.printf("run %s: resuming %s from the ledger, %d of %d batches committed%n", run.runId(), spec.id(), done, batches.size());
@@ -164,10 +179,10 @@ public final class MigrationRunner {
 
         Instant testStarted = Instant.now();
         List<BatchRecord> committed = totals.committedInOrder();
-        TestStage.Outcome outcome;
+        VerifyStage.Outcome outcome;
         try {
-            outcome = new TestStage(spark, timings).run(plan, runId, quarantine, policy(plan), committed,
-                    TestStage.total(committed));
+            outcome = new VerifyStage(spark, timings).run(plan, runId, quarantine, policy(plan), committed,
+                    VerifyStage.total(committed));
         } catch (Exception e) {   // Spark's own SparkException is checked, thrown through Scala
             // Data nobody has proven must not stay visible: an error in the test stage fails it.
             return testStageError(plan, run, testStarted, written, quarantined, resumed, e);
@@ -194,7 +209,7 @@ public final class MigrationRunner {
         // between tells no one until its resume (which writes no event twice) finishes.
         Instant deployStarted = Instant.now();
         String warning = outcome.quarantineSummary();
-        var events = dev.drover.outbox.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,
+        var events = dev.drover.deploy.Announcements.migrated(plan, run, targetVersion, outcome.schema(), checks, written,
                 quarantined, config.notifications(), deployStarted);
         var outbox = new dev.drover.outbox.Outbox(ledger);
         outbox.write(events, resumed);
@@ -249,11 +264,11 @@ public final class MigrationRunner {
         }
         try {
             Instant started = Instant.now();
-            MigrationPlan plan = new Analyzer(spark, config, catalog).plan(spec, run.sourceVersion(), pinnedLookups(run));
+            MigrationPlan plan = new AnalyzeStage(spark, config, catalog).plan(spec, run.sourceVersion(), pinnedLookups(run));
             List<BatchRecord> batches = ledger.batches(runId);
             Metrics source = new Reconciliation(plan).aggregate(
                     Reconciliation.withHidden(plan.sourceFrame(), plan.source().primaryKey()), "validate-" + runId);
-            TestStage.Outcome outcome = new TestStage(spark).run(plan, runId, quarantineLocation(plan), policy(plan), batches, source);
+            VerifyStage.Outcome outcome = new VerifyStage(spark).run(plan, runId, quarantineLocation(plan), policy(plan), batches, source);
             ledger.recordChecks(runId, "validate", outcome.checks());
             stage(plan, runId, "validate", started, outcome.passed() ? "succeeded" : "failed", checksJson(outcome.checks()));
             ledger.flush();
@@ -277,9 +292,9 @@ public final class MigrationRunner {
     }
 
     /** The test stage's thresholds: the spec's, else the config's defaults. */
-    TestStage.Policy policy(MigrationPlan plan) {
+    VerifyStage.Policy policy(MigrationPlan plan) {
         var checks = plan.spec().checks();
-        return new TestStage.Policy(
+        return new VerifyStage.Policy(
                 checks.maxQuarantineRatio() >= 0 ? checks.maxQuarantineRatio() : config.quarantineMaxRatio(),
                 checks.maxQuarantineRows() >= 0 ? checks.maxQuarantineRows() : config.quarantineMaxRows(),
                 checks.rowCountMaxChange() >= 0 ? checks.rowCountMaxChange() : config.rowCountMaxChange(),

@@ -2,7 +2,7 @@ package dev.drover.spec;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.drover.validate.ConstraintSpec;
+import dev.drover.model.ConstraintSpec;
 import java.util.List;
 import java.util.Optional;
 

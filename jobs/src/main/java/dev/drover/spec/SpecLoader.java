@@ -380,8 +380,8 @@ public final class SpecLoader {
         }
         Set<String> targetColumns = new java.util.HashSet<>();
         target.schema().forEach(col -> targetColumns.add(col.name()));
-        List<dev.drover.validate.ConstraintSpec> constraints = k.hasPath("constraints")
-                ? dev.drover.validate.ConstraintSpec.parseList(k.getValue("constraints").unwrapped(),
+        List<dev.drover.model.ConstraintSpec> constraints = k.hasPath("constraints")
+                ? dev.drover.model.ConstraintSpec.parseList(k.getValue("constraints").unwrapped(),
                         (field, message) -> new SpecError(where, field, message), "checks.constraints", targetColumns, "spec")
                 : List.of();
         double change = -1;

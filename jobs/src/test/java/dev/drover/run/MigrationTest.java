@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drover.analyze.AnalyzeStage;
 import dev.drover.api.Drover;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.ConflictError;
 import dev.drover.error.SpecError;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.Ledger;
-import dev.drover.ledger.RunStatus;
+import dev.drover.model.MigrationResult;
+import dev.drover.model.RollbackResult;
+import dev.drover.model.RunStatus;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.transform.BatchWriter;
+import dev.drover.view.RunView;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +95,7 @@ class MigrationTest {
         assertEquals(historyLength, delta.history(target(ws)).count());
 
         // replaying a committed batch is a no-op for Delta
-        MigrationPlan plan = new Analyzer(ws.spark(), drover.config(), drover.catalog())
+        MigrationPlan plan = new AnalyzeStage(ws.spark(), drover.config(), drover.catalog())
                 .plan(drover.spec("users/V2"), view.run().sourceVersion(), java.util.Map.of());
         BatchRecord first = view.batches().get(0);
         BatchRecord replay = new BatchWriter(delta, plan, result.runId(), target(ws) + "_quarantine")

@@ -1,12 +1,12 @@
 package dev.drover.transforms;
 
+import dev.drover.testing.SharedSpark;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
-import dev.drover.testing.SharedSpark;
 
 /** Inline DataFrames for tests: a DDL schema and rows. */
 final class Frames {

@@ -1,0 +1,172 @@
+package dev.drover.notify.cli;
+
+import dev.drover.cli.DroverCli;
+import dev.drover.cli.ExtraCommand;
+import dev.drover.config.Locations;
+import dev.drover.demo.DemoData;
+import dev.drover.error.InputError;
+import dev.drover.model.MigrationResult;
+import dev.drover.notify.EventReader;
+import dev.drover.notify.LocalKafka;
+import dev.drover.notify.Notifier;
+import dev.drover.view.Render;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Generates the demo datasets (users-v1 partitioned by day, countries), then plans, migrates,",
+                "notifies the consumers, rolls the run back (they are told), migrates again, notifies, and prints",
+                "a summary with the events each consumer received. Starts a local Kafka broker when no",
+                "drover.notify.bootstrap-servers is configured, and stops it at the end."})
+public final class DemoCommand implements Callable<Integer>, ExtraCommand {
+    private static final String MARKER = ".drover-demo";
+
+    @ParentCommand
+    DroverCli root;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows of users-v1 (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--dir", defaultValue = "demo-output", description = "Folder for the demo's tables and ledger, replaced on each run (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        if (rows < 1_000) {
+            throw new InputError("", "--rows", "expected at least 1000, got " + rows);
+        }
+        Path folder = dir.toAbsolutePath().normalize();
+        prepare(folder);
+        root.overrides.add("drover.warehouse=" + Locations.normalize(folder.resolve("warehouse").toString()));
+        root.overrides.add("drover.state-dir=" + Locations.normalize(folder.resolve("state").toString()));
+        root.overrideConfig(null);
+        PrintStream out = root.out();
+        long started = System.nanoTime();
+        LocalKafka broker = null;
+        try {
+            if (!root.config().notifications().configured()) {
+                heading(out, "", "starting a local Kafka broker (no drover.notify.bootstrap-servers configured)");
+                broker = LocalKafka.start(folder.resolve("kafka"), true);
+                root.overrides.add("drover.notify.bootstrap-servers=" + broker.bootstrapServers());
+                root.overrideConfig(null);
+                out.println("  Kafka " + LocalKafka.VERSION + " (KRaft, single node) on " + broker.bootstrapServers());
+            }
+            return run(out, folder, started);
+        } finally {
+            if (broker != null) {
+                broker.stop();
+                out.println("  local Kafka broker stopped");
+            }
+        }
+    }
+
+    private int run(PrintStream out, Path folder, long started) {
+        String warehouse = root.config().warehouse();
+        heading(out, "1/9", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
+        DemoData.write(root.spark(), warehouse, rows, 30, 20_000);
+        var drover = root.drover();
+
+        heading(out, "2/9", "drover plan users/V2");
+        Render.plan(out, drover.plan("users/V2"));
+
+        heading(out, "3/9", "drover migrate users/V2");
+        MigrationResult first = drover.migrate("users/V2").execute();
+        Render.result(out, first);
+        if (first.outcome() != MigrationResult.Outcome.SUCCEEDED) {
+            return 1;
+        }
+
+        heading(out, "4/9", "drover status " + first.runId());
+        Render.run(out, drover.status(first.runId()));
+        heading(out, "", "drover history users-v2");
+        Render.history(out, "users-v2", drover.history("users-v2", 10));
+
+        Notifier notifier = new Notifier(root.spark(), root.config(), out);
+        heading(out, "5/9", "drover notify (the consumers hear about users-v2)");
+        boolean delivered = notifier.run(false, false).complete();
+
+        heading(out, "6/9", "drover rollback " + first.runId() + ", then drover notify (the consumers told hear about it)");
+        out.println(drover.rollback(first.runId(), false).message());
+        delivered &= notifier.run(false, false).complete();
+
+        heading(out, "7/9", "drover migrate users/V2 (again, after the rollback)");
+        MigrationResult second = drover.migrate("users/V2").execute();
+        Render.result(out, second);
+        heading(out, "", "drover history users-v2");
+        Render.history(out, "users-v2", drover.history("users-v2", 12));
+
+        heading(out, "8/9", "drover notify");
+        delivered &= notifier.run(false, false).complete();
+
+        heading(out, "9/9", "summary");
+        var target = root.spark().read().format("delta").load(warehouse + "/users_v2");
+        out.printf("  users-v2 now has %,d rows in %d columns at %s/users_v2%n", target.count(), target.columns().length, warehouse);
+        out.printf("  run %s: %,d rows written, %,d quarantined, then rolled back%n", first.runId(), first.rowsWritten(), first.rowsQuarantined());
+        out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
+                second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
+        out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
+        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums,outbox}%n", root.config().stateDir());
+        out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
+        summarizeEvents(out);
+        out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
+        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && delivered;
+        return ok ? 0 : 1;
+    }
+
+    /** What each consumer received, read back from the broker with a real consumer. */
+    private void summarizeEvents(PrintStream out) {
+        var settings = root.config().notifications();
+        List<String> topics = new java.util.ArrayList<>(List.of(settings.topic()));
+        root.catalog().consumersOf("users-v1").forEach(c -> c.topic().filter(t -> !topics.contains(t)).ifPresent(topics::add));
+        var received = EventReader.readAll(settings.bootstrapServers(), settings.kafka(), topics);
+        out.printf("  events read back from Kafka (%s), per consumer:%n", String.join(", ", topics));
+        java.util.Map<String, List<EventReader.Received>> byConsumer = new java.util.TreeMap<>();
+        received.forEach(r -> byConsumer.computeIfAbsent(r.key(), k -> new java.util.ArrayList<>()).add(r));
+        byConsumer.forEach((consumer, records) -> {
+            out.printf("    %s (%s):%n", consumer, records.get(0).topic());
+            for (EventReader.Received r : records) {
+                var event = r.event();
+                out.printf("      %s  %s  id=%s%n", event.getTime(), event.getType(), event.getId());
+            }
+        });
+    }
+
+    private static void heading(PrintStream out, String step, String text) {
+        out.println();
+        out.println("== " + (step.isEmpty() ? "" : step + " ") + text);
+    }
+
+    /** Empties the demo folder, but only one the demo made (it holds the marker file). */
+    private static void prepare(Path folder) {
+        try {
+            if (Files.exists(folder)) {
+                boolean empty;
+                try (Stream<Path> s = Files.list(folder)) {
+                    empty = s.findAny().isEmpty();
+                }
+                if (!empty && !Files.exists(folder.resolve(MARKER))) {
+                    throw new InputError("", "--dir", folder + " is not empty and was not made by drover demo; choose another folder");
+                }
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(folder);
+            Files.createFile(folder.resolve(MARKER));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

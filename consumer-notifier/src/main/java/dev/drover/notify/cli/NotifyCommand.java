@@ -1,0 +1,67 @@
+package dev.drover.notify.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.cli.DroverCli;
+import dev.drover.cli.ExtraCommand;
+import dev.drover.notify.Notifier;
+import dev.drover.notify.NotifyResult;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "notify", mixinStandardHelpOptions = true,
+        description = {"Publishes the consumer events that are due from the outbox to Kafka (CloudEvents 1.0, JSON,",
+                "keyed by consumer) and records each delivery. Immediate and dual-write consumers are told at once;",
+                "phased ones wave by wave. Exit 4 when some events were not delivered (they stay in the outbox)."})
+public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
+    public static final int UNDELIVERED = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ParentCommand
+    DroverCli root;
+
+    @Option(names = "--retry-failed", description = "Send again only the events whose delivery failed or was never confirmed.")
+    boolean retryFailed;
+
+    @Option(names = "--dry-run", description = "Show what is due and what is held back, send nothing.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        var config = root.config();
+        Notifier.requireConfigured(config);   // bad input: stop before Spark starts
+        NotifyResult result = new Notifier(root.spark(), config, json ? nullStream() : root.out()).run(retryFailed, dryRun);
+        if (json) {
+            root.out().println(json(result));
+        }
+        return result.complete() ? 0 : UNDELIVERED;
+    }
+
+    static String json(NotifyResult r) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("dryRun", r.dryRun());
+        node.put("due", r.due().size());
+        node.put("delivered", r.delivered());
+        node.put("acksRead", r.acksRead());
+        node.put("warning", r.warning());
+        var deliveries = node.putArray("deliveries");
+        r.deliveries().forEach(d -> deliveries.addObject().put("eventId", d.eventId()).put("consumer", d.consumer())
+                .put("status", d.status().label()).put("attempt", d.attempt()).put("topic", d.topic())
+                .put("partition", d.partition()).put("offset", d.offset()).put("error", d.error()));
+        var held = node.putArray("held");
+        r.held().forEach(h -> held.addObject().put("eventId", h.event().eventId()).put("consumer", h.event().consumer())
+                .put("reason", h.reason()));
+        var due = node.putArray("dueEvents");
+        r.due().forEach(d -> due.add(d.event().eventId()));
+        return node.toString();
+    }
+
+    private static java.io.PrintStream nullStream() {
+        return new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    }
+}

@@ -1,0 +1,224 @@
+package dev.drover.analyze;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.drover.catalog.Catalog;
+import dev.drover.catalog.ConsumerEntity;
+import dev.drover.catalog.DatasetEntity;
+import dev.drover.config.DroverConfig;
+import dev.drover.delta.DeltaTables;
+import dev.drover.error.SpecError;
+import dev.drover.measure.Reconciliation;
+import dev.drover.model.SchemaDiff;
+import dev.drover.plan.Batch;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.spec.MigrationSpec;
+import dev.drover.spec.StepSpec;
+import dev.drover.transforms.Pipeline;
+import dev.drover.transforms.Rename;
+import dev.drover.transforms.RowErrors;
+import dev.drover.transforms.Step;
+import dev.drover.transforms.TransformException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The analyze stage: pins the source (and lookups) at one Delta version, proves the steps
+ * produce the target's declared schema on an empty frame, and cuts the batches. Reads only.
+ */
+public final class AnalyzeStage {
+    private final SparkSession spark;
+    private final DroverConfig config;
+    private final Catalog catalog;
+    private final DeltaTables delta;
+
+    public AnalyzeStage(SparkSession spark, DroverConfig config, Catalog catalog) {
+        this.spark = spark;
+        this.config = config;
+        this.catalog = catalog;
+        this.delta = new DeltaTables(spark);
+    }
+
+    public MigrationPlan plan(MigrationSpec spec) {
+        return plan(spec, null, null);
+    }
+
+    /**
+     * Plans a migration. A resumed run passes the versions it pinned; batches are then taken
+     * from the ledger instead.
+     */
+    public MigrationPlan plan(MigrationSpec spec, Long pinnedSource, Map<String, Long> pinnedLookups) {
+        String where = spec.file().toString();
+        DatasetEntity source = catalog.dataset(spec.source()).orElseThrow();
+        DatasetEntity target = catalog.dataset(spec.target()).orElseThrow();
+        String sourceLocation = config.resolveLocation(source.location());
+        String targetLocation = config.resolveLocation(target.location());
+        if (!delta.exists(sourceLocation)) {
+            throw new SpecError(where, "source", "dataset " + source.name() + " has no Delta table at " + sourceLocation);
+        }
+        long sourceVersion = pinnedSource != null ? pinnedSource : delta.latestVersion(sourceLocation);
+        Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
+        checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema");
+
+        Map<String, Long> lookupVersions = new LinkedHashMap<>();
+        Map<String, Dataset<Row>> lookups = new HashMap<>();
+        for (StepSpec step : spec.steps()) {
+            for (String name : step.lookups()) {
+                DatasetEntity lookup = catalog.dataset(name).orElseThrow();
+                String location = config.resolveLocation(lookup.location());
+                if (!delta.exists(location)) {
+                    throw new SpecError(where, step.field() + ".lookup.dataset", "dataset " + name + " has no Delta table at " + location);
+                }
+                long version = pinnedLookups != null && pinnedLookups.containsKey(name) ? pinnedLookups.get(name) : delta.latestVersion(location);
+                lookupVersions.put(name, version);
+                lookups.put(name, delta.read(location, version));
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        Map<String, String> renames = new HashMap<>();
+        java.util.Set<String> modified = new java.util.HashSet<>();
+        List<String> together = null;   // a dedup step's key as source columns: its rows share a batch
+        for (StepSpec stepSpec : spec.steps()) {
+            Step step = stepSpec.build(lookups::get);
+            steps.add(step);
+            if (step instanceof dev.drover.transforms.Dedup dedup) {
+                List<String> these = dedupSourceKey(dedup, renames, modified, List.of(sourceFrame.columns()));
+                together = together == null ? these : together.stream().filter(these::contains).toList();
+            }
+            for (String column : step.modifies()) {
+                modified.add(renamedFrom(renames, column).orElse(column));
+            }
+            if (step instanceof Rename rename) {
+                rename.names().forEach((from, to) -> {
+                    renames.put(renamedFrom(renames, from).orElse(from), to);
+                });
+            }
+        }
+        Pipeline pipeline = new Pipeline(steps);
+        StructType produced = produced(pipeline, Reconciliation.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
+        checkDeclared(target, produced, where, "steps");
+        checkLookupsUnique(spec, steps, lookups);
+
+        List<Batch> batches = pinnedSource != null ? List.of()
+                : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
+                        spec.batching().maxRows().orElse(config.batchMaxRows()), where, together);
+        SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
+                declaredNullability(target));
+        // Columns carried with their values: same type in source and target, changed by no step.
+        Map<String, String> carried = new LinkedHashMap<>();
+        diff.carried().forEach((from, to) -> {
+            if (!modified.contains(from) && !spec.checks().changed().contains(from) && !spec.checks().changed().contains(to)) {
+                carried.put(from, to);
+            }
+        });
+        List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
+        catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
+        return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation,
+                sourceVersion, targetLocation, delta.latestVersion(targetLocation), lookupVersions,
+                sourceFrame.schema(), produced, diff, carried, batches, consumers, pipeline, sourceFrame);
+    }
+
+    /** The source column an earlier rename step turned into {@code column}, if any. */
+    private static java.util.Optional<String> renamedFrom(Map<String, String> renames, String column) {
+        return renames.entrySet().stream().filter(e -> e.getValue().equals(column)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /**
+     * A dedup step's key as the source columns it holds unchanged, so batches can keep a key's
+     * rows together; empty when a key column is derived, retyped or a name renamed away.
+     */
+    private static List<String> dedupSourceKey(dev.drover.transforms.Dedup dedup, Map<String, String> renames,
+                                               java.util.Set<String> modified, List<String> sourceColumns) {
+        List<String> key = new ArrayList<>();
+        for (String column : dedup.on()) {
+            String original = renamedFrom(renames, column).orElse(renames.containsKey(column) ? null : column);
+            if (original == null || !sourceColumns.contains(original) || modified.contains(original)) {
+                return List.of();
+            }
+            key.add(original);
+        }
+        return key;
+    }
+
+    private static Map<String, Boolean> declaredNullability(DatasetEntity dataset) {
+        Map<String, Boolean> out = new HashMap<>();
+        dataset.schema().forEach(c -> out.put(c.name(), c.nullable()));
+        return out;
+    }
+
+    private static StructType produced(Pipeline pipeline, Dataset<Row> empty, String where) {
+        Dataset<Row> out;
+        try {
+            out = pipeline.apply(empty);
+        } catch (TransformException e) {
+            throw new SpecError(where, "steps[" + stepIndex(e.step()) + "]", e.getMessage());
+        }
+        List<StructField> visible = new ArrayList<>();
+        java.util.Set<String> hidden = new java.util.HashSet<>();
+        for (StructField f : out.schema().fields()) {
+            if (!f.name().startsWith(RowErrors.PREFIX)) {
+                visible.add(f);
+            } else {
+                hidden.add(f.name());
+            }
+        }
+        for (String h : empty.columns()) {
+            if (h.startsWith(RowErrors.PREFIX) && !hidden.contains(h)) {
+                throw new SpecError(where, "steps", "a step dropped Drover's hidden column " + h
+                        + "; SQL and Java steps must keep every column they do not replace (SELECT *, …)");
+            }
+        }
+        return new StructType(visible.toArray(StructField[]::new));
+    }
+
+    private static String stepIndex(String label) {
+        var m = java.util.regex.Pattern.compile("step (\\d+)").matcher(label == null ? "" : label);
+        return m.find() ? String.valueOf(Integer.parseInt(m.group(1)) - 1) : "?";
+    }
+
+    /** Columns and types must match the catalog's declared schema (order aside). */
+    private static void checkDeclared(DatasetEntity dataset, StructType actual, String where, String field) {
+        Map<String, StructField> have = new HashMap<>();
+        for (StructField f : actual.fields()) {
+            have.put(f.name(), f);
+        }
+        List<String> problems = new ArrayList<>();
+        for (var column : dataset.schema()) {
+            StructField f = have.remove(column.name());
+            if (f == null) {
+                problems.add("missing " + column.name());
+            } else if (!f.dataType().equals(column.type())) {
+                problems.add(column.name() + " is " + f.dataType().simpleString() + ", declared " + column.type().simpleString());
+            }
+        }
+        have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
+        if (!problems.isEmpty()) {
+            String what = field.equals("steps") ? "the steps produce a schema that differs from dataset " : "the table differs from the declared schema of dataset ";
+            throw new SpecError(where, field, what + dataset.name() + ": " + String.join(", ", problems));
+        }
+    }
+
+    /** Steps are the built form of the spec's steps, index for index. */
+    private static void checkLookupsUnique(MigrationSpec spec, List<Step> steps, Map<String, Dataset<Row>> lookups) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof dev.drover.transforms.Lookup lookup)) {
+                continue;
+            }
+            StepSpec stepSpec = spec.steps().get(i);
+            long duplicated = lookups.get(lookup.dataset()).groupBy(lookup.on().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
+                    .count().where(col("count").gt(1)).limit(1).count();
+            if (duplicated > 0) {
+                throw new SpecError(spec.file().toString(), stepSpec.field() + ".lookup.on",
+                        "lookup dataset " + lookup.dataset() + " has several rows for one " + lookup.on() + "; a lookup must be unique on its keys");
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.drover.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.catalog.ConsumerEntity;
+import dev.drover.catalog.UpdateStrategy;
+import dev.drover.config.NotifySettings;
+import dev.drover.ledger.RunRecord;
+import dev.drover.model.CheckResult;
+import dev.drover.model.ColumnChange;
+import dev.drover.model.SchemaDiff;
+import dev.drover.outbox.OutboxEvent;
+import dev.drover.plan.MigrationPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * What each consumer is told. The deploy stage builds one {@code migrated} event per consumer of
+ * the migrated dataset; a rollback builds one {@code rolled-back} event per consumer already told.
+ * The payload is the CloudEvent's {@code data}: dataset, version labels, target location and
+ * Delta version, the schema contract column by column, the old → new column mapping, the
+ * consumer's strategy and deadline, the validation summary and where to read more.
+ */
+public final class Announcements {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Announcements() {}
+
+    /** A consumer's deadline: its dual-write end date, else the configured time after {@code now}. */
+    static String deadline(ConsumerEntity consumer, NotifySettings settings, Instant now) {
+        if (consumer.strategy() == UpdateStrategy.DUAL_WRITE) {
+            return consumer.dualWriteUntil().orElse("");
+        }
+        return now.plus(settings.deadline()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    public static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
+                                             List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
+                                             NotifySettings settings, Instant now) {
+        ObjectNode base = JSON.createObjectNode();
+        base.put("dataset", plan.source().name());
+        base.put("migration", plan.spec().id());
+        base.put("runId", run.runId());
+        ObjectNode versions = base.putObject("versions");
+        versions.put("old", plan.source().name() + "@" + plan.sourceVersion());
+        versions.put("new", plan.target().name() + "@" + targetVersion);
+        ObjectNode target = base.putObject("target");
+        target.put("dataset", plan.target().name());
+        target.put("location", plan.targetLocation());
+        target.put("deltaVersion", targetVersion);
+        target.put("mode", plan.spec().mode().label());
+        base.put("breaking", schema.changes().stream().anyMatch(ColumnChange::breaking));
+        ArrayNode columns = base.putArray("schemaChanges");
+        ObjectNode mapping = JSON.createObjectNode();
+        for (ColumnChange c : schema.changes()) {
+            ObjectNode col = columns.addObject();
+            col.put("from", c.from());
+            col.put("to", c.to());
+            col.put("fromType", c.fromType());
+            col.put("toType", c.toType());
+            if (c.fromNullable() != null) {
+                col.put("fromNullable", c.fromNullable());
+            }
+            if (c.toNullable() != null) {
+                col.put("toNullable", c.toNullable());
+            }
+            ArrayNode kinds = col.putArray("kinds");
+            c.kinds().stream().sorted().forEach(k -> kinds.add(k.label()));
+            col.put("breaking", c.breaking());
+            if (c.from() != null) {
+                mapping.put(c.from(), c.to());
+            }
+        }
+        base.set("columnMapping", mapping);
+        ObjectNode validation = base.putObject("validation");
+        validation.put("passed", checks.stream().allMatch(CheckResult::passed));
+        validation.put("checks", checks.size());
+        validation.put("failed", checks.stream().filter(c -> !c.passed()).count());
+        validation.put("rowsWritten", rowsWritten);
+        validation.put("rowsQuarantined", rowsQuarantined);
+        base.put("readMore", settings.readMoreUrl().isBlank() ? "drover status " + run.runId() : settings.readMoreUrl() + run.runId());
+
+        return plan.consumers().stream().map(consumer -> {
+            ObjectNode data = base.deepCopy();
+            String deadline = deadline(consumer, settings, now);
+            ObjectNode c = data.putObject("consumer");
+            c.put("name", consumer.name());
+            c.put("strategy", consumer.strategy().label());
+            c.put("wave", consumer.wave());
+            c.put("deadline", deadline);
+            if (consumer.strategy() == UpdateStrategy.DUAL_WRITE) {
+                c.put("dualWriteUntil", deadline);
+                c.put("note", "both " + versions.get("old").asText() + " and " + plan.target().name()
+                        + " are maintained until " + deadline + "; move before then");
+            }
+            consumer.contact().ifPresent(v -> c.put("contact", v));
+            return new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED), run.runId(),
+                    plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED,
+                    consumer.topic().orElse(settings.topic()), consumer.strategy().label(), consumer.wave(), deadline,
+                    data.toString(), now);
+        }).toList();
+    }
+
+    /** One rolled-back event per migrated event already delivered: same consumer, topic and strategy. */
+    public static List<OutboxEvent> rolledBack(List<OutboxEvent> told, long restoredVersion, String message, Instant now) {
+        return told.stream().map(e -> {
+            ObjectNode data;
+            try {
+                data = (ObjectNode) JSON.readTree(e.payload());
+            } catch (IOException ex) {
+                throw new UncheckedIOException("outbox payload of " + e.eventId() + " is not JSON", ex);
+            }
+            ObjectNode rolled = data.putObject("rolledBack");
+            rolled.put("restoredVersion", restoredVersion);
+            rolled.put("message", message);
+            // what differs between consumers lives under "consumer"
+            ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
+            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK), e.runId(), e.migration(),
+                    e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
+                    data.toString(), now);
+        }).toList();
+    }
+}

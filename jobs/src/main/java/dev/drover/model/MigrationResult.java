@@ -1,0 +1,20 @@
+package dev.drover.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/** What a migrate call did. */
+public record MigrationResult(String runId, String migration, Outcome outcome, boolean resumed, long rowsWritten,
+                              long rowsQuarantined, long targetVersion, List<CheckResult> checks, String message,
+                              java.util.Map<String, Double> timings) {
+    public enum Outcome { SUCCEEDED, FAILED_AND_ROLLED_BACK, ALREADY_APPLIED }
+
+    public MigrationResult {
+        requireNonNull(migration, "migration is null");
+        requireNonNull(outcome, "outcome is null");
+        checks = List.copyOf(checks);
+        message = message == null ? "" : message;
+        timings = timings == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+    }
+}

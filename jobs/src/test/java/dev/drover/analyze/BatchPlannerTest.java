@@ -1,0 +1,65 @@
+package dev.drover.analyze;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.plan.Batch;
+import dev.drover.spec.BatchingSpec;
+import dev.drover.testing.SharedSpark;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class BatchPlannerTest {
+    private static Dataset<Row> source(long rows) {
+        return SharedSpark.session().range(rows).selectExpr("id AS k", "CAST(id % 10 AS INT) AS p", "id * 2 AS v");
+    }
+
+    /** Every source row falls in exactly one batch. */
+    private static void assertCovers(Dataset<Row> source, List<Batch> batches) {
+        long total = 0;
+        for (Batch b : batches) {
+            total += source.where(b.predicate()).count();
+        }
+        assertEquals(source.count(), total, "rows over all batches");
+        String any = String.join(" OR ", batches.stream().map(b -> "(" + b.predicate() + ")").toList());
+        assertEquals(0, source.where("NOT (" + any + ")").count(), "rows in no batch");
+    }
+
+    @Test
+    void partitionValuesAreGroupedUpToMaxRowsNeverOneCommitPerValue() {
+        Dataset<Row> s = source(1_000);
+        List<Batch> batches = BatchPlanner.plan(s, List.of("p"), List.of("k"),
+                new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty()), 300, "spec");
+        assertEquals(4, batches.size(), batches.toString());
+        assertTrue(batches.stream().allMatch(b -> b.estimatedRows() <= 300));
+        assertCovers(s, batches);
+    }
+
+    @Test
+    void smallSourceIsOneBatch() {
+        List<Batch> batches = BatchPlanner.plan(source(100), List.of("p"), List.of("k"),
+                new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty()), 1_000, "spec");
+        assertEquals(1, batches.size());
+    }
+
+    @Test
+    void keyRangesCoverEveryKeyOnce() {
+        Dataset<Row> s = source(1_000);
+        List<Batch> batches = BatchPlanner.plan(s, List.of(), List.of("k"),
+                new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty()), 300, "spec");
+        assertEquals(4, batches.size(), batches.toString());
+        assertCovers(s, batches);
+    }
+
+    @Test
+    void rowBucketsCoverEveryRowOnce() {
+        Dataset<Row> s = source(1_000);
+        List<Batch> batches = BatchPlanner.plan(s, List.of("p"), List.of("k", "p"),
+                new BatchingSpec(BatchingSpec.By.ROWS, Optional.empty(), Optional.empty()), 250, "spec");
+        assertEquals(4, batches.size());
+        assertCovers(s, batches);
+    }
+}
