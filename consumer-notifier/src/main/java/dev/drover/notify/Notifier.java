@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The consumer notifier: reads the acknowledgements, then the outbox and its delivery record
@@ -29,10 +28,11 @@ public final class Notifier {
     private final Outbox outbox;
     private final PrintStream out;
 
-    public Notifier(SparkSession spark, DroverConfig config, PrintStream out) {
+    /** A notifier writing through {@code ledger} (a handle on the application's ledger writer). */
+    public Notifier(DroverConfig config, Ledger ledger, PrintStream out) {
         this.config = config;
         this.settings = config.notifications();
-        this.ledger = new Ledger(spark, config.stateDir());
+        this.ledger = ledger;
         this.outbox = new Outbox(ledger);
         this.out = out;
     }
@@ -68,7 +68,7 @@ public final class Notifier {
             Set<String> unpublished = Release.unpublishedRuns(outboxState.events(), outboxState.deliveries(), outboxState.published());
             Map<String, RunStatus> runs = unpublished.isEmpty() ? Map.of() : timed(phases, "read runs", () -> {
                 Map<String, RunStatus> byRun = new HashMap<>();
-                for (RunRecord r : ledger.runs(unpublished)) {
+                for (RunRecord r : ledger.read().runs(unpublished)) {
                     byRun.put(r.runId(), r.status());
                 }
                 return byRun;
@@ -86,6 +86,7 @@ public final class Notifier {
                 List<Delivery> recorded = results;
                 timed(phases, "record deliveries", () -> {
                     outbox.record(recorded);
+                    ledger.flush();
                     return null;
                 });
             }
@@ -103,7 +104,10 @@ public final class Notifier {
     /** Acks up to the ack topic's end, recorded in the ledger before their offsets are committed. */
     private AckOutcome readAcks() {
         try {
-            AckReader.Result read = AckReader.read(settings, outbox::recordAcks);
+            AckReader.Result read = AckReader.read(settings, acks -> {
+                outbox.recordAcks(acks);
+                ledger.flush();   // recorded before the offsets are committed
+            });
             return new AckOutcome(read.acks(), read.unreadable() == 0 ? "" : read.unreadable() + " record(s) on "
                     + settings.ackTopic() + " are not acknowledgements ({\"eventId\": ..., \"consumer\": ...}) and were skipped");
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.drover.notify;
 
+import dev.drover.common.Messages;
 import dev.drover.config.NotifySettings;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.OutboxEvent;
@@ -116,9 +117,7 @@ public final class Publisher implements AutoCloseable {
 
     /** The error's one-line text with secrets removed (it goes to the ledger and the terminal). */
     private String message(Throwable e) {
-        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
-        int newline = text.indexOf('\n');
-        return settings.redact(newline < 0 ? text : text.substring(0, newline));
+        return settings.redact(Messages.oneLine(e));
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.drover.catalog.DatasetEntity;
 import dev.drover.config.DroverConfig;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.SpecError;
-import dev.drover.measure.Reconciliation;
+import dev.drover.measure.MetricPlan;
 import dev.drover.model.SchemaDiff;
 import dev.drover.plan.Batch;
 import dev.drover.plan.MigrationPlan;
@@ -27,6 +27,9 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -47,15 +50,23 @@ public final class AnalyzeStage {
         this.delta = new DeltaTables(spark);
     }
 
+    /** What an earlier run pinned: a resumed or re-validated run plans against the same versions. */
+    public record Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack) {
+        public Pinned {
+            lookups = Map.copyOf(lookups);
+        }
+    }
+
+    /** Plans a new run: the source and lookups pinned at their latest versions, the batches cut. */
     public MigrationPlan plan(MigrationSpec spec) {
-        return plan(spec, null, null);
+        return plan(spec, null);
     }
 
     /**
-     * Plans a migration. A resumed run passes the versions it pinned; batches are then taken
-     * from the ledger instead.
+     * Plans a migration. A resumed run (or a validation) passes what it pinned; its batches are
+     * then taken from the ledger instead, and its snapshot is the one recorded.
      */
-    public MigrationPlan plan(MigrationSpec spec, Long pinnedSource, Map<String, Long> pinnedLookups) {
+    public MigrationPlan plan(MigrationSpec spec, Pinned pinned) {
         String where = spec.file().toString();
         DatasetEntity source = catalog.dataset(spec.source()).orElseThrow();
         DatasetEntity target = catalog.dataset(spec.target()).orElseThrow();
@@ -64,7 +75,7 @@ public final class AnalyzeStage {
         if (!delta.exists(sourceLocation)) {
             throw new SpecError(where, "source", "dataset " + source.name() + " has no Delta table at " + sourceLocation);
         }
-        long sourceVersion = pinnedSource != null ? pinnedSource : delta.latestVersion(sourceLocation);
+        long sourceVersion = pinned != null ? pinned.sourceVersion() : delta.latestVersion(sourceLocation);
         Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
         checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema");
 
@@ -77,7 +88,7 @@ public final class AnalyzeStage {
                 if (!delta.exists(location)) {
                     throw new SpecError(where, step.field() + ".lookup.dataset", "dataset " + name + " has no Delta table at " + location);
                 }
-                long version = pinnedLookups != null && pinnedLookups.containsKey(name) ? pinnedLookups.get(name) : delta.latestVersion(location);
+                long version = pinned != null && pinned.lookups().containsKey(name) ? pinned.lookups().get(name) : delta.latestVersion(location);
                 lookupVersions.put(name, version);
                 lookups.put(name, delta.read(location, version));
             }
@@ -87,7 +98,7 @@ public final class AnalyzeStage {
         java.util.Set<String> modified = new java.util.HashSet<>();
         List<String> together = null;   // a dedup step's key as source columns: its rows share a batch
         for (StepSpec stepSpec : spec.steps()) {
-            Step step = stepSpec.build(lookups::get);
+            Step step = stepSpec.build(new StepSpec.Context(lookups::get, config.rowAttempts(), config.rowRetryBackoff()));
             steps.add(step);
             if (step instanceof dev.drover.transforms.Dedup dedup) {
                 List<String> these = dedupSourceKey(dedup, renames, modified, List.of(sourceFrame.columns()));
@@ -103,13 +114,15 @@ public final class AnalyzeStage {
             }
         }
         Pipeline pipeline = new Pipeline(steps);
-        StructType produced = produced(pipeline, Reconciliation.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
+        StructType produced = produced(pipeline, MetricPlan.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
         checkDeclared(target, produced, where, "steps");
+        SqlTexts.resolve(spec, target, sourceFrame.schema(), produced);
         checkLookupsUnique(spec, steps, lookups);
 
-        List<Batch> batches = pinnedSource != null ? List.of()
+        List<Batch> batches = pinned != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
-                        spec.batching().maxRows().orElse(config.batchMaxRows()), where, together);
+                        spec.batching().maxRows().orElse(config.batchMaxRows()), where, together,
+                        () -> partitionCounts(sourceLocation, sourceVersion, source.partitionedBy(), sourceFrame.schema()));
         SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
                 declaredNullability(target));
         // Columns carried with their values: same type in source and target, changed by no step.
@@ -121,9 +134,11 @@ public final class AnalyzeStage {
         });
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
-        return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation,
-                sourceVersion, targetLocation, delta.latestVersion(targetLocation), lookupVersions,
-                sourceFrame.schema(), produced, diff, carried, batches, consumers, pipeline, sourceFrame);
+        boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
+        return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation, sourceVersion,
+                targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
+                targetLocation + config.quarantineSuffix(), lookupVersions, sourceFrame.schema(), produced, diff, carried, batches,
+                consumers, pipeline, sourceFrame, readBack);
     }
 
     /** The source column an earlier rename step turned into {@code column}, if any. */
@@ -196,7 +211,8 @@ public final class AnalyzeStage {
             if (f == null) {
                 problems.add("missing " + column.name());
             } else if (!f.dataType().equals(column.type())) {
-                problems.add(column.name() + " is " + f.dataType().simpleString() + ", declared " + column.type().simpleString());
+                problems.add(column.name() + " is " + f.dataType().simpleString() + ", declared " + column.type().simpleString()
+                        + hint(f.dataType(), column.type()));
             }
         }
         have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
@@ -204,6 +220,61 @@ public final class AnalyzeStage {
             String what = field.equals("steps") ? "the steps produce a schema that differs from dataset " : "the table differs from the declared schema of dataset ";
             throw new SpecError(where, field, what + dataset.name() + ": " + String.join(", ", problems));
         }
+    }
+
+    /**
+     * Why a derived column may have another type than meant: in Spark SQL a literal such as
+     * {@code 1000.0} is a decimal, so {@code ms / 1000.0} is one too.
+     */
+    private static String hint(DataType produced, DataType declared) {
+        boolean floating = declared.equals(DataTypes.DoubleType) || declared.equals(DataTypes.FloatType);
+        if (produced instanceof DecimalType && floating) {
+            return " (a decimal literal such as 1000.0 makes a decimal in Spark SQL: write 1000.0D, or CAST(… AS "
+                    + declared.sql() + "))";
+        }
+        return "";
+    }
+
+    /**
+     * Rows per partition value of the pinned source, from its Delta log (each file's partition
+     * values and its statistics' record count): no data is read. Empty when some file has no
+     * statistics: the caller counts by reading then.
+     */
+    private java.util.Optional<List<Row>> partitionCounts(String location, long version, List<String> partitionColumns,
+                                                          StructType schema) {
+        Dataset<Row> files = delta.filesWithStats(location, version);
+        List<Row> perFile = files.select(col("partitionValues"), col("stats.numRecords")).collectAsList();
+        Map<List<String>, Long> counts = new LinkedHashMap<>();
+        for (Row file : perFile) {
+            if (file.isNullAt(1)) {
+                return java.util.Optional.empty();
+            }
+            Map<String, String> values = file.getJavaMap(0);
+            List<String> key = partitionColumns.stream().map(values::get).toList();
+            counts.merge(key, file.getLong(1), Long::sum);
+        }
+        // partition values are text in the log: typed once, in one local projection (no job)
+        StructType text = new StructType();
+        for (String c : partitionColumns) {
+            text = text.add(c, DataTypes.StringType);
+        }
+        text = text.add("rows", DataTypes.LongType);
+        List<Row> rows = new ArrayList<>();
+        counts.forEach((values, n) -> {
+            Object[] row = new Object[values.size() + 1];
+            for (int i = 0; i < values.size(); i++) {
+                row[i] = values.get(i);
+            }
+            row[values.size()] = n;
+            rows.add(org.apache.spark.sql.RowFactory.create(row));
+        });
+        List<org.apache.spark.sql.Column> typed = new ArrayList<>();
+        for (String c : partitionColumns) {
+            typed.add(col(dev.drover.common.SqlNames.quote(c)).cast(schema.apply(c).dataType()).as(c));
+        }
+        typed.add(col("rows"));
+        return java.util.Optional.of(spark.createDataFrame(rows, text).select(typed.toArray(org.apache.spark.sql.Column[]::new))
+                .collectAsList());
     }
 
     /** Steps are the built form of the spec's steps, index for index. */

@@ -5,11 +5,14 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import dev.drover.common.SqlNames;
 import dev.drover.error.SpecError;
 import dev.drover.plan.Batch;
 import dev.drover.spec.BatchingSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -24,9 +27,14 @@ import org.apache.spark.sql.types.DataTypes;
 final class BatchPlanner {
     private BatchPlanner() {}
 
+    /** Rows per partition value (values..., rows), when something cheaper than reading the source knows them. */
+    interface PartitionCounts extends Supplier<Optional<List<Row>>> {
+        PartitionCounts NONE = Optional::empty;
+    }
+
     static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
                             BatchingSpec spec, long maxRows, String specFile) {
-        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null);
+        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null, PartitionCounts.NONE);
     }
 
     /**
@@ -36,12 +44,12 @@ final class BatchPlanner {
      * {@code together} (a dedup on columns the steps derive) allows only one batch.
      */
     static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
-                            BatchingSpec spec, long maxRows, String specFile, List<String> together) {
+                            BatchingSpec spec, long maxRows, String specFile, List<String> together, PartitionCounts counts) {
         if (together == null) {
-            return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, primaryKey, spec.by());
+            return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, primaryKey, spec.by(), counts);
         }
         if (together.isEmpty()) {
-            List<Batch> batches = plan(source, partitionColumns, primaryKey, spec, maxRows, specFile);
+            List<Batch> batches = plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null, counts);
             if (batches.size() > 1) {
                 throw new SpecError(specFile, "batching.max-rows", "a dedup step on columns the steps derive needs the whole source "
                         + "in one batch; the source has about " + batches.stream().mapToLong(Batch::estimatedRows).sum()
@@ -60,11 +68,12 @@ final class BatchPlanner {
                     + " so a key's rows stay in one batch; use by = rows or leave batching.by out");
         }
         return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, together,
-                by == BatchingSpec.By.AUTO ? BatchingSpec.By.ROWS : by);
+                by == BatchingSpec.By.AUTO ? BatchingSpec.By.ROWS : by, counts);
     }
 
     private static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
-                                    BatchingSpec spec, long maxRows, String specFile, List<String> hashed, BatchingSpec.By chosen) {
+                                    BatchingSpec spec, long maxRows, String specFile, List<String> hashed, BatchingSpec.By chosen,
+                                    PartitionCounts counts) {
         BatchingSpec.By by = chosen;
         if (by == BatchingSpec.By.AUTO) {
             by = !partitionColumns.isEmpty() ? BatchingSpec.By.PARTITION
@@ -72,7 +81,7 @@ final class BatchPlanner {
                     ? BatchingSpec.By.KEY_RANGE : BatchingSpec.By.ROWS;
         }
         return switch (by) {
-            case PARTITION -> byPartition(source, partitionColumns, maxRows, specFile);
+            case PARTITION -> byPartition(source, partitionColumns, maxRows, specFile, counts);
             case KEY_RANGE -> byKeyRange(source, spec.column().orElse(primaryKey.size() == 1 ? primaryKey.get(0) : null),
                     maxRows, specFile);
             case ROWS -> byRows(source, hashed, maxRows);
@@ -80,14 +89,16 @@ final class BatchPlanner {
         };
     }
 
-    private static List<Batch> byPartition(Dataset<Row> source, List<String> partitionColumns, long maxRows, String specFile) {
+    private static List<Batch> byPartition(Dataset<Row> source, List<String> partitionColumns, long maxRows, String specFile,
+                                           PartitionCounts known) {
         if (partitionColumns.isEmpty()) {
             throw new SpecError(specFile, "batching.by", "partition batching needs a partitioned source (spec.partitionedBy)");
         }
-        // Partition counts come from Parquet footers: no column data is read.
-        List<Row> counts = source.groupBy(partitionColumns.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
-                .count().orderBy(partitionColumns.stream().map(c -> col(c).asc_nulls_first()).toArray(org.apache.spark.sql.Column[]::new))
-                .collectAsList();
+        // From the Delta log when its files all have statistics; else counted from the files' footers.
+        List<Row> counts = known.get().map(rows -> sortedByValues(rows, partitionColumns.size())).orElseGet(() ->
+                source.groupBy(partitionColumns.stream().map(c -> col(SqlNames.quote(c))).toArray(org.apache.spark.sql.Column[]::new))
+                        .count().orderBy(partitionColumns.stream().map(c -> col(SqlNames.quote(c)).asc_nulls_first())
+                                .toArray(org.apache.spark.sql.Column[]::new)).collectAsList());
         long total = counts.stream().mapToLong(r -> r.getLong(partitionColumns.size())).sum();
         // As few batches as max-rows allows, balanced: each partition value goes to the batch its
         // rows' midpoint falls in, so batches are contiguous and about total / n rows each.
@@ -119,10 +130,23 @@ final class BatchPlanner {
         return batches;
     }
 
+    /** Rows ordered by their partition values, nulls first, as the batches are cut in that order. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<Row> sortedByValues(List<Row> rows, int columns) {
+        java.util.Comparator<Row> order = (a, b) -> 0;
+        for (int i = 0; i < columns; i++) {
+            int at = i;
+            java.util.Comparator<Row> byColumn = java.util.Comparator.comparing(r -> (Comparable) r.get(at),
+                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+            order = order.thenComparing(byColumn);
+        }
+        return rows.stream().sorted(order).toList();
+    }
+
     private static String partitionPredicate(List<String> columns, Row r) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
-            String c = "`" + columns.get(i) + "`";
+            String c = SqlNames.quote(columns.get(i));
             parts.add(r.isNullAt(i) ? c + " IS NULL" : c + " = " + lit(r.get(i)).expr().sql());
         }
         return "(" + String.join(" AND ", parts) + ")";
@@ -142,7 +166,7 @@ final class BatchPlanner {
         int n = (int) Math.ceil((double) total / maxRows);
         long step = Math.max(1, (long) Math.ceil(((double) hi - lo + 1) / n));
         List<Batch> batches = new ArrayList<>();
-        String c = "`" + column + "`";
+        String c = SqlNames.quote(column);
         for (int i = 0; i < n; i++) {
             long from = lo + i * step;
             if (from > hi) {
@@ -165,7 +189,7 @@ final class BatchPlanner {
             return List.of(new Batch(0, "true", total));
         }
         int n = (int) Math.ceil((double) total / maxRows);
-        String key = String.join(", ", hashed.stream().map(k -> "`" + k + "`").toList());
+        String key = String.join(", ", hashed.stream().map(SqlNames::quote).toList());
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             batches.add(new Batch(i, "pmod(xxhash64(" + key + "), " + n + ") = " + i, total / n));

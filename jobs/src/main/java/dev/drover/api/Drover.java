@@ -10,23 +10,29 @@ import dev.drover.config.DroverConfig;
 import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.InputError;
+import dev.drover.exec.JobLabel;
 import dev.drover.ledger.Ledger;
+import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.RunRecord;
 import dev.drover.model.HistoryEntry;
 import dev.drover.model.MigrationResult;
 import dev.drover.model.RollbackResult;
+import dev.drover.model.ValidationResult;
+import dev.drover.outbox.EventState;
+import dev.drover.outbox.Outbox;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.restore.Rollback;
-import dev.drover.run.MigrationRunner;
+import dev.drover.run.RunContext;
 import dev.drover.run.RunLock;
 import dev.drover.spec.MigrationSpec;
 import dev.drover.spec.SpecLoader;
+import dev.drover.spec.Specs;
 import dev.drover.view.RunView;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
@@ -34,22 +40,19 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Drover's Java API, for other Spark applications and notebooks; the CLI calls the same methods.
+ * One {@code Drover} holds one {@link RunContext}: its migrations share a ledger writer, an
+ * executor and the specs loaded once, and may run at the same time from several threads.
  * <pre>
- *   Drover drover = Drover.open(spark, Drover.config(Path.of("conf"), List.of()));
- *   MigrationResult result = drover.migrate("users/V2").execute();
+ *   try (Drover drover = Drover.open(spark, Drover.config(Path.of("conf"), List.of()))) {
+ *       MigrationResult result = drover.migrate("users/V2").execute();
+ *   }
  * </pre>
  */
-public final class Drover {
-    private final SparkSession spark;
-    private final DroverConfig config;
-    private final Catalog catalog;
-    private final PrintStream out;
+public final class Drover implements AutoCloseable {
+    private final RunContext context;
 
-    private Drover(SparkSession spark, DroverConfig config, Catalog catalog, PrintStream out) {
-        this.spark = requireNonNull(spark, "spark is null");
-        this.config = requireNonNull(config, "config is null");
-        this.catalog = requireNonNull(catalog, "catalog is null");
-        this.out = requireNonNull(out, "out is null");
+    private Drover(RunContext context) {
+        this.context = requireNonNull(context, "context is null");
     }
 
     public static DroverConfig config(Path confDir, List<String> overrides) {
@@ -61,37 +64,50 @@ public final class Drover {
     }
 
     /** Every spec, checked against the catalog; needs no Spark. */
-    public static Map<String, MigrationSpec> specs(DroverConfig config, Catalog catalog) {
-        return new SpecLoader(catalog, Drover.class.getClassLoader()).loadAll(config.migrationsDir());
-    }
-
-    public static MigrationSpec spec(DroverConfig config, Catalog catalog, String reference) {
-        return new SpecLoader(catalog, Drover.class.getClassLoader()).find(config.migrationsDir(), reference);
+    public static Specs specs(DroverConfig config, Catalog catalog) {
+        return Specs.load(new SpecLoader(catalog, Drover.class.getClassLoader()), config.migrationsDir());
     }
 
     public static Drover open(SparkSession spark, DroverConfig config) {
-        return new Drover(spark, config, catalog(config), System.out);
+        return open(spark, config, catalog(config), System.out);
     }
 
     public static Drover open(SparkSession spark, DroverConfig config, Catalog catalog, PrintStream out) {
-        return new Drover(spark, config, catalog, out);
+        return new Drover(RunContext.open(spark, config, catalog, null, out));
+    }
+
+    /** With the specs already loaded (the CLI checks them before Spark starts). */
+    public static Drover open(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out) {
+        return new Drover(RunContext.open(spark, config, catalog, specs, out));
+    }
+
+    /** A Drover on an existing run context (a wave's, an agent's). */
+    public static Drover on(RunContext context) {
+        return new Drover(context);
     }
 
     public DroverConfig config() {
-        return config;
+        return context.config();
+    }
+
+    /** The run context this Drover's calls share (a wave runs its migrations on it). */
+    public RunContext context() {
+        return context;
     }
 
     public Catalog catalog() {
-        return catalog;
+        return context.catalog();
     }
 
     public MigrationSpec spec(String reference) {
-        return spec(config, catalog, reference);
+        return context.specs().find(reference);
     }
 
     /** A dry run: nothing is written. */
     public MigrationPlan plan(String migration) {
-        return new AnalyzeStage(spark, config, catalog).plan(spec(migration));
+        MigrationSpec spec = spec(migration);
+        return JobLabel.of(spec.id(), spec.id(), "plan").call(context.spark(),
+                () -> new AnalyzeStage(context.spark(), config(), catalog()).plan(spec));
     }
 
     public Migrate migrate(String migration) {
@@ -102,59 +118,65 @@ public final class Drover {
      * Re-runs the test stage of a succeeded run against the source version it recorded. The
      * spec must be the one the run applied (same checksum).
      */
-    public dev.drover.model.ValidationResult validate(String runId) {
-        RunRecord run = ledger().requireRun(runId);
-        MigrationSpec spec = spec(run.migration());
-        if (!spec.checksum().equals(run.specChecksum())) {
-            throw new InputError(spec.file().toString(), "checksum", "the spec changed since run " + runId
-                    + " applied it; validate checks a run against the spec it ran with");
-        }
-        return new MigrationRunner(spark, config, catalog, out).validate(runId, spec);
+    public ValidationResult validate(String runId) {
+        return context.runner().validate(runId);
     }
 
     public RollbackResult rollback(String runId, boolean force) {
-        return new Rollback(spark, config).rollback(runId, force);
+        return context.runner().rollback(runId, force);
+    }
+
+    /** A handle on this Drover's ledger writer (the notifier records deliveries through it). */
+    public Ledger ledger() {
+        return context.ledger();
     }
 
     public List<RunRecord> runs() {
-        return ledger().runs();
+        return context.ledgerReader().runs();
     }
 
     public RunView status(String runId) {
-        Ledger ledger = ledger();
-        RunRecord run = ledger.requireRun(runId);
-        return new RunView(run, ledger.stages(runId), ledger.batches(runId), ledger.quarantineCounts(runId),
-                RunLock.holder(config.stateDir(), run.target(), config.lockLease()), ledger.checks(runId),
-                ledger.schemaChanges(runId), dev.drover.outbox.EventState.of(new dev.drover.outbox.Outbox(ledger).state(), runId));
+        Ledger ledger = context.ledger();
+        LedgerReader reader = ledger.read();
+        RunRecord run = reader.requireRun(runId);
+        return new RunView(run, reader.stages(runId), reader.batches(runId), reader.quarantineCounts(runId),
+                Optional.ofNullable(RunLock.holder(config().stateDir(), run.target(), config().lockLease())),
+                reader.checks(runId), reader.schemaChanges(runId), EventState.of(new Outbox(ledger).state(), runId));
     }
 
     /** Delta history of a dataset, newest first, joined with the ledger. */
     public List<HistoryEntry> history(String dataset, int limit) {
-        var entity = catalog.dataset(dataset).orElseThrow(() -> new InputError("", "dataset",
-                "unknown dataset '" + dataset + "'; the catalog has " + catalog.datasets().keySet().stream().sorted().toList()));
-        String location = config.resolveLocation(entity.location());
-        DeltaTables delta = new DeltaTables(spark);
+        var entity = catalog().dataset(dataset).orElseThrow(() -> new InputError("", "dataset",
+                "unknown dataset '" + dataset + "'; the catalog has " + catalog().datasets().keySet().stream().sorted().toList()));
+        String location = config().resolveLocation(entity.location());
+        DeltaTables delta = new DeltaTables(context.spark());
         if (!delta.exists(location)) {
             throw new InputError(entity.file(), "dataset " + dataset, "has no Delta table at " + location);
         }
-        Map<String, RunRecord> runs = runs().stream().collect(Collectors.toMap(RunRecord::runId, Function.identity()));
-        List<HistoryEntry> entries = new ArrayList<>();
-        for (Row r : delta.history(location).orderBy(org.apache.spark.sql.functions.col("version").desc()).limit(limit)
+        List<Row> versions = delta.history(location).orderBy(org.apache.spark.sql.functions.col("version").desc()).limit(limit)
                 .selectExpr("version", "timestamp", "operation", "userMetadata",
                         "cast(coalesce(operationMetrics['numOutputRows'], operationMetrics['numRestoredFiles']) as bigint)")
-                .collectAsList()) {
+                .collectAsList();
+        List<String> runIds = versions.stream().map(r -> CommitTag.parse(r.isNullAt(3) ? null : r.getString(3)))
+                .flatMap(Optional::stream).map(CommitTag::run).distinct().toList();
+        Map<String, RunRecord> runs = context.ledgerReader().runs(runIds).stream()
+                .collect(Collectors.toMap(RunRecord::runId, Function.identity()));
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (Row r : versions) {
             var tag = CommitTag.parse(r.isNullAt(3) ? null : r.getString(3));
             RunRecord run = tag.map(t -> runs.get(t.run())).orElse(null);
             entries.add(new HistoryEntry(r.getLong(0), r.getTimestamp(1), r.getString(2),
                     tag.map(CommitTag::run).orElse(null), tag.map(CommitTag::migration).orElse(null),
-                    tag.map(CommitTag::stage).orElse(null), tag.map(CommitTag::batch).orElse(null),
+                    tag.map(t -> t.stage().label()).orElse(null), tag.map(CommitTag::batch).orElse(null),
                     run == null ? null : run.status().label(), r.isNullAt(4) ? null : r.getLong(4)));
         }
         return entries;
     }
 
-    private Ledger ledger() {
-        return new Ledger(spark, config.stateDir());
+    /** Waits for the ledger's last writes and stops the threads this Drover started. */
+    @Override
+    public void close() {
+        context.close();
     }
 
     /** A migration about to run; options first, then {@link #execute()}. */
@@ -173,7 +195,7 @@ public final class Drover {
         }
 
         public MigrationResult execute() {
-            return new MigrationRunner(spark, config, catalog, out).migrate(spec, allowChangedSpec);
+            return context.runner().migrate(spec, allowChangedSpec);
         }
     }
 }

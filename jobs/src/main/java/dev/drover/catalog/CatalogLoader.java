@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.drover.common.Messages;
 import dev.drover.error.CatalogError;
+import dev.drover.model.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -120,12 +122,12 @@ public final class CatalogLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr();
-            throw new CatalogError(file.toString(), where, "not valid YAML: " + e.getOriginalMessage().split("\n")[0]);
+            throw new CatalogError(file.toString(), where, "not valid YAML: " + Messages.firstLine(e.getOriginalMessage()));
         } catch (RuntimeException e) {
             if (e.getCause() instanceof JsonProcessingException jpe) {
                 JsonLocation at = jpe.getLocation();
                 throw new CatalogError(file.toString(), at == null ? "" : "line " + at.getLineNr(),
-                        "not valid YAML: " + jpe.getOriginalMessage().split("\n")[0]);
+                        "not valid YAML: " + Messages.firstLine(jpe.getOriginalMessage()));
             }
             throw e;
         } catch (IOException e) {
@@ -266,18 +268,20 @@ public final class CatalogLoader {
                 Optional.ofNullable(doc.text(a + "contact", false))));
     }
 
+    private static final List<String> STAGES = Stage.TEMPLATE.stream().map(Stage::label).toList();
+
     private static MigrationTemplate template(Doc doc, String name) {
         JsonNode steps = doc.node("spec.steps");
         if (steps == null || !steps.isArray()) {
-            throw doc.error("spec.steps", "expected the list of stages " + MigrationTemplate.STAGES);
+            throw doc.error("spec.steps", "expected the list of stages " + STAGES);
         }
         Map<String, StageNotes> stages = new LinkedHashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             JsonNode step = steps.get(i);
             String id = step.path("id").asText("");
             String field = "spec.steps[" + i + "]";
-            if (!MigrationTemplate.STAGES.contains(id)) {
-                throw doc.error(field + ".id", "expected one of " + MigrationTemplate.STAGES + ", got '" + id + "'");
+            if (!STAGES.contains(id)) {
+                throw doc.error(field + ".id", "expected one of " + STAGES + ", got '" + id + "'");
             }
             JsonNode input = step.path("input");
             stages.put(id, new StageNotes(id,
@@ -285,9 +289,9 @@ public final class CatalogLoader {
                     required(doc, input, field + ".input.rollback", "rollback"),
                     required(doc, input, field + ".input.successCriteria", "successCriteria")));
         }
-        for (String stage : MigrationTemplate.STAGES) {
+        for (String stage : STAGES) {
             if (!stages.containsKey(stage)) {
-                throw doc.error("spec.steps", "stage '" + stage + "' is missing; expected all of " + MigrationTemplate.STAGES);
+                throw doc.error("spec.steps", "stage '" + stage + "' is missing; expected all of " + STAGES);
             }
         }
         List<String> parameters = new ArrayList<>();

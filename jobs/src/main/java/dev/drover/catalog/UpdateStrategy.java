@@ -1,14 +1,11 @@
 package dev.drover.catalog;
 
-import java.util.Locale;
+import dev.drover.model.Labelled;
+
 
 /** How a consumer wants to hear about a new version (annotation drover.dev/update-strategy). */
-public enum UpdateStrategy {
+public enum UpdateStrategy implements Labelled {
     IMMEDIATE, PHASED, DUAL_WRITE;
-
-    public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
 
     public static UpdateStrategy parse(String text) {
         for (UpdateStrategy s : values()) {

@@ -1,6 +1,5 @@
 package dev.drover.cli;
 
-import dev.drover.api.Drover;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -29,11 +28,11 @@ final class CatalogCommand implements Runnable {
         public Integer call() {
             DroverCli root = parent.root;
             var catalog = root.catalog();
-            var specs = Drover.specs(root.config(), catalog);
+            var specs = root.specs().byId();
             root.out().printf("catalog ok: %d datasets, %d consumers, %d templates, %d migrations (%s)%n",
                     catalog.datasets().size(), catalog.consumers().size(), catalog.templates().size(), specs.size(),
                     String.join(", ", specs.keySet()));
-            return 0;
+            return ExitCode.OK.code();
         }
     }
 }

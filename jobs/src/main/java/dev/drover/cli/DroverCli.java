@@ -4,8 +4,9 @@ import dev.drover.api.Drover;
 import dev.drover.catalog.Catalog;
 import dev.drover.config.DroverConfig;
 import dev.drover.error.DroverError;
-import dev.drover.error.InputError;
 import dev.drover.spark.Sessions;
+import dev.drover.spec.MigrationSpec;
+import dev.drover.spec.Specs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,9 @@ public final class DroverCli implements Runnable {
 
     private DroverConfig config;
     private Catalog catalog;
+    private Specs specs;
     private SparkSession spark;
+    private Drover drover;
 
     @Override
     public void run() {
@@ -80,18 +83,38 @@ public final class DroverCli implements Runnable {
         return spark;
     }
 
+    /** Every spec of the conf folder, loaded once per command, without Spark. */
+    public Specs specs() {
+        if (specs == null) {
+            specs = Drover.specs(config(), catalog());
+        }
+        return specs;
+    }
+
     public Drover drover() {
-        return Drover.open(spark(), config(), catalog(), out());
+        if (drover == null) {
+            drover = Drover.open(spark(), config(), catalog(), specs(), out());
+        }
+        return drover;
     }
 
     /** Loads config, catalog and the named spec: bad input fails here, before Spark starts. */
-    public dev.drover.spec.MigrationSpec spec(String reference) {
-        return Drover.spec(config(), catalog(), reference);
+    public MigrationSpec spec(String reference) {
+        return specs().find(reference);
     }
 
     public void overrideConfig(DroverConfig replacement) {
+        closeDrover();
         this.config = replacement;
         this.catalog = null;
+        this.specs = null;
+    }
+
+    private void closeDrover() {
+        if (drover != null) {
+            drover.close();
+            drover = null;
+        }
     }
 
     public static void main(String[] args) {
@@ -102,22 +125,27 @@ public final class DroverCli implements Runnable {
 
     /** Runs a command and returns its exit code; never exits the JVM (spark-submit and tests call it). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new DroverCli());
+        DroverCli root = new DroverCli();
+        CommandLine cli = new CommandLine(root);
         for (ExtraCommand extra : java.util.ServiceLoader.load(ExtraCommand.class)) {
             cli.addSubcommand(extra);
         }
         cli.setParameterExceptionHandler((e, argv) -> {
             String command = e.getCommandLine().getCommandSpec().qualifiedName();
             System.err.println("drover: " + e.getMessage().replace('\n', ' ') + " (see " + command + " --help)");
-            return InputError.EXIT;
+            return ExitCode.BAD_INPUT.code();
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof DroverError error) {
                 System.err.println("drover: " + error.getMessage());
-                return error.exitCode();
+                return ExitCode.of(error).code();
             }
             throw e;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            root.closeDrover();
+        }
     }
 }

@@ -26,6 +26,6 @@ final class MigrateCommand implements Callable<Integer> {
         root.spec(migration);
         MigrationResult result = root.drover().migrate(migration).allowChangedSpec(allowChangedSpec).execute();
         Render.result(root.out(), result);
-        return result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? 1 : 0;
+        return (result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? ExitCode.CHECKS_FAILED : ExitCode.OK).code();
     }
 }

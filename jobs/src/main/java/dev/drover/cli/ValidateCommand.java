@@ -29,6 +29,6 @@ final class ValidateCommand implements Callable<Integer> {
         } else {
             Render.validation(root.out(), result);
         }
-        return result.passed() ? 0 : 1;
+        return (result.passed() ? ExitCode.OK : ExitCode.CHECKS_FAILED).code();
     }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import dev.drover.common.Messages;
 import dev.drover.error.ConfigError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class ConfigLoader {
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new ConfigError(file.toString(), "", firstLine(e.getMessage()));
+            throw new ConfigError(file.toString(), "", Messages.firstLine(e.getMessage()));
         }
     }
 
@@ -54,7 +55,7 @@ public final class ConfigLoader {
         try {
             return config.resolve();
         } catch (ConfigException e) {
-            throw new ConfigError(where, "", firstLine(e.getMessage()));
+            throw new ConfigError(where, "", Messages.firstLine(e.getMessage()));
         }
     }
 
@@ -70,7 +71,7 @@ public final class ConfigLoader {
             try {
                 cli = ConfigFactory.parseString(key + " = " + quote(value)).withFallback(cli);
             } catch (ConfigException e) {
-                throw new ConfigError("--conf", key, "not a valid config key: " + firstLine(e.getMessage()));
+                throw new ConfigError("--conf", key, "not a valid config key: " + Messages.firstLine(e.getMessage()));
             }
         }
         return cli;
@@ -93,6 +94,15 @@ public final class ConfigLoader {
         long maxRows = positiveLong(d, "batching.max-rows", file);
         int attempts = (int) positiveLong(d, "transform.max-attempts", file);
         int parallel = (int) positiveLong(d, "transform.parallel-batches", file);
+        int threads = (int) positiveLong(d, "transform.threads", file);
+        int rowAttempts = (int) positiveLong(d, "transform.row-attempts", file);
+        java.time.Duration rowBackoff = duration(d, "transform.row-retry-backoff", file);
+        boolean readBack;
+        try {
+            readBack = d.getBoolean("checks.read-back");
+        } catch (ConfigException e) {
+            throw new ConfigError(file, "drover.checks.read-back", "expected true or false");
+        }
         double ratio = ratio(d, "quarantine.max-ratio", file);
         long maxQuarantined;
         try {
@@ -116,10 +126,11 @@ public final class ConfigLoader {
         try {
             return new DroverConfig(confDir, string(d, "environment", file), warehouse, stateDir,
                     string(d, "spark.master", file), string(d, "spark.app-name", file), sparkConf,
-                    maxRows, attempts, parallel, string(d, "quarantine.suffix", file), ratio, maxQuarantined, change,
+                    maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix", file), ratio,
+                    maxQuarantined, change, readBack,
                     d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress, notify(d, file));
         } catch (ConfigException e) {
-            throw new ConfigError(file, "", firstLine(e.getMessage()));
+            throw new ConfigError(file, "", Messages.firstLine(e.getMessage()));
         }
     }
 
@@ -163,7 +174,7 @@ public final class ConfigLoader {
         try {
             return d.getString(key);
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover." + key, "expected a string: " + firstLine(e.getMessage()));
+            throw new ConfigError(file, "drover." + key, "expected a string: " + Messages.firstLine(e.getMessage()));
         }
     }
 
@@ -193,11 +204,4 @@ public final class ConfigLoader {
         return value;
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
 }

@@ -21,10 +21,14 @@ public record DroverConfig(
         long batchMaxRows,
         int maxAttempts,
         int parallelBatches,
+        int transformThreads,
+        int rowAttempts,
+        Duration rowRetryBackoff,
         String quarantineSuffix,
         double quarantineMaxRatio,
         long quarantineMaxRows,
         double rowCountMaxChange,
+        boolean readBack,
         Duration lockLease,
         Duration lockHeartbeat,
         Progress progress,
@@ -41,6 +45,7 @@ public record DroverConfig(
         requireNonNull(appName, "appName is null");
         sparkConf = Map.copyOf(requireNonNull(sparkConf, "sparkConf is null"));
         requireNonNull(quarantineSuffix, "quarantineSuffix is null");
+        requireNonNull(rowRetryBackoff, "rowRetryBackoff is null");
         requireNonNull(lockLease, "lockLease is null");
         requireNonNull(lockHeartbeat, "lockHeartbeat is null");
         requireNonNull(progress, "progress is null");
@@ -58,7 +63,8 @@ public record DroverConfig(
     /** The same configuration with other notify settings (the demo points it at its own broker). */
     public DroverConfig withNotify(NotifySettings replacement) {
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
-                maxAttempts, parallelBatches, quarantineSuffix, quarantineMaxRatio, quarantineMaxRows, rowCountMaxChange,
+                maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
+                quarantineMaxRows, rowCountMaxChange, readBack,
                 lockLease, lockHeartbeat, progress, replacement);
     }
 

@@ -3,12 +3,17 @@ package dev.drover.delta;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import scala.collection.JavaConverters;
 
 /** The Delta operations Drover needs, by table location. */
 public final class DeltaTables {
@@ -18,16 +23,23 @@ public final class DeltaTables {
         this.spark = spark;
     }
 
+    /** A Delta table with at least one commit is there (a log folder a failed first write left behind is none). */
     public boolean exists(String location) {
-        return DeltaTable.isDeltaTable(spark, location);
+        return DeltaTable.isDeltaTable(spark, location) && DeltaLog.forTable(spark, location).update(false, scala.Option.empty(),
+                scala.Option.empty()).version() >= 0;
     }
 
     /** The latest version, or -1 when there is no table. */
     public long latestVersion(String location) {
+        return version(location).orElse(-1L);
+    }
+
+    /** The latest version, empty when there is no table. */
+    public Optional<Long> version(String location) {
         if (!exists(location)) {
-            return -1;
+            return Optional.empty();
         }
-        return snapshot(location).version();
+        return Optional.of(snapshot(location).version());
     }
 
     public Dataset<Row> read(String location, long version) {
@@ -42,6 +54,68 @@ public final class DeltaTables {
         scala.Option<Object> version = snapshot(location).transactions().get(appId);
         return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
     }
+
+    /**
+     * The files of a table's version with their statistics, from Delta's log (the same cached state
+     * a read of that version uses to skip files): {@code partitionValues}, {@code stats.numRecords}, ….
+     */
+    public Dataset<Row> filesWithStats(String location, long version) {
+        return DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty()).withStats();
+    }
+
+    /** Every idempotent-write app id committed to the table, with its version (empty when there is no table). */
+    public java.util.Map<String, Long> committedAppIds(String location) {
+        if (!exists(location)) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        scala.collection.JavaConverters.mapAsJavaMap(snapshot(location).transactions())
+                .forEach((app, version) -> out.put(app, (Long) version));
+        return out;
+    }
+
+    /**
+     * The commits after {@code version}, oldest first, read from the table's log files on the
+     * driver (no Spark job): each commit's info and the files it added with their statistics.
+     */
+    public List<Change> changes(String location, long version) {
+        List<Change> out = new ArrayList<>();
+        if (!exists(location)) {
+            return out;
+        }
+        DeltaLog log = DeltaLog.forTable(spark, location);
+        var changes = log.getChanges(version + 1, false);
+        while (changes.hasNext()) {
+            var next = changes.next();
+            long at = (Long) next._1();
+            String operation = "";
+            String userMetadata = null;
+            Map<String, String> metrics = Map.of();
+            List<AddedFile> added = new ArrayList<>();
+            for (Action action : JavaConverters.seqAsJavaList(next._2())) {
+                if (action instanceof CommitInfo info) {
+                    operation = info.operation();
+                    userMetadata = info.userMetadata().isDefined() ? info.userMetadata().get() : null;
+                    metrics = info.operationMetrics().isDefined() ? JavaConverters.mapAsJavaMap(info.operationMetrics().get()) : Map.of();
+                } else if (action instanceof AddFile add && add.dataChange()) {
+                    added.add(new AddedFile(add.path(), JavaConverters.mapAsJavaMap(add.partitionValues()), add.stats()));
+                }
+            }
+            out.add(new Change(at, operation, userMetadata, Map.copyOf(metrics), List.copyOf(added)));
+        }
+        return out;
+    }
+
+    /** One commit of a table's log: what it did, Drover's tag, Delta's operation metrics, the data files it added. */
+    public record Change(long version, String operation, String userMetadata, Map<String, String> operationMetrics,
+                         List<AddedFile> added) {
+        public Optional<CommitTag> tag() {
+            return CommitTag.parse(userMetadata);
+        }
+    }
+
+    /** A data file a commit added: its partition values and the statistics Delta collected (JSON; null when none). */
+    public record AddedFile(String path, Map<String, String> partitionValues, String stats) {}
 
     /** Commits after {@code version}, oldest first: version and userMetadata. */
     public List<Commit> commitsAfter(String location, long version) {

@@ -12,20 +12,18 @@ import dev.drover.model.ColumnChange;
 import dev.drover.model.SchemaDiff;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
 /**
  * What each consumer is told. The deploy stage builds one {@code migrated} event per consumer of
- * the migrated dataset; a rollback builds one {@code rolled-back} event per consumer already told.
+ * the migrated dataset (a rollback's events are built by {@link OutboxEvent#rolledBack}).
  * The payload is the CloudEvent's {@code data}: dataset, version labels, target location and
  * Delta version, the schema contract column by column, the old → new column mapping, the
  * consumer's strategy and deadline, the validation summary and where to read more.
  */
-public final class Announcements {
+final class Announcements {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Announcements() {}
@@ -38,7 +36,7 @@ public final class Announcements {
         return now.plus(settings.deadline()).atZone(ZoneOffset.UTC).toLocalDate().toString();
     }
 
-    public static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
+    static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                              List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
                                              NotifySettings settings, Instant now) {
         ObjectNode base = JSON.createObjectNode();
@@ -101,26 +99,6 @@ public final class Announcements {
             return new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED), run.runId(),
                     plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED,
                     consumer.topic().orElse(settings.topic()), consumer.strategy().label(), consumer.wave(), deadline,
-                    data.toString(), now);
-        }).toList();
-    }
-
-    /** One rolled-back event per migrated event already delivered: same consumer, topic and strategy. */
-    public static List<OutboxEvent> rolledBack(List<OutboxEvent> told, long restoredVersion, String message, Instant now) {
-        return told.stream().map(e -> {
-            ObjectNode data;
-            try {
-                data = (ObjectNode) JSON.readTree(e.payload());
-            } catch (IOException ex) {
-                throw new UncheckedIOException("outbox payload of " + e.eventId() + " is not JSON", ex);
-            }
-            ObjectNode rolled = data.putObject("rolledBack");
-            rolled.put("restoredVersion", restoredVersion);
-            rolled.put("message", message);
-            // what differs between consumers lives under "consumer"
-            ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
-            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK), e.runId(), e.migration(),
-                    e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
                     data.toString(), now);
         }).toList();
     }

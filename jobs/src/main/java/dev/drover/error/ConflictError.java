@@ -5,9 +5,4 @@ public final class ConflictError extends DroverError {
     public ConflictError(String message) {
         super(message);
     }
-
-    @Override
-    public int exitCode() {
-        return 3;
-    }
 }

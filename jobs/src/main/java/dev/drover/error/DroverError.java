@@ -1,8 +1,9 @@
 package dev.drover.error;
 
 /**
- * An error a user can hit, with the exit code the CLI returns for it. The message is one line
- * that names the file and the field where there is one.
+ * An error a user can hit; its type says which exit code the CLI returns (mapped in one place,
+ * the CLI's {@code ExitCode}). The message is one line that names the file and the field where
+ * there is one.
  */
 public abstract class DroverError extends RuntimeException {
     protected DroverError(String message) {
@@ -12,6 +13,4 @@ public abstract class DroverError extends RuntimeException {
     protected DroverError(String message, Throwable cause) {
         super(message, cause);
     }
-
-    public abstract int exitCode();
 }

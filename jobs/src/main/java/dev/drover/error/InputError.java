@@ -5,8 +5,6 @@ package dev.drover.error;
  * The message reads "{@code <file>: <field>: <what was expected>}".
  */
 public class InputError extends DroverError {
-    public static final int EXIT = 2;
-
     public InputError(String file, String field, String message) {
         super(format(file, field, message));
     }
@@ -24,10 +22,5 @@ public class InputError extends DroverError {
             text.append(field).append(": ");
         }
         return text.append(message).toString().replace('\n', ' ');
-    }
-
-    @Override
-    public int exitCode() {
-        return EXIT;
     }
 }

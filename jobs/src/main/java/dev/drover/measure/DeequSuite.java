@@ -3,6 +3,7 @@ package dev.drover.measure;
 import com.amazon.deequ.analyzers.Analyzer;
 import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
 import com.amazon.deequ.analyzers.Size;
+import com.amazon.deequ.analyzers.State;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
 import com.amazon.deequ.analyzers.runners.AnalyzerContext;
 import com.amazon.deequ.anomalydetection.RelativeRateOfChangeStrategy;
@@ -17,13 +18,17 @@ import com.amazon.deequ.metrics.Metric;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
 import dev.drover.model.ConstraintSpec;
+import dev.drover.model.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
@@ -32,164 +37,168 @@ import scala.collection.JavaConverters;
 import scala.util.matching.Regex;
 
 /**
- * Runs declared constraints as one Deequ {@code VerificationSuite}, and keeps each run's
- * metrics in Deequ's file-system metrics repository so the next run of the same dataset can
- * flag an anomaly (row count moving by more than a configured share). All of Deequ's Scala
- * surface (Options, Seqs, Function1s) stays in this class.
+ * Declared constraints as Deequ checks. The metrics the checks need are computed where the data
+ * passes anyway: each scan-shareable analyzer's aggregations ride in the batch writes (observed
+ * per batch, kept in the batch's metrics as {@code target:deequ:<analyzer>:<value>}) and the
+ * batches' Deequ states are merged as Deequ merges partial states; an analyzer that groups rows
+ * (uniqueness) takes a pass of Deequ's own over the target. Each run's row count is kept in
+ * Deequ's file-system metrics repository so the next run of the dataset can flag an anomaly.
+ * All of Deequ's Scala surface (Options, Seqs, Function1s) stays in this class.
  */
+@SuppressWarnings({"rawtypes", "unchecked"})
 public final class DeequSuite {
     /** One constraint's outcome: status, the observed value, and the constraint as text. */
     public record Outcome(String name, boolean passed, String constraint, String observed, String message) {}
 
-    private final SparkSession spark;
+    static final String PREFIX = "target:deequ:";
+    private static final Analyzer ROW_COUNT = new Size(Option.empty());
 
-    public DeequSuite(SparkSession spark) {
-        this.spark = spark;
-    }
+    private final Map<Check, ConstraintSpec> declared = new LinkedHashMap<>();
+    /** Every analyzer the checks need and the row count, in a fixed order: batch values are keyed by position. */
+    private final List<Analyzer> analyzers;
+    /** Those whose aggregations can ride in another pass over the target's columns. */
+    private final Set<Analyzer> shared = new LinkedHashSet<>();
+    private final List<Column> aggregations = new ArrayList<>();
+    private final StructType aggregationTypes;
 
-    /**
-     * Prepares the checks of {@code constraints}. With a {@code repositoryPath}, the row count is
-     * kept under {@code dataset} and run ({@link Verification#keep}), and when earlier results of the dataset exist and
-     * {@code maxRowCountChange} is at least 0, a row count that moved by more than that share
-     * fails an anomaly check.
-     */
-    public Verification prepare(List<ConstraintSpec> constraints, String repositoryPath, String dataset, String runId,
-                                double maxRowCountChange) {
-        Map<Check, ConstraintSpec> declared = new LinkedHashMap<>();
+    public DeequSuite(List<ConstraintSpec> constraints, StructType targetSchema) {
         for (ConstraintSpec c : constraints) {
             declared.put(check(c), c);
         }
-        FileSystemMetricsRepository repository = null;
-        ResultKey key = null;
-        if (repositoryPath != null) {
-            repository = new FileSystemMetricsRepository(spark, repositoryPath);
-            boolean hasHistory = !repository.load().withTagValues(scalaMap(Map.of("dataset", dataset))).get().isEmpty();
-            key = new ResultKey(System.currentTimeMillis(), scalaMap(Map.of("dataset", dataset, "run", runId)));
-            if (hasHistory && maxRowCountChange >= 0) {
-                RelativeRateOfChangeStrategy strategy = new RelativeRateOfChangeStrategy(
-                        Option.apply(1 - maxRowCountChange), Option.apply(1 + maxRowCountChange), 1);
-                Check anomaly = new Check(CheckLevel.Warning(), "Anomaly check for " + ROW_COUNT, emptySeq())
-                        .isNewestPointNonAnomalous(repository, strategy, (Analyzer) ROW_COUNT, scalaMap(Map.of()),
-                                Option.empty(), Option.empty(), Option.empty());
-                declared.put(anomaly, null);
+        Set<Analyzer> needed = new LinkedHashSet<>();
+        declared.keySet().forEach(c -> needed.addAll(JavaConverters.setAsJavaSet(c.requiredAnalyzers())));
+        needed.add(ROW_COUNT);   // every run's row count is kept, for the next run's anomaly check
+        this.analyzers = List.copyOf(needed);
+        for (int a = 0; a < analyzers.size(); a++) {
+            Analyzer analyzer = analyzers.get(a);
+            if (analyzer instanceof ScanShareableAnalyzer scan && acceptedBy(analyzer, targetSchema)) {
+                shared.add(analyzer);
+                List<Column> functions = JavaConverters.seqAsJavaList(scan.aggregationFunctions());
+                for (int j = 0; j < functions.size(); j++) {
+                    aggregations.add(functions.get(j).as(PREFIX + a + ":" + j));
+                }
             }
         }
-        return new Verification(declared, repository, key);
+        this.aggregationTypes = aggregations.isEmpty() ? new StructType()
+                : SparkSession.active().createDataFrame(List.of(), targetSchema)
+                        .agg(aggregations.get(0), aggregations.subList(1, aggregations.size()).toArray(Column[]::new)).schema();
     }
-
-    @SuppressWarnings("rawtypes")
-    private static final Analyzer ROW_COUNT = new Size(Option.empty());
 
     /**
-     * Checks ready to run. Deequ computes every metric it can from one aggregation per analyzer
-     * kind that shares a scan; {@link #aggregations()} hands those aggregations out so a caller
-     * that reads the data anyway (the test stage's one read of the target) computes them in the
-     * same pass, and {@link #fromAggregation} evaluates the checks from that row.
+     * The aggregations, over the target's columns, that compute the shared analyzers' states:
+     * each named {@code target:deequ:<analyzer>:<value>}.
      */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    public final class Verification {
-        private final Map<Check, ConstraintSpec> declared;
-        private final FileSystemMetricsRepository repository;
-        private final ResultKey key;
-        private final List<Analyzer> analyzers = new ArrayList<>();
-        private AnalyzerContext computed;
+    public List<Column> aggregations() {
+        return List.copyOf(aggregations);
+    }
 
-        private Verification(Map<Check, ConstraintSpec> declared, FileSystemMetricsRepository repository, ResultKey key) {
-            this.declared = declared;
-            this.repository = repository;
-            this.key = key;
-            java.util.Set<Analyzer> needed = new java.util.LinkedHashSet<>();
-            declared.keySet().forEach(c -> needed.addAll(JavaConverters.setAsJavaSet(c.requiredAnalyzers())));
-            if (repository != null) {
-                needed.add(ROW_COUNT);   // every run's row count is kept, for the next run's anomaly check
+    /** Whether some analyzer needs a pass of its own over the target (it groups rows, or its column is one Deequ refuses to share). */
+    public boolean needsOwnPass() {
+        return shared.size() < analyzers.size();
+    }
+
+    /** What each grouping analyzer needs, for the README and the plan: "uniqueness of user_id". */
+    public List<String> ownPassAnalyzers() {
+        return analyzers.stream().filter(a -> !shared.contains(a)).map(Object::toString).toList();
+    }
+
+    /**
+     * The metrics of the shared analyzers from the batches' observed values: each batch's
+     * aggregation row gives Deequ a partial state, states merge as Deequ merges them, and the
+     * merged state gives the metric. The metrics of analyzers needing a pass of their own come from
+     * {@code target} (read only then; may be null when none does).
+     */
+    public Map<Analyzer, Metric> metrics(List<Metrics> batches, Dataset<Row> target) {
+        Map<Analyzer, Metric> out = new LinkedHashMap<>();
+        for (int a = 0; a < analyzers.size(); a++) {
+            Analyzer analyzer = analyzers.get(a);
+            if (!shared.contains(analyzer)) {
+                continue;
             }
-            analyzers.addAll(needed);
-        }
-
-        /** Nothing to check and nothing to keep. */
-        public boolean isEmpty() {
-            return analyzers.isEmpty();
-        }
-
-        /**
-         * The aggregations that compute every needed metric over {@code schema}, or an empty list
-         * when one cannot (an analyzer that groups, such as uniqueness, or a column Deequ's own
-         * preconditions refuse): then {@link #run} makes a pass of its own.
-         */
-        public List<Column> aggregations(StructType schema) {
-            List<Column> out = new ArrayList<>();
-            for (Analyzer a : analyzers) {
-                if (!(a instanceof ScanShareableAnalyzer shared)) {
-                    return List.of();
+            ScanShareableAnalyzer scan = (ScanShareableAnalyzer) analyzer;
+            int n = scan.aggregationFunctions().size();
+            State merged = null;
+            for (Metrics batch : batches) {
+                Object[] values = new Object[n];
+                for (int j = 0; j < n; j++) {
+                    String name = PREFIX + a + ":" + j;
+                    values[j] = Values.typed(batch.get(name), aggregationTypes.apply(name).dataType());
                 }
-                try {
-                    JavaConverters.seqAsJavaList(a.preconditions()).forEach(p -> ((Function1) p).apply(schema));
-                } catch (RuntimeException e) {
-                    return List.of();
-                }
-                out.addAll(JavaConverters.seqAsJavaList(shared.aggregationFunctions()));
-            }
-            return out;
-        }
-
-        /** Evaluates the checks from {@code row}, whose columns from {@code offset} on are {@link #aggregations}. */
-        public List<Outcome> fromAggregation(Row row, int offset) {
-            Map<Analyzer, Metric> metrics = new LinkedHashMap<>();
-            int at = offset;
-            for (Analyzer a : analyzers) {
-                ScanShareableAnalyzer shared = (ScanShareableAnalyzer) a;
-                metrics.put(a, (Metric) shared.metricFromAggregationResult(row, at, Option.empty(), Option.empty()));
-                at += shared.aggregationFunctions().size();
-            }
-            return evaluate(new AnalyzerContext((scala.collection.immutable.Map) scalaMap(metrics)));
-        }
-
-        /** Computes the metrics in a pass of Deequ's own over {@code data}, then evaluates the checks. */
-        public List<Outcome> run(Dataset<Row> data) {
-            if (analyzers.isEmpty()) {
-                return List.of();
-            }
-            AnalyzerContext context = AnalysisRunner.onData(data)
-                    .addAnalyzers((scala.collection.Seq) JavaConverters.asScalaBuffer(analyzers).toSeq()).run();
-            return evaluate(context);
-        }
-
-        private List<Outcome> evaluate(AnalyzerContext context) {
-            List<Outcome> out = new ArrayList<>();
-            for (var entry : declared.entrySet()) {
-                CheckResult checkResult = entry.getKey().evaluate(context);
-                ConstraintSpec spec = entry.getValue();
-                for (ConstraintResult r : JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
-                    boolean passed = r.status() == ConstraintStatus.Success();
-                    String observed = r.metric().isDefined() && r.metric().get().value().isSuccess()
-                            ? String.valueOf(r.metric().get().value().get()) : "n/a";
-                    String message = r.message().isDefined() ? r.message().get() : "";
-                    if (spec != null) {
-                        out.add(new Outcome("constraint: " + spec.description(), passed, r.constraint().toString(), observed, message));
-                    } else {
-                        out.add(new Outcome("anomaly: row count change", passed, r.constraint().toString(), observed, message));
-                    }
-                }
-                if (checkResult.status() == CheckStatus.Error() && checkResult.constraintResults().isEmpty()) {
-                    out.add(new Outcome("constraint: " + entry.getKey().description(), false, entry.getKey().description(), "n/a", ""));
+                Option<State> state = scan.fromAggregationResult(RowFactory.create(values), 0);
+                if (state.isDefined()) {
+                    merged = merged == null ? state.get() : (State) merged.sumUntyped(state.get());
                 }
             }
-            computed = context;
-            return out;
+            out.put(analyzer, (Metric) analyzer.computeMetricFrom(Option.apply(merged)));
         }
+        if (needsOwnPass()) {
+            List<Analyzer> own = analyzers.stream().filter(a -> !shared.contains(a)).toList();
+            AnalyzerContext context = AnalysisRunner.onData(target)
+                    .addAnalyzers((scala.collection.Seq) JavaConverters.asScalaBuffer(own).toSeq()).run();
+            out.putAll(JavaConverters.mapAsJavaMap(context.metricMap()));
+        }
+        return out;
+    }
 
-        /**
-         * Keeps the metrics of the checks just evaluated in the metrics repository, as the point
-         * the next run's anomaly check compares with. Called only for a run that passed: a
-         * failed or re-validated run's metrics would skew that history.
-         */
-        public void keep() {
-            if (repository != null && computed != null) {
-                repository.save(key, computed);
+    /**
+     * The checks evaluated against {@code metrics}. With a {@code repositoryPath}, the row count
+     * is compared with the dataset's previous passing run's (when there is one and
+     * {@code maxRowCountChange} is at least 0): moving by more than that share fails an anomaly
+     * check. {@link Evaluation#keep()} stores this run's metrics as the next run's baseline.
+     */
+    public Evaluation evaluate(Map<Analyzer, Metric> metrics, String repositoryPath, String dataset, String runId,
+                               double maxRowCountChange) {
+        Map<Check, ConstraintSpec> checks = new LinkedHashMap<>(declared);
+        FileSystemMetricsRepository repository = new FileSystemMetricsRepository(SparkSession.active(), repositoryPath);
+        boolean hasHistory = !repository.load().withTagValues(scalaMap(Map.of("dataset", dataset))).get().isEmpty();
+        ResultKey key = new ResultKey(System.currentTimeMillis(), scalaMap(Map.of("dataset", dataset, "run", runId)));
+        if (hasHistory && maxRowCountChange >= 0) {
+            RelativeRateOfChangeStrategy strategy = new RelativeRateOfChangeStrategy(
+                    Option.apply(1 - maxRowCountChange), Option.apply(1 + maxRowCountChange), 1);
+            Check anomaly = new Check(CheckLevel.Warning(), "Anomaly check for " + ROW_COUNT, emptySeq())
+                    .isNewestPointNonAnomalous(repository, strategy, ROW_COUNT, scalaMap(Map.of()),
+                            Option.empty(), Option.empty(), Option.empty());
+            checks.put(anomaly, null);
+        }
+        AnalyzerContext context = new AnalyzerContext((scala.collection.immutable.Map) scalaMap(metrics));
+        List<Outcome> out = new ArrayList<>();
+        for (var entry : checks.entrySet()) {
+            CheckResult checkResult = entry.getKey().evaluate(context);
+            ConstraintSpec spec = entry.getValue();
+            for (ConstraintResult r : JavaConverters.seqAsJavaList(checkResult.constraintResults())) {
+                boolean passed = r.status() == ConstraintStatus.Success();
+                String observed = r.metric().isDefined() && r.metric().get().value().isSuccess()
+                        ? String.valueOf(r.metric().get().value().get()) : "n/a";
+                String message = r.message().isDefined() ? r.message().get() : "";
+                String name = spec != null ? "constraint: " + spec.description() : "anomaly: row count change";
+                out.add(new Outcome(name, passed, r.constraint().toString(), observed, message));
             }
+            if (checkResult.status() == CheckStatus.Error() && checkResult.constraintResults().isEmpty()) {
+                out.add(new Outcome("constraint: " + entry.getKey().description(), false, entry.getKey().description(), "n/a", ""));
+            }
+        }
+        return new Evaluation(out, () -> repository.save(key, context));
+    }
+
+    /**
+     * The checks' outcomes, and how to keep this run's metrics as the next run's anomaly baseline:
+     * called only for a run that passed (a failed or re-validated run would skew that history).
+     */
+    public record Evaluation(List<Outcome> outcomes, Runnable keep) {
+        public Evaluation {
+            outcomes = List.copyOf(outcomes);
         }
     }
 
+    /** Deequ's own preconditions for an analyzer over the schema (a pattern on a number column, say). */
+    private static boolean acceptedBy(Analyzer analyzer, StructType schema) {
+        try {
+            JavaConverters.seqAsJavaList(analyzer.preconditions()).forEach(p -> ((Function1) p).apply(schema));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
     private static Check check(ConstraintSpec c) {
         Check check = new Check(CheckLevel.Error(), c.description(), JavaConverters.asScalaBuffer(new ArrayList<Constraint>()).toSeq());
         Option<String> none = Option.empty();

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public record ColumnChange(String from, String to, String fromType, String toType, Boolean fromNullable,
                            Boolean toNullable, Set<Kind> kinds) {
     /** Kinds of change. Breaking ones can break a reader of the old version. */
-    public enum Kind {
+    public enum Kind implements Labelled {
         ADDED(false), REMOVED(true), RENAMED(true), WIDENED(false), NARROWED(true), RETYPED(true),
         /** non-null became nullable: readers may now meet nulls */
         NULLABLE(true),
@@ -28,10 +28,6 @@ public record ColumnChange(String from, String to, String fromType, String toTyp
 
         public boolean breaking() {
             return breaking;
-        }
-
-        public String label() {
-            return name().toLowerCase().replace('_', '-');
         }
     }
 

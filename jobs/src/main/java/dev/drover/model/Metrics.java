@@ -15,6 +15,19 @@ import java.util.TreeMap;
  */
 public record Metrics(Map<String, BigDecimal> values) {
     public static final Metrics EMPTY = new Metrics(Map.of());
+    /** Source rows of the batch (or run). */
+    public static final String SOURCE_ROWS = "rows";
+    /** Rows that reached the target: written. */
+    public static final String TARGET_ROWS = "reached";
+    /** Rows that failed a step: quarantined. */
+    public static final String FAILED = "failed";
+    /** Prefix of the rows each step failed: {@code failed_by:<step label>}. */
+    public static final String FAILED_BY = "failed_by:";
+    /** Rows a batch's quarantine commit wrote (observed in that write). */
+    public static final String QUARANTINED = "quarantined";
+    /** Rows a per-row step tried more than once, and those of them that then succeeded. */
+    public static final String RETRIED = "retried";
+    public static final String RECOVERED = "recovered";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Metrics {

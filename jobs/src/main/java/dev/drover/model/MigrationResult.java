@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 
-/** What a migrate call did. */
+/**
+ * What a migrate call did: rows written and quarantined, and the rows a per-row step tried more
+ * than once ({@code rowsRetried}) of which {@code rowsRecovered} then succeeded.
+ */
 public record MigrationResult(String runId, String migration, Outcome outcome, boolean resumed, long rowsWritten,
-                              long rowsQuarantined, long targetVersion, List<CheckResult> checks, String message,
-                              java.util.Map<String, Double> timings) {
+                              long rowsQuarantined, long rowsRetried, long rowsRecovered, long targetVersion,
+                              List<CheckResult> checks, String message, java.util.Map<String, Double> timings) {
     public enum Outcome { SUCCEEDED, FAILED_AND_ROLLED_BACK, ALREADY_APPLIED }
 
     public MigrationResult {

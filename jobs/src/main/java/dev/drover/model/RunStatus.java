@@ -1,16 +1,10 @@
 package dev.drover.model;
 
-import java.util.Locale;
-
 /** Where a run stands. */
-public enum RunStatus {
+public enum RunStatus implements Labelled {
     RUNNING, SUCCEEDED, FAILED, ROLLED_BACK;
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
     public static RunStatus parse(String label) {
-        return valueOf(label.toUpperCase(Locale.ROOT).replace('-', '_'));
+        return Labelled.parse(RunStatus.class, label);
     }
 }

@@ -2,13 +2,13 @@ package dev.drover.outbox;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.model.Labelled;
 import java.time.Instant;
-import java.util.Locale;
 
 /** One attempt to deliver an outbox event, or its cancellation; the latest per event is its state. */
 public record Delivery(String eventId, String runId, String consumer, Status status, int attempt, String topic,
                        int partition, long offset, String error, Instant at) {
-    public enum Status {
+    public enum Status implements Labelled {
         /** In the outbox, never attempted. */
         PENDING,
         /** The broker confirmed it (acks=all). */
@@ -20,12 +20,8 @@ public record Delivery(String eventId, String runId, String consumer, Status sta
         /** Never to be sent: its run was rolled back before this consumer was told. */
         CANCELLED;
 
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         public static Status parse(String text) {
-            return valueOf(text.toUpperCase(Locale.ROOT));
+            return Labelled.parse(Status.class, text);
         }
 
         public boolean retryable() {

@@ -1,21 +1,23 @@
 package dev.drover.outbox;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.drover.ledger.Ledger;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 
 /**
  * The outbox: one append-only Delta table next to the ledger's ({@code <state-dir>/ledger/outbox})
- * holding five kinds of rows, told apart by {@code record}:
+ * holding five kinds of rows, told apart by {@code record} ({@link OutboxRow.Kind}):
  * <ul>
  *   <li>{@code event}: a consumer event, written by the deploy stage or a rollback (status pending);</li>
  *   <li>{@code delivery}: one per delivery attempt by the notifier, or a cancellation
@@ -30,23 +32,10 @@ import org.apache.spark.sql.Row;
  * notifier at one read per run: it reads events, deliveries and acknowledgements at once.
  */
 public final class Outbox {
-    public static final String OUTBOX = "outbox";
-    static final String DDL = "event_id STRING, record STRING, run_id STRING, migration STRING, dataset STRING, "
-            + "consumer STRING, event_type STRING, topic STRING, strategy STRING, wave INT, deadline STRING, payload STRING, "
-            + "status STRING, attempt INT, kafka_partition INT, kafka_offset BIGINT, error STRING, event_time TIMESTAMP";
-    private static final org.apache.spark.sql.Column[] COLUMNS = java.util.Arrays.stream(
-            org.apache.spark.sql.types.StructType.fromDDL(DDL).fieldNames()).map(org.apache.spark.sql.functions::col)
-            .toArray(org.apache.spark.sql.Column[]::new);
-    static final String EVENT = "event";
-    static final String DELIVERY = "delivery";
-    static final String ACK = "ack";
-    static final String PUBLISHED = "published";
-    static final String BASE = "data";
-
     private final Ledger ledger;
 
     public Outbox(Ledger ledger) {
-        this.ledger = ledger;
+        this.ledger = requireNonNull(ledger, "ledger is null");
     }
 
     /** Everything in the outbox, read once: events (oldest first, each id once), deliveries (oldest first), acked ids. */
@@ -57,28 +46,29 @@ public final class Outbox {
     }
 
     public State state() {
-        Map<String, OutboxEvent> events = new LinkedHashMap<>();
-        List<Delivery> deliveries = new ArrayList<>();
-        Set<String> acked = new java.util.HashSet<>();
-        Set<String> published = new java.util.HashSet<>();
-        // Columns by name: the table may have been created with columns in another order.
-        List<Row> rows = ledger.table(OUTBOX, DDL).select(COLUMNS).collectAsList();
+        List<OutboxRow> rows = ledger.read().rows(OutboxRow.TABLE, org.apache.spark.sql.functions.lit(true));
         Payloads payloads = new Payloads();
-        rows.stream().filter(r -> BASE.equals(r.getString(1))).forEach(r -> payloads.base(r.getString(2), r.getString(6), r.getString(11)));
-        rows.stream().filter(r -> EVENT.equals(r.getString(1)))
-                .map(r -> new OutboxEvent(r.getString(0), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                        r.getString(6), r.getString(7), r.getString(8), r.getInt(9), r.getString(10),
-                        payloads.compose(r.getString(2), r.getString(6), r.getString(11)), r.getTimestamp(17).toInstant()))
+        rows.stream().filter(r -> r.record() == OutboxRow.Kind.DATA)
+                .forEach(r -> payloads.base(r.runId(), r.eventType().orElse(""), r.payload().orElse("")));
+        Map<String, OutboxEvent> events = new LinkedHashMap<>();
+        rows.stream().filter(r -> r.record() == OutboxRow.Kind.EVENT)
+                .map(r -> new OutboxEvent(r.eventId(), r.runId(), r.migration().orElse(null), r.dataset().orElse(null),
+                        r.consumer().orElse(""), r.eventType().orElse(""), r.topic().orElse(""), r.strategy().orElse(""),
+                        r.wave().orElse(0), r.deadline().orElse(""),
+                        payloads.compose(r.runId(), r.eventType().orElse(""), r.payload().orElse("")), r.eventTime()))
                 .sorted(Comparator.comparing(OutboxEvent::createdAt).thenComparing(OutboxEvent::eventId))
                 .forEach(e -> events.putIfAbsent(e.eventId(), e));
-        for (Row r : rows) {
-            if (DELIVERY.equals(r.getString(1))) {
-                deliveries.add(new Delivery(r.getString(0), r.getString(2), r.getString(5), Delivery.Status.parse(r.getString(12)),
-                        r.getInt(13), r.getString(7), r.getInt(14), r.getLong(15), r.getString(16), r.getTimestamp(17).toInstant()));
-            } else if (ACK.equals(r.getString(1))) {
-                acked.add(r.getString(0));
-            } else if (PUBLISHED.equals(r.getString(1))) {
-                published.add(r.getString(2));
+        List<Delivery> deliveries = new ArrayList<>();
+        Set<String> acked = new HashSet<>();
+        Set<String> published = new HashSet<>();
+        for (OutboxRow r : rows) {
+            switch (r.record()) {
+                case DELIVERY -> deliveries.add(new Delivery(r.eventId(), r.runId(), r.consumer().orElse(""),
+                        Delivery.Status.parse(r.status()), r.attempt(), r.topic().orElse(""), r.kafkaPartition(), r.kafkaOffset(),
+                        r.error(), r.eventTime()));
+                case ACK -> acked.add(r.eventId());
+                case PUBLISHED -> published.add(r.runId());
+                default -> { }
             }
         }
         deliveries.sort(Comparator.comparing(Delivery::at));
@@ -94,34 +84,38 @@ public final class Outbox {
         List<OutboxEvent> fresh = events.stream().filter(e -> !known.contains(e.eventId())).toList();
         // A payload is the run's data (the same for every consumer) plus the consumer's own part:
         // the shared part is stored once per run and event type, each event row keeps its part.
-        List<Object[]> rows = new ArrayList<>();
+        List<OutboxRow> rows = new ArrayList<>();
         Map<String, String> bases = new LinkedHashMap<>();
+        Map<String, OutboxEvent> firstOf = new HashMap<>();
         for (OutboxEvent e : fresh) {
             Payloads.Split split = Payloads.split(e.payload());
             String key = e.runId() + ":" + e.type();
             String previous = bases.putIfAbsent(key, split.base());
+            firstOf.putIfAbsent(key, e);
             if (previous != null && !previous.equals(split.base())) {
                 throw new IllegalArgumentException("events of run " + e.runId() + " (" + e.type() + ") differ outside their consumer part");
             }
-            rows.add(new Object[] {e.eventId(), EVENT, e.runId(), e.migration(), e.dataset(), e.consumer(), e.type(), e.topic(),
-                    e.strategy(), e.wave(), e.deadline(), split.own(), Delivery.Status.PENDING.label(), 0, -1, -1L, "",
-                    Timestamp.from(e.createdAt())});
+            rows.add(new OutboxRow(e.eventId(), OutboxRow.Kind.EVENT, e.runId(), Optional.ofNullable(e.migration()),
+                    Optional.ofNullable(e.dataset()), Optional.of(e.consumer()), Optional.of(e.type()), Optional.of(e.topic()),
+                    Optional.of(e.strategy()), Optional.of(e.wave()), Optional.of(e.deadline()), Optional.of(split.own()),
+                    Delivery.Status.PENDING.label(), 0, -1, -1L, "", e.createdAt()));
         }
-        Timestamp now = Timestamp.from(Instant.now());
+        Instant now = Instant.now();
         bases.forEach((key, base) -> {
-            String run = key.substring(0, key.lastIndexOf(':'));
-            String type = key.substring(key.lastIndexOf(':') + 1);
-            rows.add(new Object[] {key + ":data", BASE, run, null, null, null, type, null, null, null, null, base, "", 0, -1,
-                    -1L, "", now});
+            OutboxEvent e = firstOf.get(key);
+            rows.add(new OutboxRow(key + ":data", OutboxRow.Kind.DATA, e.runId(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(e.type()), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.of(base), "", 0, -1, -1L, "", now));
         });
-        ledger.appendRows(OUTBOX, DDL, rows, fresh.isEmpty() ? "" : fresh.get(0).runId());
+        ledger.append(OutboxRow.TABLE, rows);
         return fresh;
     }
 
     /** Marks a run's events as publishable: written after its run record says succeeded. */
     public void markPublished(String runId) {
-        ledger.appendRows(OUTBOX, DDL, List.<Object[]>of(new Object[] {runId + ":published", PUBLISHED, runId, null, null, null,
-                null, null, null, null, null, null, "published", 0, -1, -1L, "", Timestamp.from(Instant.now())}), runId);
+        ledger.append(OutboxRow.TABLE, List.of(new OutboxRow(runId + ":published", OutboxRow.Kind.PUBLISHED, runId,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), "published", 0, -1, -1L, "", Instant.now())));
     }
 
     public List<OutboxEvent> events() {
@@ -141,9 +135,10 @@ public final class Outbox {
     }
 
     public void record(List<Delivery> deliveries) {
-        ledger.appendRows(OUTBOX, DDL, deliveries.stream().map(d -> new Object[] {d.eventId(), DELIVERY, d.runId(), null, null,
-                d.consumer(), null, d.topic(), null, null, null, null, d.status().label(), d.attempt(), d.partition(), d.offset(),
-                d.error(), Timestamp.from(d.at())}).toList(), deliveries.isEmpty() ? "" : deliveries.get(0).runId());
+        ledger.append(OutboxRow.TABLE, deliveries.stream().map(d -> new OutboxRow(d.eventId(), OutboxRow.Kind.DELIVERY,
+                d.runId(), Optional.empty(), Optional.empty(), Optional.of(d.consumer()), Optional.empty(), Optional.of(d.topic()),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), d.status().label(), d.attempt(),
+                d.partition(), d.offset(), d.error(), d.at())).toList());
     }
 
     /** The state of every event: its latest delivery row. Events never attempted are absent. */
@@ -165,11 +160,13 @@ public final class Outbox {
     public record Ack(String eventId, String consumer, int partition, long offset, Instant at) {}
 
     public void recordAcks(List<Ack> acks) {
-        ledger.appendRows(OUTBOX, DDL, acks.stream().map(a -> new Object[] {a.eventId(), ACK, null, null, null, a.consumer(),
-                null, null, null, null, null, null, "acknowledged", 0, a.partition(), a.offset(), "", Timestamp.from(a.at())}).toList(), "");
+        ledger.append(OutboxRow.TABLE, acks.stream().map(a -> new OutboxRow(a.eventId(), OutboxRow.Kind.ACK, "",
+                Optional.empty(), Optional.empty(), Optional.of(a.consumer()), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "acknowledged", 0, a.partition(),
+                a.offset(), "", a.at())).toList());
     }
 
     public String location() {
-        return ledger.location(OUTBOX);
+        return ledger.location(OutboxRow.TABLE.name());
     }
 }

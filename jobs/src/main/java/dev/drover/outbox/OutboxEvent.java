@@ -2,7 +2,12 @@ package dev.drover.outbox;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One consumer event waiting in the outbox. The id is deterministic (run, consumer, event
@@ -13,6 +18,7 @@ public record OutboxEvent(String eventId, String runId, String migration, String
                           String topic, String strategy, int wave, String deadline, String payload, Instant createdAt) {
     public static final String MIGRATED = "migrated";
     public static final String ROLLED_BACK = "rolled-back";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public OutboxEvent {
         requireNonNull(eventId, "eventId is null");
@@ -32,5 +38,25 @@ public record OutboxEvent(String eventId, String runId, String migration, String
 
     public boolean phased() {
         return strategy.equals("phased") && type.equals(MIGRATED);
+    }
+
+    /** One rolled-back event per migrated event already delivered: same consumer, topic and strategy. */
+    public static List<OutboxEvent> rolledBack(List<OutboxEvent> told, long restoredVersion, String message, Instant now) {
+        return told.stream().map(e -> {
+            ObjectNode data;
+            try {
+                data = (ObjectNode) JSON.readTree(e.payload());
+            } catch (IOException ex) {
+                throw new UncheckedIOException("outbox payload of " + e.eventId() + " is not JSON", ex);
+            }
+            ObjectNode rolled = data.putObject("rolledBack");
+            rolled.put("restoredVersion", restoredVersion);
+            rolled.put("message", message);
+            // what differs between consumers lives under "consumer"
+            ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
+            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK), e.runId(), e.migration(),
+                    e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
+                    data.toString(), now);
+        }).toList();
     }
 }

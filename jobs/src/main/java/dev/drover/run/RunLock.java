@@ -2,11 +2,11 @@ package dev.drover.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drover.common.Hosts;
 import dev.drover.config.Locations;
 import dev.drover.error.ConflictError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -82,7 +82,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static boolean abandoned(JsonNode holder, Duration lease) {
-        if (holder.path("host").asText().equals(host())) {
+        if (holder.path("host").asText().equals(Hosts.name())) {
             return ProcessHandle.of(holder.path("pid").asLong()).map(p -> !p.isAlive()).orElse(true);
         }
         Instant beat = Instant.parse(holder.path("heartbeat").asText(Instant.EPOCH.toString()));
@@ -98,17 +98,10 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static String content(String runId) {
-        return JSON.createObjectNode().put("run", runId).put("host", host())
+        return JSON.createObjectNode().put("run", runId).put("host", Hosts.name())
                 .put("pid", ProcessHandle.current().pid()).put("heartbeat", Instant.now().toString()).toString();
     }
 
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private void refresh() {
         try {

@@ -2,6 +2,7 @@ package dev.drover.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.model.Labelled;
 import java.util.Optional;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Optional;
  * partitioned, else key-range on a single numeric key, else rows.
  */
 public record BatchingSpec(By by, Optional<Long> maxRows, Optional<String> column) {
-    public enum By { AUTO, PARTITION, KEY_RANGE, ROWS }
+    public enum By implements Labelled { AUTO, PARTITION, KEY_RANGE, ROWS }
 
     public BatchingSpec {
         requireNonNull(by, "by is null");

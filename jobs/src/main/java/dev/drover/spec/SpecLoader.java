@@ -1,5 +1,13 @@
 package dev.drover.spec;
 
+import static dev.drover.spec.SpecFields.bool;
+import static dev.drover.spec.SpecFields.decimal;
+import static dev.drover.spec.SpecFields.object;
+import static dev.drover.spec.SpecFields.onlyKeys;
+import static dev.drover.spec.SpecFields.share;
+import static dev.drover.spec.SpecFields.stringOrList;
+import static dev.drover.spec.SpecFields.text;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -10,22 +18,9 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.drover.catalog.Catalog;
-import dev.drover.catalog.SparkTypes;
 import dev.drover.error.SpecError;
-import dev.drover.transforms.Cast;
-import dev.drover.transforms.ClassTransform;
-import dev.drover.transforms.Defaults;
-import dev.drover.transforms.Derive;
-import dev.drover.transforms.Drop;
-import dev.drover.transforms.Lookup;
-import dev.drover.transforms.Merge;
-import dev.drover.transforms.Rename;
-import dev.drover.transforms.Split;
-import dev.drover.transforms.SqlTransform;
-import dev.drover.transforms.TransformException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,7 +36,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.spark.sql.types.DataType;
 
 /**
  * Reads and checks migration specs, Flyway style: {@code V<n>__<description>.conf} per family
@@ -50,12 +44,10 @@ import org.apache.spark.sql.types.DataType;
  */
 public final class SpecLoader {
     private static final Pattern FILE = Pattern.compile("^V([1-9][0-9]*)__([a-z0-9]+(?:_[a-z0-9]+)*)\\.conf$");
-    private static final Pattern COLUMN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
     private static final Set<String> TOP_LEVEL = Set.of(
             "source", "target", "template", "steps", "batching", "checks", "quotas", "rollout", "description");
-    private static final List<String> STEP_KINDS = List.of(
-            "rename", "cast", "derive", "lookup", "split", "merge", "drop", "default", "filter", "dedup", "sql", "class");
-    private static final Set<String> CHECK_KEYS = Set.of("quarantine", "compatibility", "invariants", "constraints", "anomaly", "changed");
+    private static final Set<String> CHECK_KEYS = Set.of("quarantine", "compatibility", "invariants", "constraints", "anomaly", "changed",
+            "read-back");
     private static final Pattern SOURCE_AGGREGATE = Pattern.compile("^\\s*(sum|count|count_if|min|max)\\s*\\(.*\\)\\s*$",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
@@ -108,22 +100,6 @@ public final class SpecLoader {
             }
         }
         return specs;
-    }
-
-    /** Finds a spec by id ({@code users/V2}), id with description, or path. */
-    public MigrationSpec find(Path migrationsDir, String reference) {
-        Map<String, MigrationSpec> all = loadAll(migrationsDir);
-        String ref = reference.replace('\\', '/');
-        for (MigrationSpec spec : all.values()) {
-            String withDescription = spec.id() + "__" + spec.description();
-            if (spec.id().equals(ref) || withDescription.equals(ref) || (withDescription + ".conf").equals(ref)
-                    || spec.file().toString().equals(reference)
-                    || spec.file().toAbsolutePath().normalize().equals(Path.of(reference).toAbsolutePath().normalize())) {
-                return spec;
-            }
-        }
-        throw new SpecError(migrationsDir.toString(), "migration",
-                "no migration '" + reference + "'; known: " + all.keySet());
     }
 
     public MigrationSpec load(Path file) {
@@ -200,137 +176,25 @@ public final class SpecLoader {
     private StepSpec step(int index, ConfigValue value, Path file, MessageDigest digest) {
         String where = file.toString();
         String field = "steps[" + index + "]";
+        List<String> kinds = List.copyOf(StepParsers.ALL.keySet());
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw new SpecError(where, field, "expected a step like { rename { old = new } }");
         }
         ConfigObject object = (ConfigObject) value;
-        List<String> kinds = object.keySet().stream().filter(k -> !k.equals("options")).toList();
-        if (kinds.size() != 1) {
-            throw new SpecError(where, field, "expected exactly one of " + STEP_KINDS + ", got " + kinds);
+        List<String> named = object.keySet().stream().filter(k -> !k.equals("options")).toList();
+        if (named.size() != 1) {
+            throw new SpecError(where, field, "expected exactly one of " + kinds + ", got " + named);
         }
-        String kind = kinds.get(0);
-        if (!STEP_KINDS.contains(kind)) {
-            throw new SpecError(where, field, "unknown step '" + kind + "'; expected one of " + STEP_KINDS);
+        String kind = named.get(0);
+        StepParsers.Parser parser = StepParsers.ALL.get(kind);
+        if (parser == null) {
+            throw new SpecError(where, field, "unknown step '" + kind + "'; expected one of " + kinds);
         }
         if (object.containsKey("options") && !kind.equals("class")) {
-            throw new SpecError(where, field + ".options", "only a class step takes options");
+            throw new SpecError(where, field + ".options", "only a class step takes options beside its key"
+                    + (kind.equals("map") ? " (a map step's go inside it: { map { class = …, options { … } } })" : ""));
         }
-        Config step = object.toConfig();
-        String f = field + "." + kind;
-        switch (kind) {
-            case "rename" -> {
-                Map<String, String> names = stringMap(step, kind, where, f);
-                names.forEach((from, to) -> column(to, where, f + "." + from));
-                return new StepSpec(index, kind, List.of(), l -> new Rename(names));
-            }
-            case "cast" -> {
-                Map<String, String> raw = stringMap(step, kind, where, f);
-                Map<String, DataType> types = new LinkedHashMap<>();
-                raw.forEach((col, type) -> types.put(col, SparkTypes.parse(type).orElseThrow(() ->
-                        new SpecError(where, f + "." + col, "unknown type '" + type + "'; expected a Spark SQL type such as int, bigint, double, decimal(10,2), date, timestamp, string"))));
-                return new StepSpec(index, kind, List.of(), l -> new Cast(types));
-            }
-            case "derive" -> {
-                Map<String, String> exprs = stringMap(step, kind, where, f);
-                exprs.keySet().forEach(col -> column(col, where, f + "." + col));
-                return new StepSpec(index, kind, List.of(), l -> new Derive(exprs));
-            }
-            case "lookup" -> {
-                Config lookup = object(step, kind, where, f);
-                String dataset = text(lookup, "dataset", where, f);
-                if (catalog.dataset(dataset).isEmpty()) {
-                    throw new SpecError(where, f + ".dataset", "unknown dataset '" + dataset + "'; the catalog has " + catalog.datasets().keySet().stream().sorted().toList());
-                }
-                List<String> on = stringOrList(lookup, "on", where, f);
-                List<String> add = stringOrList(lookup, "add", where, f);
-                boolean required = lookup.hasPath("required") && bool(lookup, "required", where, f);
-                return new StepSpec(index, kind, List.of(dataset),
-                        l -> new Lookup(dataset, l.apply(dataset), on, add, required, true));
-            }
-            case "split" -> {
-                Config split = object(step, kind, where, f);
-                String column = text(split, "column", where, f);
-                String pattern = text(split, "pattern", where, f);
-                try {
-                    Pattern.compile(pattern);
-                } catch (RuntimeException e) {
-                    throw new SpecError(where, f + ".pattern", "not a valid regular expression: " + pattern);
-                }
-                List<String> into = stringOrList(split, "into", where, f);
-                into.forEach(c -> column(c, where, f + ".into"));
-                boolean keep = split.hasPath("keep") && bool(split, "keep", where, f);
-                return new StepSpec(index, kind, List.of(), l -> new Split(column, pattern, into, keep));
-            }
-            case "merge" -> {
-                Config merge = object(step, kind, where, f);
-                List<String> columns = stringOrList(merge, "columns", where, f);
-                String into = text(merge, "into", where, f);
-                column(into, where, f + ".into");
-                String separator = merge.hasPath("separator") ? text(merge, "separator", where, f) : " ";
-                boolean keep = merge.hasPath("keep") && bool(merge, "keep", where, f);
-                return new StepSpec(index, kind, List.of(), l -> new Merge(columns, into, separator, keep));
-            }
-            case "filter" -> {
-                Config filter = object(step, kind, where, f);
-                onlyKeys(filter.root().keySet(), Set.of("keep", "max-removed-ratio"), where, f + ".");
-                String keep = text(filter, "keep", where, f);
-                double maxRemoved = filter.hasPath("max-removed-ratio") ? share(filter, "max-removed-ratio", where, f) : -1;
-                return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Filter(keep, maxRemoved));
-            }
-            case "dedup" -> {
-                Config dedup = object(step, kind, where, f);
-                onlyKeys(dedup.root().keySet(), Set.of("on", "order-by", "max-removed-ratio"), where, f + ".");
-                List<String> on = stringOrList(dedup, "on", where, f);
-                on.forEach(c -> column(c, where, f + ".on"));
-                String orderBy = dedup.hasPath("order-by") ? text(dedup, "order-by", where, f) : "";
-                double maxRemoved = dedup.hasPath("max-removed-ratio") ? share(dedup, "max-removed-ratio", where, f) : -1;
-                return new StepSpec(index, kind, List.of(), l -> new dev.drover.transforms.Dedup(on, orderBy, maxRemoved));
-            }
-            case "drop" -> {
-                List<String> columns = stringOrList(step, "drop", where, field);
-                return new StepSpec(index, kind, List.of(), l -> new Drop(columns));
-            }
-            case "default" -> {
-                Config defaults = object(step, kind, where, f);
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (var entry : defaults.root().entrySet()) {
-                    column(entry.getKey(), where, f + "." + entry.getKey());
-                    if (entry.getValue().valueType() == ConfigValueType.OBJECT || entry.getValue().valueType() == ConfigValueType.LIST) {
-                        throw new SpecError(where, f + "." + entry.getKey(), "expected a single value");
-                    }
-                    values.put(entry.getKey(), entry.getValue().unwrapped());
-                }
-                return new StepSpec(index, kind, List.of(), l -> new Defaults(values));
-            }
-            case "sql" -> {
-                String relative = text(step, "sql", where, field);
-                Path sqlFile = file.getParent().resolve(relative).normalize();
-                if (!Files.isRegularFile(sqlFile)) {
-                    throw new SpecError(where, f, "SQL file " + sqlFile + " does not exist");
-                }
-                byte[] sqlBytes = bytes(sqlFile);
-                digest.update(sqlBytes);
-                String sql = new String(sqlBytes, StandardCharsets.UTF_8);
-                if (!sql.contains(SqlTransform.THIS)) {
-                    throw new SpecError(sqlFile.toString(), "FROM", "the query must read the batch as " + SqlTransform.THIS);
-                }
-                return new StepSpec(index, kind, List.of(), l -> new SqlTransform(sqlFile.toString(), sql));
-            }
-            case "class" -> {
-                String className = text(step, "class", where, field);
-                Map<String, String> options = new LinkedHashMap<>();
-                if (step.hasPath("options")) {
-                    object(step, "options", where, field).root().forEach((k, v) -> options.put(k, String.valueOf(v.unwrapped())));
-                }
-                try {
-                    ClassTransform loaded = ClassTransform.load(className, options, classLoader);
-                    return new StepSpec(index, kind, List.of(), l -> loaded);
-                } catch (TransformException e) {
-                    throw new SpecError(where, f, e.getMessage());
-                }
-            }
-            default -> throw new IllegalStateException(kind);
-        }
+        return parser.parse(new StepParsers.Input(index, kind, object.toConfig(), file, digest, catalog, classLoader));
     }
 
     private static ChecksSpec checks(Config c, String where, dev.drover.catalog.DatasetEntity target) {
@@ -400,7 +264,8 @@ public final class SpecLoader {
             }
         }
         List<String> changed = k.hasPath("changed") ? stringOrList(k, "changed", where, "checks") : List.of();
-        return new ChecksSpec(ratio, rows, compatibility, invariants, constraints, change, changed);
+        Optional<Boolean> readBack = k.hasPath("read-back") ? Optional.of(bool(k, "read-back", where, "checks")) : Optional.empty();
+        return new ChecksSpec(ratio, rows, compatibility, invariants, constraints, change, changed, readBack);
     }
 
     private static InvariantSpec invariant(ConfigValue value, String where, String field, Set<String> names) {
@@ -429,28 +294,6 @@ public final class SpecLoader {
             throw new SpecError(where, field + ".tolerance", "expected a number, 0 or more");
         }
         return new InvariantSpec(name, source, target, expect, tolerance);
-    }
-
-    private static java.math.BigDecimal decimal(Config c, String key, String where, String field) {
-        ConfigValue value = c.getValue(key);
-        try {
-            return new java.math.BigDecimal(String.valueOf(value.unwrapped()));
-        } catch (NumberFormatException e) {
-            throw new SpecError(where, join(field, key), "expected a number, got '" + value.unwrapped() + "'");
-        }
-    }
-
-    private static double share(Config c, String key, String where, String field) {
-        double value;
-        try {
-            value = c.getDouble(key);
-        } catch (ConfigException e) {
-            value = -1;
-        }
-        if (value < 0 || value > 1) {
-            throw new SpecError(where, join(field, key), "expected a number between 0 and 1");
-        }
-        return value;
     }
 
     private static BatchingSpec batching(Config c, String where) {
@@ -485,101 +328,6 @@ public final class SpecLoader {
         }
         Optional<String> column = b.hasPath("column") ? Optional.of(text(b, "column", where, "batching")) : Optional.empty();
         return new BatchingSpec(by, maxRows, column);
-    }
-
-    /** Refuses a key outside {@code allowed}; {@code prefix} is the field path up to the key ("checks."). */
-    private static void onlyKeys(Set<String> keys, Set<String> allowed, String where, String prefix) {
-        for (String key : keys) {
-            if (!allowed.contains(key)) {
-                throw new SpecError(where, prefix + key, "unknown key; expected one of " + new java.util.TreeSet<>(allowed));
-            }
-        }
-    }
-
-    private static void column(String name, String where, String field) {
-        if (!COLUMN.matcher(name).matches() || name.startsWith("_drover_")) {
-            throw new SpecError(where, field, "'" + name + "' is not a valid column name (letters, digits, _; not starting with a digit or _drover_)");
-        }
-    }
-
-    private static Config object(Config c, String key, String where, String field) {
-        try {
-            return c.getConfig(quoteKey(key));
-        } catch (ConfigException e) {
-            throw new SpecError(where, join(field, key), "expected an object { … }");
-        }
-    }
-
-    private static Map<String, String> stringMap(Config step, String kind, String where, String field) {
-        ConfigValue value = step.root().get(kind);
-        if (value.valueType() != ConfigValueType.OBJECT || ((ConfigObject) value).isEmpty()) {
-            throw new SpecError(where, field, "expected a non-empty object { column = value }");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (var entry : ((ConfigObject) value).entrySet()) {
-            ConfigValueType type = entry.getValue().valueType();
-            if (type == ConfigValueType.OBJECT || type == ConfigValueType.LIST || type == ConfigValueType.NULL) {
-                throw new SpecError(where, field + "." + entry.getKey(), "expected a text value");
-            }
-            out.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
-        }
-        return out;
-    }
-
-    private static List<String> stringOrList(Config c, String key, String where, String field) {
-        if (!c.hasPath(key)) {
-            throw new SpecError(where, join(field, key), "is missing");
-        }
-        ConfigValue value = c.getValue(key);
-        List<String> out = new ArrayList<>();
-        if (value.valueType() == ConfigValueType.STRING) {
-            out.add((String) value.unwrapped());
-        } else if (value.valueType() == ConfigValueType.LIST) {
-            for (ConfigValue item : (ConfigList) value) {
-                if (item.valueType() != ConfigValueType.STRING) {
-                    throw new SpecError(where, join(field, key), "expected column names");
-                }
-                out.add((String) item.unwrapped());
-            }
-        } else {
-            throw new SpecError(where, join(field, key), "expected a column name or a list of them");
-        }
-        if (out.isEmpty()) {
-            throw new SpecError(where, join(field, key), "expected at least one column");
-        }
-        return out;
-    }
-
-    private static String text(Config c, String key, String where) {
-        return text(c, key, where, "");
-    }
-
-    private static String text(Config c, String key, String where, String field) {
-        if (!c.hasPath(key)) {
-            throw new SpecError(where, join(field, key), "is missing");
-        }
-        ConfigValue value = c.getValue(key);
-        if (value.valueType() != ConfigValueType.STRING && value.valueType() != ConfigValueType.NUMBER
-                && value.valueType() != ConfigValueType.BOOLEAN) {
-            throw new SpecError(where, join(field, key), "expected a text value");
-        }
-        return String.valueOf(value.unwrapped());
-    }
-
-    private static boolean bool(Config c, String key, String where, String field) {
-        try {
-            return c.getBoolean(key);
-        } catch (ConfigException e) {
-            throw new SpecError(where, join(field, key), "expected true or false");
-        }
-    }
-
-    private static String join(String field, String key) {
-        return field.isEmpty() ? key : field + "." + key;
-    }
-
-    private static String quoteKey(String key) {
-        return key.contains(".") ? "\"" + key + "\"" : key;
     }
 
     private static String oneLine(String message) {

@@ -1,16 +1,8 @@
 package dev.drover.spec;
 
+import dev.drover.model.Labelled;
+
 /** Where a migration writes: a new versioned table, or the source table itself. */
-public enum TargetMode {
-    NEW_TABLE("new-table"), IN_PLACE("in-place");
-
-    private final String label;
-
-    TargetMode(String label) {
-        this.label = label;
-    }
-
-    public String label() {
-        return label;
-    }
+public enum TargetMode implements Labelled {
+    NEW_TABLE, IN_PLACE
 }

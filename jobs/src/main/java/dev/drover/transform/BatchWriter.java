@@ -1,57 +1,63 @@
 package dev.drover.transform;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.when;
+import static java.util.Objects.requireNonNull;
 
 import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
+import dev.drover.exec.MigrationScope;
 import dev.drover.ledger.BatchRecord;
-import dev.drover.measure.Reconciliation;
+import dev.drover.measure.MetricPlan;
 import dev.drover.model.Metrics;
+import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.transforms.RowErrors;
-import java.util.Arrays;
+import dev.drover.transforms.MapStep;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 
 /**
  * Writes one batch: one Spark job over the batch's slice of the pinned source and one Delta
  * commit, tagged with an idempotent-write app id of its own (run + batch), so a replay is
  * skipped by Delta and batches may commit in any order without tripping the per-app-id
- * high-water mark. Rows that failed a step go to the quarantine table in a second commit,
- * computed only when the observed failure count says there are any.
+ * high-water mark. The batch's metrics are observed in that same write. Rows that failed a step
+ * go to the quarantine table in a second commit, computed only when the observed failure count
+ * says there are any.
+ *
+ * <p>A batch whose steps include a per-row ({@code map}) step is first written whole, hidden
+ * columns and all, to a staging table of the run ({@code <state-dir>/staging/<run>/b<n>}): such
+ * a step may give another answer when run again, so the target and the quarantine are both
+ * derived from that one result, and a resumed batch reads it instead of running the step again.
  */
-public final class BatchWriter {
-    public static final String QUARANTINE_DDL = "run_id STRING, batch_id INT, step STRING, error STRING, key STRING, "
-            + "row STRING, quarantined_at TIMESTAMP";
-
+final class BatchWriter {
     private final DeltaTables delta;
     private final MigrationPlan plan;
-    private final String runId;
-    private final String quarantineLocation;
-    private final Reconciliation reconciliation;
+    private final MigrationScope scope;
+    private final QuarantineWriter quarantine;
+    private final MetricPlan metrics;
+    private final boolean targetSide;
+    private final String staging;
 
-    public BatchWriter(DeltaTables delta, MigrationPlan plan, String runId, String quarantineLocation) {
-        this.delta = delta;
-        this.plan = plan;
-        this.runId = runId;
-        this.quarantineLocation = quarantineLocation;
-        this.reconciliation = new Reconciliation(plan);
+    BatchWriter(MigrationPlan plan, MetricPlan metrics, MigrationScope scope, String stagingDir) {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.scope = requireNonNull(scope, "scope is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.delta = new DeltaTables(scope.spark());
+        this.quarantine = new QuarantineWriter(plan, scope.runId(), scope.locks());
+        this.targetSide = !plan.readBack();
+        this.staging = plan.pipeline().steps().stream().anyMatch(s -> s instanceof MapStep)
+                ? stagingDir + "/" + scope.runId() : null;
     }
 
-    public static String appId(String runId, int batchId) {
+    /** The idempotent-write app id of a batch of a run (-1: the reset commit of a run whose batches run at once). */
+    static String appId(String runId, int batchId) {
         return "drover-" + runId + "-b" + batchId;
+    }
+
+    /** Where a run stages the batches of a pipeline with a per-row step; null when it does not. */
+    String staging() {
+        return staging;
     }
 
     /**
@@ -59,35 +65,94 @@ public final class BatchWriter {
      * commit of its own with its own app id, so batches written at once can all append. Done once
      * per run: a resumed run whose reset committed skips it.
      */
-    public void reset(boolean mayBeCommitted) {
-        String appId = appId(runId, -1);
+    void reset(boolean mayBeCommitted) {
+        String appId = appId(scope.runId(), -1);
         if (mayBeCommitted && delta.committedTxnVersion(plan.targetLocation(), appId).isPresent()) {
             return;
         }
-        DataFrameWriter<Row> writer = plan.sourceFrame().sparkSession().createDataFrame(List.of(), plan.targetSchema())
+        DataFrameWriter<Row> writer = scope.spark().createDataFrame(List.of(), plan.targetSchema())
                 .write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .option("txnAppId", appId).option("txnVersion", 0L)
-                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", null).json());
+                .option("userMetadata", new CommitTag(scope.runId(), plan.spec().id(), Stage.TRANSFORM, null).json());
         if (!plan.target().partitionedBy().isEmpty()) {
             writer = writer.partitionBy(plan.target().partitionedBy().toArray(String[]::new));
         }
-        writer.save(plan.targetLocation());
+        DataFrameWriter<Row> reset = writer;
+        scope.job(Stage.TRANSFORM, null, () -> reset.save(plan.targetLocation()));
     }
 
     /**
      * Writes the batch and returns its ledger record, committed. With {@code mayBeCommitted} (a
-     * resumed run) Delta is asked first whether the batch's app id already committed.
+     * resumed run, or a retry) Delta is asked first what of the batch already committed.
      */
-    public BatchRecord write(BatchRecord batch, boolean first, boolean mayBeCommitted) {
-        String appId = appId(runId, batch.batchId());
-        if (mayBeCommitted && delta.committedTxnVersion(plan.targetLocation(), appId).isPresent()) {
-            return recover(batch, appId);
+    BatchRecord write(BatchRecord batch, boolean first, boolean mayBeCommitted) {
+        return scope.job(Stage.TRANSFORM, batch.batchId(), () -> {
+            String appId = appId(scope.runId(), batch.batchId());
+            String name = scope.runId() + "-b" + batch.batchId();
+            boolean committed = mayBeCommitted && delta.committedTxnVersion(plan.targetLocation(), appId).isPresent();
+            Metrics observed;
+            if (staging != null) {
+                observed = writeStaged(batch, appId, name, first, mayBeCommitted, committed);
+            } else if (committed) {
+                // the observations of the process that wrote it are gone: the same slice measured once more
+                observed = metrics.aggregate(slice(batch), name + "-recovered", targetSide);
+                if (observed.count(Metrics.FAILED) > 0) {
+                    observed = observed.with(quarantined(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, true)));
+                }
+            } else {
+                MetricPlan.Observed written = metrics.observe(slice(batch), name, targetSide);
+                save(written.frame(), first, appId, batch.batchId());
+                observed = written.metrics();
+                if (observed.count(Metrics.FAILED) > 0) {
+                    observed = observed.with(quarantined(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, false)));
+                }
+            }
+            return batch.committed(commitVersion(batch.batchId()), observed);
+        });
+    }
+
+    /**
+     * A batch with a per-row step: the steps' result staged once, then the target and the
+     * quarantine written from it (each idempotent), the metrics observed on the target write.
+     */
+    private Metrics writeStaged(BatchRecord batch, String appId, String name, boolean first, boolean mayBeCommitted,
+                                boolean committed) {
+        String location = staging + "/b" + batch.batchId();
+        String stagingApp = appId + "-s";
+        MetricPlan.Prepared prepared = metrics.prepare(slice(batch), name);
+        Metrics before = Metrics.EMPTY;
+        if (!(mayBeCommitted && delta.committedAppIds(location).containsKey(stagingApp))) {
+            scope.locks().with(location, () -> {
+                plan.pipeline().apply(prepared.frame()).write().format("delta").mode("overwrite")
+                        .option("txnAppId", stagingApp).option("txnVersion", 0L)
+                        .option("userMetadata", new CommitTag(scope.runId(), plan.spec().id(), Stage.TRANSFORM, batch.batchId()).json())
+                        .save(location);
+                return null;
+            });
+            before = new MetricPlan.Observed(prepared.frame(), prepared.observations()).metrics();
+        } else if (!prepared.observations().isEmpty()) {
+            before = MetricPlan.aggregate(new MetricPlan.Observed(prepared.frame(), prepared.observations()));
         }
-        // Source-side metrics ride along with the write: no extra pass over the source.
-        Reconciliation.Observed observed = reconciliation.observe(slice(batch), "b" + batch.batchId());
-        DataFrameWriter<Row> writer = observed.frame().write().format("delta")
+        Dataset<Row> staged = delta.read(location, delta.latestVersion(location));
+        MetricPlan.Observed written = metrics.finish(new MetricPlan.Prepared(staged, List.of()), staged, name, targetSide);
+        Metrics after;
+        if (committed) {
+            after = MetricPlan.aggregate(written);
+        } else {
+            save(written.frame(), first, appId, batch.batchId());
+            after = written.metrics();
+        }
+        Metrics observed = before.with(after);
+        if (observed.count(Metrics.FAILED) > 0) {
+            observed = observed.with(quarantined(quarantine(staged, batch, appId, mayBeCommitted)));
+        }
+        return observed;
+    }
+
+    private void save(Dataset<Row> frame, boolean first, String appId, int batchId) {
+        DataFrameWriter<Row> writer = frame.write().format("delta")
                 .option("txnAppId", appId).option("txnVersion", 0L)
-                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "transform", batch.batchId()).json());
+                .option("userMetadata", new CommitTag(scope.runId(), plan.spec().id(), Stage.TRANSFORM, batchId).json());
         if (!plan.target().partitionedBy().isEmpty()) {
             writer = writer.partitionBy(plan.target().partitionedBy().toArray(String[]::new));
         }
@@ -97,89 +162,37 @@ public final class BatchWriter {
         } else {
             writer.mode("append").save(plan.targetLocation());
         }
-        Metrics metrics = observed.metrics();
-        long failed = metrics.count("failed");
-        if (failed > 0) {
-            writeQuarantine(plan.pipeline().apply(slice(batch)), batch.batchId(), appId);
-        }
-        return batch.committed(metrics.count("reached"), failed, delta.latestVersion(plan.targetLocation()), metrics);
     }
 
-    /** A batch Delta has but the ledger missed (the driver died in between): finish its record. */
-    private BatchRecord recover(BatchRecord batch, String appId) {
+    /**
+     * Writes the failed rows of {@code transformed}; a quarantine commit that already landed (a
+     * resumed batch) is counted instead of written again.
+     */
+    private long quarantine(Dataset<Row> transformed, BatchRecord batch, String appId, boolean mayBeCommitted) {
+        if (mayBeCommitted && delta.committedAppIds(plan.quarantineLocation()).containsKey(QuarantineWriter.appId(appId))) {
+            return quarantine.committedRows(batch.batchId());
+        }
+        return quarantine.write(transformed, batch.batchId(), appId);
+    }
+
+    private static Metrics quarantined(long rows) {
+        return Metrics.of(Map.of(Metrics.QUARANTINED, rows));
+    }
+
+    /** The version of the commit that holds the batch, by its tag in the target's log. */
+    private long commitVersion(int batchId) {
         long version = -1;
-        long written = 0;
-        for (var commit : delta.commitsAfter(plan.targetLocation(), -1)) {
+        for (DeltaTables.Change commit : delta.changes(plan.targetLocation(), plan.targetVersion())) {
             var tag = commit.tag();
-            if (tag.isPresent() && tag.get().run().equals(runId) && Integer.valueOf(batch.batchId()).equals(tag.get().batch())) {
+            if (tag.isPresent() && tag.get().run().equals(scope.runId()) && Integer.valueOf(batchId).equals(tag.get().batch())) {
                 version = commit.version();
             }
         }
-        if (version >= 0) {
-            written = delta.history(plan.targetLocation()).where("version = " + version)
-                    .selectExpr("cast(operationMetrics['numOutputRows'] as bigint)").first().getLong(0);
-        }
-        long failed = 0;
-        String quarantineApp = appId + "-q";
-        if (delta.committedTxnVersion(quarantineLocation, quarantineApp).isEmpty()) {
-            // Only rows that failed are computed; an empty result writes nothing.
-            Dataset<Row> transformed = plan.pipeline().apply(slice(batch));
-            if (!transformed.where(RowErrors.failed()).isEmpty()) {
-                failed = writeQuarantine(transformed, batch.batchId(), appId);
-            }
-        } else {
-            failed = delta.read(quarantineLocation, delta.latestVersion(quarantineLocation))
-                    .where(col("run_id").equalTo(runId).and(col("batch_id").equalTo(batch.batchId()))).count();
-        }
-        // The observations of the killed process are gone: compute this slice's metrics once more.
-        Metrics metrics = reconciliation.aggregate(slice(batch), "recover-b" + batch.batchId());
-        return batch.committed(written, failed, version, metrics);
+        return version;
     }
 
     /** The batch's slice of the pinned source, with its primary key copied into hidden columns. */
     private Dataset<Row> slice(BatchRecord batch) {
-        return Reconciliation.withHidden(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
-    }
-
-    /**
-     * Batches written at once share one quarantine table; two appends racing to create it would
-     * conflict in Delta, so this process writes it one batch at a time.
-     */
-    private static final Object QUARANTINE_WRITES = new Object();
-
-    private long writeQuarantine(Dataset<Row> transformed, int batchId, String appId) {
-        synchronized (QUARANTINE_WRITES) {
-            return writeQuarantineNow(transformed, batchId, appId);
-        }
-    }
-
-    private long writeQuarantineNow(Dataset<Row> transformed, int batchId, String appId) {
-        List<String> keys = plan.source().primaryKey();
-        Column key = to_json(struct(IntStream.range(0, keys.size())
-                .mapToObj(i -> col(RowErrors.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
-        Dataset<Row> rows = transformed.where(RowErrors.failed()).select(
-                lit(runId).as("run_id"), lit(batchId).as("batch_id"), col(RowErrors.STEP).as("step"),
-                col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible(transformed))).as("row"),
-                current_timestamp().as("quarantined_at"));
-        Observation observation = new Observation("drover-quarantine-" + batchId);
-        rows.observe(observation, org.apache.spark.sql.functions.count(lit(1)).as("rows")).write().format("delta").mode("append")
-                .option("txnAppId", appId + "-q").option("txnVersion", 0L)
-                .option("userMetadata", new CommitTag(runId, plan.spec().id(), "quarantine", batchId).json())
-                .save(quarantineLocation);
-        return ((Number) metrics(observation).get("rows")).longValue();
-    }
-
-    private static Map<String, Object> metrics(Observation observation) {
-        try {
-            return observation.getAsJava();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for batch metrics", e);
-        }
-    }
-
-    private static Column[] visible(Dataset<Row> frame) {
-        return Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).map(c -> col("`" + c + "`"))
-                .toArray(Column[]::new);
+        return MetricPlan.withHidden(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
     }
 }

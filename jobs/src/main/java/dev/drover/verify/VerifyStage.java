@@ -7,27 +7,31 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 
 import dev.drover.catalog.ColumnSpec;
-import dev.drover.delta.CommitTag;
+import dev.drover.common.SqlNames;
 import dev.drover.delta.DeltaTables;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.measure.DeequSuite;
 import dev.drover.measure.KeySums;
-import dev.drover.measure.Reconciliation;
+import dev.drover.measure.MetricPlan;
+import dev.drover.model.CheckKind;
 import dev.drover.model.CheckResult;
-import dev.drover.model.ConstraintSpec;
 import dev.drover.model.Metrics;
+import dev.drover.model.Proof;
 import dev.drover.model.SchemaDiff;
+import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
+import dev.drover.quarantine.QuarantineTable;
 import dev.drover.spec.ChecksSpec;
 import dev.drover.spec.InvariantSpec;
-import dev.drover.transform.BatchWriter;
 import dev.drover.transforms.RowErrors;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -40,24 +44,24 @@ import org.apache.spark.sql.types.StructType;
  * The test stage: proves the new data before anyone sees it.
  * <ul>
  * <li>Reconciliation of the pinned source against the target: row counts (source = target +
- *     quarantined + removed by filter steps) in total and per batch, every source key in the
- *     target, the quarantine or a filter's removed rows exactly once, an order-independent
- *     checksum (key + value hash sum and null count) of every carried column, the spec's
- *     invariants, and each filter step's declared removed share.</li>
- * <li>The quarantine policy (share and count).</li>
- * <li>The schema contract: the target's schema against the catalog's declaration, and the
- *     column-by-column change from the old version against the spec's declared compatibility.</li>
- * <li>The declared constraints of the catalog and the spec, as one Deequ suite, and the
- *     row-count anomaly check against the dataset's previous run.</li>
+ *     quarantined + removed by filter and dedup steps) in total and per batch commit, every source
+ *     key in the target, the quarantine or a filter's removed rows exactly once, an
+ *     order-independent checksum (key + value hash sum and null count) of every carried column,
+ *     each removing step's declared share, and (one-pass) the statistics Delta recorded for the
+ *     committed files against what was written.</li>
+ * <li>The spec's invariants, the quarantine policy, the schema contract (the target's schema
+ *     against the catalog, the change from the old version against the declared compatibility),
+ *     the declared constraints as Deequ checks, and the row-count anomaly check.</li>
  * </ul>
- * Source metrics were observed while the batches were written; the target is read once for all
- * reconciliation metrics, then by Deequ for the constraints.
+ * One-pass: the target side comes from what the batch writes observed on the rows they handed to
+ * Delta; the target is read only for a grouping constraint or an invariant that does not combine
+ * across batches. Read-back: it comes from one aggregation over the whole target.
  */
 public final class VerifyStage {
     /**
-     * What the test stage found. {@code schema} is the contract as written (old → actual new).
-     * {@code keepMetrics} stores this run's Deequ metrics as
-     * history for the next run's anomaly check: the caller runs it only for a run that passed.
+     * What the test stage found. {@code schema} is the contract as written (old → actual new);
+     * {@code keepMetrics} stores this run's Deequ metrics as history for the next run's anomaly
+     * check: the caller runs it only for a run that passed.
      */
     public record Outcome(List<CheckResult> checks, SchemaDiff schema, String quarantineSummary, Runnable keepMetrics) {
         public boolean passed() {
@@ -72,157 +76,178 @@ public final class VerifyStage {
     private final DeltaTables delta;
     private final Timings timings;
 
-    public VerifyStage(SparkSession spark) {
-        this(spark, new Timings());
-    }
-
-    /** A test stage that adds its reconciliation and Deequ times to {@code timings}. */
     public VerifyStage(SparkSession spark, Timings timings) {
         this.spark = spark;
         this.delta = new DeltaTables(spark);
         this.timings = timings;
     }
 
-    /** The source metrics of a run: its batches' observed metrics combined. */
-    public static Metrics total(List<BatchRecord> batches) {
-        Metrics combined = Metrics.EMPTY;
-        for (BatchRecord b : batches) {
-            combined = combined.plus(b.metricsValues());
-        }
-        return combined;
-    }
-
     /**
-     * Runs every check. {@code source} holds the source-side metrics (observed during the batch
-     * writes, or computed again by validate); {@code batches} give the per-batch counts.
+     * Runs every check. {@code observed} holds the run's combined batch metrics (the source side,
+     * and with one-pass the target side too; validate computes the source side again);
+     * {@code batches} give the per-batch counts; {@code snapshot} is the target's version before the run.
      */
-    public Outcome run(MigrationPlan plan, String runId, String quarantineLocation, Policy policy, List<BatchRecord> batches,
-                       Metrics source) {
+    public Outcome run(MetricPlan measured, String runId, Optional<Long> snapshot, Policy policy, List<BatchRecord> batches,
+                       Metrics observed, Proof proof) {
         long start = System.nanoTime();
-        Reconciliation reconciliation = new Reconciliation(plan);
-        Dataset<Row> target = delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation()));
-        Dataset<Row> quarantine = delta.exists(quarantineLocation)
-                ? delta.read(quarantineLocation, delta.latestVersion(quarantineLocation)).where(col("run_id").equalTo(runId))
-                : spark.createDataFrame(List.of(), StructType.fromDDL(BatchWriter.QUARANTINE_DDL));
-
-        // Deequ's metrics ride along with the reconciliation's: one read of the target for both.
-        List<ConstraintSpec> constraints = new ArrayList<>(plan.target().constraints());
-        constraints.addAll(plan.spec().checks().constraints());
-        DeequSuite.Verification deequ = new DeequSuite(spark).prepare(constraints, policy.metricsRepository(),
-                plan.target().name(), runId, policy.rowCountMaxChange());
-        List<Column> deequAggregations = deequ.aggregations(target.schema());
-        Reconciliation.TargetRead read = reconciliation.target(target, deequAggregations);
-        Metrics targetMetrics = read.metrics();
-        KeySums quarantineSums = quarantineSums(plan, quarantine);
+        MigrationPlan plan = measured.plan();
+        Supplier<Dataset<Row>> target = memo(() -> delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())));
+        StructType written = delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())).schema();
+        boolean readBack = proof == Proof.READ_BACK;
+        Metrics targetSide = readBack ? timings.time("test: read back the target", () -> measured.readTarget(target.get()))
+                : observed.with(measured.invariantsReadingTarget().isEmpty() ? Metrics.EMPTY
+                        : timings.time("test: invariants reading the target", () -> measured.readInvariants(target.get())));
+        Dataset<Row> quarantine = new QuarantineTable(spark, plan.quarantineLocation()).rowsOf(runId);
         List<CheckResult> checks = new ArrayList<>();
 
-        long sourceRows = source.count("rows");
-        long targetRows = targetMetrics.count("rows");
+        long sourceRows = observed.count(Metrics.SOURCE_ROWS);
+        long targetRows = readBack ? targetSide.count("target:rows") : observed.count(Metrics.TARGET_ROWS);
+        KeySums quarantineSums = readBack ? quarantineSums(plan, quarantine)
+                : new KeySums(observed.count(Metrics.FAILED), observed.count("failed_key_xxhash"), observed.count("failed_key_murmur"));
         long quarantined = quarantineSums.rows();
-        long dropped = source.count("dropped");
-        checks.add(CheckResult.of("reconciliation", "row count", sourceRows == targetRows + quarantined + dropped,
+        long dropped = observed.count("dropped");
+        checks.add(CheckResult.of(CheckKind.RECONCILIATION, "row count", sourceRows == targetRows + quarantined + dropped,
                 "source " + sourceRows + " = target + quarantined + removed by filters",
                 "target " + targetRows + " + quarantined " + quarantined + " + removed " + dropped + " = "
                         + (targetRows + quarantined + dropped)));
-        checks.add(perBatchRowCounts(plan, runId, batches));
+        checks.add(perBatchRowCounts(plan, runId, snapshot, batches));
+        if (!readBack) {
+            checks.add(DeltaStatistics.check(delta, plan, runId, snapshot, batches, observed, measured.rangeColumns()));
+            checks.add(quarantineWrites(batches));
+        }
 
-        KeySums sourceKeys = new KeySums(sourceRows, source.count("key_xxhash"), source.count("key_murmur"));
-        KeySums targetKeys = new KeySums(targetRows, targetMetrics.count("key_xxhash"), targetMetrics.count("key_murmur"));
-        KeySums droppedKeys = new KeySums(dropped, source.count("dropped_key_xxhash"), source.count("dropped_key_murmur"));
+        KeySums sourceKeys = new KeySums(sourceRows, observed.count("key_xxhash"), observed.count("key_murmur"));
+        KeySums targetKeys = new KeySums(targetRows, targetSide.count("target:key_xxhash"), targetSide.count("target:key_murmur"));
+        KeySums droppedKeys = new KeySums(dropped, observed.count("dropped_key_xxhash"), observed.count("dropped_key_murmur"));
         boolean keysMatch = sourceKeys.equals(targetKeys.plus(quarantineSums).plus(droppedKeys));
-        checks.add(CheckResult.of("reconciliation", "primary key preserved", keysMatch,
+        checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
                 "every source key in target, quarantine or a filter's removed rows exactly once",
-                keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(plan, target, quarantine)));
+                keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(measured, target.get(), quarantine)));
 
-        reconciliation.removingSteps().forEach((label, max) -> {
-            long removed = source.count("dropped_by:" + label);
+        measured.removingSteps().forEach((label, max) -> {
+            long removed = observed.count("dropped_by:" + label);
             double share = sourceRows == 0 ? 0 : (double) removed / sourceRows;
-            checks.add(CheckResult.of("reconciliation", "removed by " + label, max < 0 || share <= max,
+            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "removed by " + label, max < 0 || share <= max,
                     max < 0 ? "any share (none declared)" : "at most " + max + " of source rows",
                     String.format("%.6f (%d of %d rows)", share, removed, sourceRows)));
         });
 
-        reconciliation.checksummed().forEach((from, to) -> {
-            BigDecimal sh = source.get("col_hash:" + to);
-            BigDecimal th = targetMetrics.get("col_hash:" + to);
-            long sn = source.count("col_nulls:" + to);
-            long tn = targetMetrics.count("col_nulls:" + to);
+        measured.checksummed().forEach((from, to) -> {
+            BigDecimal sh = observed.get("col_hash:" + to);
+            BigDecimal th = targetSide.get("target:col_hash:" + to);
+            long sn = observed.count("col_nulls:" + to);
+            long tn = targetSide.count("target:nulls:" + to);
             boolean same = java.util.Objects.equals(sh, th) && sn == tn;
-            checks.add(CheckResult.of("reconciliation", "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged",
+            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged",
                     same, "checksum " + sh + ", " + sn + " nulls (source)",
                     "checksum " + th + ", " + tn + " nulls" + (same ? "" : "; if a SQL or Java step changes it on purpose, list it in checks.changed")));
         });
 
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            BigDecimal observed = targetMetrics.get("target:" + inv.name());
-            BigDecimal expected = inv.source().isPresent() ? source.get(Reconciliation.sourceKey(inv)) : inv.expect().orElseThrow();
-            boolean ok = observed != null && expected != null && observed.subtract(expected).abs().compareTo(inv.tolerance()) <= 0;
-            checks.add(CheckResult.of("invariant", "invariant " + inv.name(), ok || (observed == null && expected == null),
+            BigDecimal value = measured.targetValue(inv, targetSide);
+            BigDecimal expected = inv.source().isPresent() ? observed.get(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
+            boolean ok = value != null && expected != null && value.subtract(expected).abs().compareTo(inv.tolerance()) <= 0;
+            checks.add(CheckResult.of(CheckKind.INVARIANT, "invariant " + inv.name(), ok || (value == null && expected == null),
                     inv.description() + ": " + plain(expected) + (inv.tolerance().signum() > 0 ? " ± " + inv.tolerance().toPlainString() : ""),
-                    plain(observed)));
+                    plain(value)));
         }
 
         double ratio = sourceRows == 0 ? 0 : (double) quarantined / sourceRows;
-        checks.add(CheckResult.of("quarantine", "quarantine ratio", ratio <= policy.maxQuarantineRatio(),
+        checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantine ratio", ratio <= policy.maxQuarantineRatio(),
                 "at most " + policy.maxQuarantineRatio(), String.format("%.6f (%d of %d rows)", ratio, quarantined, sourceRows)));
         if (policy.maxQuarantineRows() >= 0) {
-            checks.add(CheckResult.of("quarantine", "quarantined rows", quarantined <= policy.maxQuarantineRows(),
+            checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantined rows", quarantined <= policy.maxQuarantineRows(),
                     "at most " + policy.maxQuarantineRows(), String.valueOf(quarantined)));
         }
+        long retried = observed.count(Metrics.RETRIED);
+        if (retried > 0) {
+            long recovered = observed.count(Metrics.RECOVERED);
+            checks.add(CheckResult.warning(CheckKind.RETRY, "rows recovered by retrying",
+                    "rows a per-row step tried more than once", recovered + " of " + retried + " rows retried succeeded; "
+                            + (retried - recovered) + " failed every try (quarantined)"));
+        }
 
-        SchemaDiff contract = SchemaDiff.between(plan.sourceSchema(), target.schema(), renames(plan),
+        SchemaDiff contract = SchemaDiff.between(plan.sourceSchema(), written, renames(plan),
                 declared(plan.source().schema()), declared(plan.target().schema()));
-        checks.add(declaredSchema(plan, target.schema(), targetMetrics));
+        checks.add(declaredSchema(plan, written, targetSide));
         checks.add(compatibility(plan.spec().checks(), contract));
 
-        String summary = quarantined == 0 ? "" : quarantineSummary(quarantine, quarantineLocation, quarantined);
-        timings.add("test: reconciliation and constraints", (System.nanoTime() - start) / 1e9);
-        List<DeequSuite.Outcome> outcomes = deequ.isEmpty() ? List.of() : !deequAggregations.isEmpty()
-                ? deequ.fromAggregation(read.row(), read.extraOffset())
-                : timings.time("test: constraints (Deequ's own pass)", () -> deequ.run(target));
-        for (DeequSuite.Outcome o : outcomes) {
-            checks.add(CheckResult.of(o.name().startsWith("anomaly") ? "anomaly" : "constraint", o.name(), o.passed(),
+        String summary = quarantined == 0 ? "" : quarantineSummary(quarantine, plan.quarantineLocation(), quarantined);
+        timings.add("test: reconciliation", (System.nanoTime() - start) / 1e9);
+        DeequSuite deequ = measured.deequ();
+        List<Metrics> deequInputs = readBack ? List.of(targetSide) : batches.stream().map(BatchRecord::metricsValues).toList();
+        var metrics = timings.time("test: constraints", () -> deequ.metrics(deequInputs, deequ.needsOwnPass() ? target.get() : null));
+        DeequSuite.Evaluation evaluation = deequ.evaluate(metrics, policy.metricsRepository(), plan.target().name(), runId,
+                policy.rowCountMaxChange());
+        for (DeequSuite.Outcome o : evaluation.outcomes()) {
+            checks.add(CheckResult.of(o.name().startsWith("anomaly") ? CheckKind.ANOMALY : CheckKind.CONSTRAINT, o.name(), o.passed(),
                     o.constraint(), o.observed() + (o.message().isEmpty() ? "" : " (" + o.message() + ")")));
         }
-        return new Outcome(checks, contract, summary, deequ::keep);
+        return new Outcome(checks, contract, summary, evaluation.keep());
+    }
+
+    /** Per batch, one-pass: the rows its quarantine commit wrote equal those its write observed failing. */
+    private static CheckResult quarantineWrites(List<BatchRecord> batches) {
+        List<String> wrong = new ArrayList<>();
+        for (BatchRecord b : batches) {
+            Metrics m = b.metricsValues();
+            if (m.count(Metrics.FAILED) != m.count(Metrics.QUARANTINED)) {
+                wrong.add("batch " + b.batchId() + ": " + m.count(Metrics.QUARANTINED) + " rows in quarantine, "
+                        + m.count(Metrics.FAILED) + " failed");
+            }
+        }
+        return CheckResult.of(CheckKind.QUARANTINE, "quarantine holds the failed rows", wrong.isEmpty(),
+                "each batch's quarantine commit holds the rows that failed a step while it was written",
+                wrong.isEmpty() ? batches.size() + " of " + batches.size() + " batches" : String.join("; ", wrong));
+    }
+
+    private static <T> Supplier<T> memo(Supplier<T> make) {
+        Object[] made = new Object[1];
+        return () -> {
+            if (made[0] == null) {
+                made[0] = make.get();
+            }
+            @SuppressWarnings("unchecked")
+            T value = (T) made[0];
+            return value;
+        };
     }
 
     /** Per batch: its source rows = rows of its Delta commit + its quarantined + its removed rows. */
-    private CheckResult perBatchRowCounts(MigrationPlan plan, String runId, List<BatchRecord> batches) {
+    private CheckResult perBatchRowCounts(MigrationPlan plan, String runId, Optional<Long> snapshot, List<BatchRecord> batches) {
         Map<Integer, Long> committed = new HashMap<>();
-        for (Row r : delta.history(plan.targetLocation()).where(col("userMetadata").isNotNull())
-                .select("userMetadata", "operationMetrics").collectAsList()) {
-            CommitTag.parse(r.getString(0)).ifPresent(tag -> {
-                if (tag.run().equals(runId) && "transform".equals(tag.stage()) && tag.batch() != null) {
-                    Map<String, String> metrics = r.getJavaMap(1);
-                    committed.merge(tag.batch(), Long.parseLong(metrics.getOrDefault("numOutputRows", "0")), Long::sum);
+        for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
+            change.tag().ifPresent(tag -> {
+                if (tag.run().equals(runId) && tag.stage() == Stage.TRANSFORM && tag.batch() != null) {
+                    committed.merge(tag.batch(), Long.parseLong(change.operationMetrics().getOrDefault("numOutputRows", "0")), Long::sum);
                 }
             });
         }
         List<String> wrong = new ArrayList<>();
         for (BatchRecord b : batches) {
             Metrics m = b.metricsValues();
-            long expected = m.count("rows") - b.rowsQuarantined() - m.count("dropped");
+            long expected = m.count(Metrics.SOURCE_ROWS) - b.rowsQuarantined() - m.count("dropped");
             Long written = committed.get(b.batchId());
             if (written == null || written != expected) {
                 wrong.add("batch " + b.batchId() + ": committed " + (written == null ? "nothing" : written + " rows")
                         + ", expected " + expected);
             }
         }
-        return CheckResult.of("reconciliation", "row count per batch", wrong.isEmpty(),
+        return CheckResult.of(CheckKind.RECONCILIATION, "row count per batch", wrong.isEmpty(),
                 "each batch's commit holds its source rows less quarantined and removed ones",
                 wrong.isEmpty() ? batches.size() + " of " + batches.size() + " batches reconcile" : String.join("; ", wrong));
     }
 
     /** Only on a mismatch: the exact (shuffling) comparison of keys, to say what is wrong. */
-    private static String keyDifference(MigrationPlan plan, Dataset<Row> target, Dataset<Row> quarantine) {
+    private static String keyDifference(MetricPlan measured, Dataset<Row> target, Dataset<Row> quarantine) {
+        MigrationPlan plan = measured.plan();
         List<String> sourceKey = plan.source().primaryKey();
         StructType keySchema = keySchema(plan);
         Dataset<Row> sourceKeys = keys(plan.sourceFrame(), sourceKey, keySchema);
         Dataset<Row> arrived = keys(target, plan.target().primaryKey(), keySchema)
                 .unionAll(keys(quarantine.select(from_json(col("key"), keySchema).as("k")).select("k.*"), sourceKey, keySchema));
-        if (!new Reconciliation(plan).removingSteps().isEmpty()) {
-            Dataset<Row> removed = plan.pipeline().apply(Reconciliation.withHidden(plan.sourceFrame(), sourceKey))
+        if (!measured.removingSteps().isEmpty()) {
+            Dataset<Row> removed = plan.pipeline().apply(MetricPlan.withHidden(plan.sourceFrame(), sourceKey))
                     .where(RowErrors.dropped()).select(IntStream.range(0, sourceKey.size())
                             .mapToObj(i -> col(RowErrors.KEY_PREFIX + i).as("k" + i)).toArray(Column[]::new));
             arrived = arrived.unionAll(removed);
@@ -251,7 +276,7 @@ public final class VerifyStage {
     /** Key columns by position as k0, k1, …; typed like the source's, so renamed keys compare. */
     private static Dataset<Row> keys(Dataset<Row> frame, List<String> columns, StructType sourceKeyTypes) {
         return frame.select(IntStream.range(0, columns.size())
-                .mapToObj(i -> col(Reconciliation.quote(columns.get(i))).cast(sourceKeyTypes.fields()[i].dataType()).as("k" + i))
+                .mapToObj(i -> col(SqlNames.quote(columns.get(i))).cast(sourceKeyTypes.fields()[i].dataType()).as("k" + i))
                 .toArray(Column[]::new));
     }
 
@@ -268,12 +293,12 @@ public final class VerifyStage {
                 problems.add("missing " + c.name());
             } else if (!f.dataType().equals(c.type())) {
                 problems.add(c.name() + " is " + f.dataType().simpleString() + ", declared " + c.type().simpleString());
-            } else if (!c.nullable() && targetMetrics.count("nulls:" + c.name()) > 0) {
-                problems.add(c.name() + " has " + targetMetrics.count("nulls:" + c.name()) + " nulls, declared non-null");
+            } else if (!c.nullable() && targetMetrics.count("target:nulls:" + c.name()) > 0) {
+                problems.add(c.name() + " has " + targetMetrics.count("target:nulls:" + c.name()) + " nulls, declared non-null");
             }
         }
         have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
-        return CheckResult.of("schema", "schema matches catalog " + plan.target().name(), problems.isEmpty(),
+        return CheckResult.of(CheckKind.SCHEMA, "schema matches catalog " + plan.target().name(), problems.isEmpty(),
                 "the declared columns, types and non-null columns", problems.isEmpty() ? "as declared" : String.join(", ", problems));
     }
 
@@ -282,7 +307,7 @@ public final class VerifyStage {
                 .map(c -> (c.from() != null ? c.from() : c.to()) + " " + c.kind()).toList();
         String observed = breaking.isEmpty() ? "non-breaking" : "breaking: " + String.join(", ", breaking);
         boolean declaredNonBreaking = checks.compatibility().filter(c -> c == ChecksSpec.Compatibility.NON_BREAKING).isPresent();
-        return CheckResult.of("schema", "schema change", !declaredNonBreaking || breaking.isEmpty(),
+        return CheckResult.of(CheckKind.SCHEMA, "schema change", !declaredNonBreaking || breaking.isEmpty(),
                 checks.compatibility().map(c -> c.label() + " (declared)").orElse("any (checks.compatibility not declared)"), observed);
     }
 

@@ -4,19 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.catalog.ConsumerEntity;
-import dev.drover.catalog.MigrationTemplate;
 import dev.drover.catalog.StageNotes;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.SchemaChangeRecord;
 import dev.drover.ledger.StageRecord;
+import dev.drover.model.CheckResult;
 import dev.drover.model.ColumnChange;
 import dev.drover.model.HistoryEntry;
 import dev.drover.model.MigrationResult;
+import dev.drover.model.Stage;
+import dev.drover.model.ValidationResult;
 import dev.drover.plan.Batch;
 import dev.drover.plan.MigrationPlan;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.Row;
 
 /** Text and JSON views of plans, runs and history, for the CLI and the demo. */
 public final class Render {
@@ -29,7 +31,7 @@ public final class Render {
         out.printf("Migration %s (%s)  %s%n", spec.id(), spec.description(), spec.file());
         out.printf("  source   %s at %s, pinned at version %d%n", plan.source().name(), plan.sourceLocation(), plan.sourceVersion());
         out.printf("  target   %s at %s (%s; %s)%n", plan.target().name(), plan.targetLocation(), spec.mode().label(),
-                plan.targetVersion() < 0 ? "new table" : "snapshot will be version " + plan.targetVersion());
+                plan.snapshotVersion().map(v -> "snapshot will be version " + v).orElse("new table"));
         plan.lookupVersions().forEach((name, v) -> out.printf("  lookup   %s pinned at version %d%n", name, v));
         out.println("  schema   old -> new");
         plan.diff().lines().forEach(l -> out.println("  " + l));
@@ -43,9 +45,9 @@ public final class Render {
             out.printf("    %-24s %-10s wave %d  %s%n", c.name(), c.strategy().label(), c.wave(), c.contact().orElse(""));
         }
         out.printf("  stages (template %s)%n", plan.template().name());
-        for (String stage : MigrationTemplate.STAGES) {
+        for (Stage stage : Stage.TEMPLATE) {
             StageNotes n = plan.template().notes(stage);
-            out.printf("    %-9s expected %s; success: %s%n", stage, n.expectedRuntime(), n.successCriteria());
+            out.printf("    %-9s expected %s; success: %s%n", stage.label(), n.expectedRuntime(), n.successCriteria());
         }
         out.println("Nothing was written (dry run).");
     }
@@ -86,6 +88,10 @@ public final class Render {
                 if (r.rowsQuarantined() > 0) {
                     out.println("  warning: " + r.message());
                 }
+                if (r.rowsRetried() > 0) {
+                    out.printf("  warning: a per-row step tried %,d rows more than once; %,d of them then succeeded%n",
+                            r.rowsRetried(), r.rowsRecovered());
+                }
             }
             case FAILED_AND_ROLLED_BACK -> {
                 out.printf("run %s: %s FAILED its checks; the target was restored to its snapshot%n", r.runId(), r.migration());
@@ -102,8 +108,8 @@ public final class Render {
         out.printf("%-24s %-22s %-12s %-10s %8s %8s  %s%n", "RUN", "MIGRATION", "STATUS", "TARGET", "SNAPSHOT", "VERSION", "UPDATED");
         for (RunRecord r : runs) {
             out.printf("%-24s %-22s %-12s %-10s %8s %8s  %s%n", r.runId(), r.migration(), r.status().label(), r.target(),
-                    r.snapshotVersion() < 0 ? "none" : String.valueOf(r.snapshotVersion()),
-                    r.targetVersion() < 0 ? "-" : String.valueOf(r.targetVersion()), r.eventTime());
+                    r.snapshotVersion().map(String::valueOf).orElse("none"), r.targetVersion().map(String::valueOf).orElse("-"),
+                    r.eventTime());
         }
     }
 
@@ -116,36 +122,33 @@ public final class Render {
     public static ObjectNode runJson(RunRecord r) {
         return JSON.createObjectNode().put("run", r.runId()).put("migration", r.migration())
                 .put("status", r.status().label()).put("source", r.source()).put("sourceVersion", r.sourceVersion())
-                .put("target", r.target()).put("targetLocation", r.targetLocation()).put("mode", r.mode())
-                .put("snapshotVersion", r.snapshotVersion()).put("targetVersion", r.targetVersion())
+                .put("target", r.target()).put("targetLocation", r.targetLocation()).put("mode", r.mode().label())
+                .put("snapshotVersion", r.snapshotVersion().orElse(null)).put("targetVersion", r.targetVersion().orElse(null))
                 .put("message", r.message()).put("updated", r.eventTime().toString());
     }
 
     public static void run(PrintStream out, RunView v) {
         RunRecord r = v.run();
-        out.printf("run %s  %s  %s%s%n", r.runId(), r.migration(), r.status().label(),
-                v.lockHolder() != null ? " (active)" : "");
+        out.printf("run %s  %s  %s%s%n", r.runId(), r.migration(), r.status().label(), v.active() ? " (active)" : "");
         out.printf("  source %s at version %d -> target %s (%s), snapshot %s, now version %s%n", r.source(),
-                r.sourceVersion(), r.target(), r.mode(), r.snapshotVersion() < 0 ? "none (new table)" : "version " + r.snapshotVersion(),
-                r.targetVersion() < 0 ? "-" : String.valueOf(r.targetVersion()));
+                r.sourceVersion(), r.target(), r.mode().label(), r.snapshotVersion().map(s -> "version " + s).orElse("none (new table)"),
+                r.targetVersion().map(String::valueOf).orElse("-"));
         if (!r.message().isEmpty()) {
             out.println("  " + r.message());
         }
         out.printf("  batches %d of %d committed%n", v.committedBatches(), v.batches().size());
         for (StageRecord s : v.stages()) {
-            long seconds = s.endedAt() == null ? -1 : java.time.Duration.between(s.startedAt(), s.endedAt()).toSeconds();
-            out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage(), s.outcome(), seconds < 0 ? "-" : seconds, s.expectedRuntime());
+            String seconds = s.endedAt().map(end -> String.valueOf(java.time.Duration.between(s.startedAt(), end).toSeconds())).orElse("-");
+            out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage().label(), s.outcome(), seconds, s.expectedRuntime());
         }
         checks(out, v.checks());
-        List<String> breaking = v.schemaChanges().stream().filter(c -> c.getBoolean(8))
-                .map(c -> (c.isNullAt(1) ? c.getString(2) : c.getString(1)) + " " + c.getString(7)).toList();
+        List<String> breaking = v.schemaChanges().stream().filter(SchemaChangeRecord::breaking)
+                .map(c -> c.fromColumn().or(c::toColumn).orElse("") + " " + c.kinds()).toList();
         if (!v.schemaChanges().isEmpty()) {
             out.printf("  schema: %d columns, %s%n", v.schemaChanges().size(),
                     breaking.isEmpty() ? "no breaking change" : "breaking: " + String.join(", ", breaking));
         }
-        for (Row q : v.quarantineByStep()) {
-            out.printf("  quarantined %,d rows at %s%n", q.getLong(1), q.getString(0));
-        }
+        v.quarantineByStep().forEach((step, rows) -> out.printf("  quarantined %,d rows at %s%n", rows, step));
         if (!v.events().isEmpty()) {
             var byStatus = new java.util.TreeMap<String, Long>();
             v.events().forEach(e -> byStatus.merge(e.status().label(), 1L, Long::sum));
@@ -161,23 +164,23 @@ public final class Render {
     }
 
     /** Checks, failed ones first with what was expected and observed; passed ones one per line. */
-    public static void checks(PrintStream out, List<dev.drover.model.CheckResult> checks) {
+    public static void checks(PrintStream out, List<CheckResult> checks) {
         if (checks.isEmpty()) {
             return;
         }
         long failed = checks.stream().filter(c -> !c.passed()).count();
         out.printf("  checks: %d passed, %d failed%n", checks.size() - failed, failed);
         checks.stream().filter(c -> !c.passed()).forEach(c -> out.println("    " + c.line()));
-        checks.stream().filter(dev.drover.model.CheckResult::passed).forEach(c -> out.println("    ok    " + c.name() + ": " + c.observed()));
+        checks.stream().filter(CheckResult::passed).forEach(c -> out.println("    " + c.line()));
     }
 
-    public static void validation(PrintStream out, dev.drover.model.ValidationResult r) {
+    public static void validation(PrintStream out, ValidationResult r) {
         out.printf("run %s: %s validation %s%n", r.runId(), r.migration(), r.passed() ? "passed" : "FAILED");
         checks(out, r.checks());
         r.schema().lines().stream().filter(l -> !l.startsWith("    ")).forEach(l -> out.println("  " + l.trim()));
     }
 
-    public static ObjectNode validationJson(dev.drover.model.ValidationResult r) {
+    public static ObjectNode validationJson(ValidationResult r) {
         ObjectNode node = JSON.createObjectNode().put("run", r.runId()).put("migration", r.migration()).put("passed", r.passed());
         node.set("checks", checksJson(r.checks()));
         ArrayNode schema = node.putArray("schemaChanges");
@@ -188,21 +191,21 @@ public final class Render {
         return node;
     }
 
-    public static ArrayNode checksJson(List<dev.drover.model.CheckResult> checks) {
+    public static ArrayNode checksJson(List<CheckResult> checks) {
         ArrayNode array = JSON.createArrayNode();
-        checks.forEach(c -> array.addObject().put("kind", c.kind()).put("check", c.name()).put("passed", c.passed())
-                .put("expected", c.expected()).put("observed", c.observed()));
+        checks.forEach(c -> array.addObject().put("kind", c.kind().label()).put("check", c.name()).put("passed", c.passed())
+                .put("warning", c.warning()).put("expected", c.expected()).put("observed", c.observed()));
         return array;
     }
 
     public static ObjectNode runViewJson(RunView v) {
         ObjectNode node = runJson(v.run());
-        node.put("active", v.lockHolder() != null);
+        node.put("active", v.active());
         ArrayNode stages = node.putArray("stages");
         for (StageRecord s : v.stages()) {
-            ObjectNode st = stages.addObject().put("stage", s.stage()).put("outcome", s.outcome())
+            ObjectNode st = stages.addObject().put("stage", s.stage().label()).put("outcome", s.outcome())
                     .put("startedAt", s.startedAt().toString())
-                    .put("endedAt", s.endedAt() == null ? null : s.endedAt().toString())
+                    .put("endedAt", s.endedAt().map(Object::toString).orElse(null))
                     .put("expectedRuntime", s.expectedRuntime()).put("rollback", s.rollback())
                     .put("successCriteria", s.successCriteria());
             try {
@@ -213,12 +216,13 @@ public final class Render {
         }
         ArrayNode batches = node.putArray("batches");
         for (BatchRecord b : v.batches()) {
-            batches.addObject().put("id", b.batchId()).put("status", b.status()).put("rowsWritten", b.rowsWritten())
-                    .put("rowsQuarantined", b.rowsQuarantined()).put("targetVersion", b.targetVersion());
+            batches.addObject().put("id", b.batchId()).put("status", b.status().label()).put("rowsWritten", b.rowsWritten())
+                    .put("rowsQuarantined", b.rowsQuarantined()).put("rowsRetried", b.rowsRetried())
+                    .put("rowsRecovered", b.rowsRecovered()).put("targetVersion", b.targetVersion().orElse(null));
         }
         node.set("checks", checksJson(v.checks()));
         ObjectNode quarantine = node.putObject("quarantinedByStep");
-        v.quarantineByStep().forEach(q -> quarantine.put(q.getString(0), q.getLong(1)));
+        v.quarantineByStep().forEach(quarantine::put);
         ArrayNode events = node.putArray("events");
         v.events().forEach(e -> events.addObject().put("eventId", e.eventId()).put("consumer", e.consumer()).put("type", e.type())
                 .put("strategy", e.strategy()).put("wave", e.wave()).put("topic", e.topic()).put("status", e.status().label())

@@ -10,13 +10,16 @@ import dev.drover.api.Drover;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.ConflictError;
 import dev.drover.error.SpecError;
+import dev.drover.exec.LocationLocks;
+import dev.drover.exec.MigrationScope;
+import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
-import dev.drover.ledger.Ledger;
+import dev.drover.ledger.LedgerReader;
 import dev.drover.model.MigrationResult;
 import dev.drover.model.RollbackResult;
 import dev.drover.model.RunStatus;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.transform.BatchWriter;
+import dev.drover.transform.TransformStage;
 import dev.drover.view.RunView;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,15 +77,18 @@ class MigrationTest {
         assertEquals(view.batches().size(), view.committedBatches());
         assertTrue(view.batches().size() >= 3, "batches: " + view.batches().size());
         assertEquals(java.util.List.of("analyze", "transform", "test", "deploy"),
-                view.stages().stream().map(s -> s.stage()).toList());
+                view.stages().stream().map(s -> s.stage().label()).toList());
         assertEquals("under 1 minute", view.stages().get(0).expectedRuntime());
-        assertEquals(4L, view.quarantineByStep().get(0).getLong(1));
+        assertEquals(java.util.Map.of("step 2 (cast)", 4L), view.quarantineByStep());
 
-        // every commit explains itself, the ledger's too
-        Ledger ledger = new Ledger(ws.spark(), drover.config().stateDir());
-        for (String table : java.util.List.of(target(ws), ledger.location(Ledger.RUNS), ledger.location(Ledger.BATCHES))) {
-            for (var commit : delta.commitsAfter(table, -1)) {
-                assertEquals(result.runId(), commit.tag().orElseThrow().run(), table + " v" + commit.version());
+        // every commit explains itself: the target's name the run, the ledger's their table
+        for (var commit : delta.commitsAfter(target(ws), -1)) {
+            assertEquals(result.runId(), commit.tag().orElseThrow().run(), "target v" + commit.version());
+        }
+        LedgerReader ledger = new LedgerReader(ws.spark(), drover.config().stateDir());
+        for (String table : java.util.List.of("runs", "batches")) {
+            for (var commit : delta.commitsAfter(ledger.location(table), -1)) {
+                assertTrue(commit.userMetadata().contains("\"stage\":\"ledger\",\"table\":\"" + table + "\""), commit.userMetadata());
             }
         }
 
@@ -96,18 +102,22 @@ class MigrationTest {
 
         // replaying a committed batch is a no-op for Delta
         MigrationPlan plan = new AnalyzeStage(ws.spark(), drover.config(), drover.catalog())
-                .plan(drover.spec("users/V2"), view.run().sourceVersion(), java.util.Map.of());
+                .plan(drover.spec("users/V2"), new AnalyzeStage.Pinned(view.run().sourceVersion(), java.util.Map.of(), -1, false));
         BatchRecord first = view.batches().get(0);
-        BatchRecord replay = new BatchWriter(delta, plan, result.runId(), target(ws) + "_quarantine")
-                .write(BatchRecord.planned(first.runId(), first.batchId(), first.predicate(), first.estimatedRows()), true, true);
+        MigrationScope scope = new MigrationScope(ws.spark(), "users/V2", result.runId(), "users/V2",
+                java.util.concurrent.Executors.newSingleThreadExecutor(), new LocationLocks(), new Timings(), System.out);
+        BatchRecord replay = new TransformStage(scope, drover.config(), drover.ledger()).run(new dev.drover.measure.MetricPlan(plan),
+                java.util.List.of(BatchRecord.planned(first.runId(), first.batchId(), first.predicate(), first.estimatedRows())),
+                true, 1).committed().get(0);
         assertEquals(version, delta.latestVersion(target(ws)));
         assertEquals(first.rowsWritten(), replay.rowsWritten());
-        assertEquals(first.sourceSums(), replay.sourceSums(), "recovered source metrics equal the observed ones");
+        assertEquals(first.metricsValues(), replay.metricsValues(), "recovered metrics equal the observed ones");
     }
 
-    @Test
-    void failingTestStageRestoresTheSnapshotAndRecordsWhy() {
-        Workspace ws = workspace(3_000, 100, 1_000);
+    @org.junit.jupiter.params.ParameterizedTest(name = "read-back {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void failingTestStageRestoresTheSnapshotAndRecordsWhy(boolean readBack) {
+        Workspace ws = workspace(3_000, 100, 1_000).readBack(readBack);
         Drover drover = ws.drover();
         MigrationResult result = drover.migrate("users/V2").execute();
 
@@ -117,17 +127,25 @@ class MigrationTest {
         assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count(), "a new target is emptied");
         RunView view = drover.status(result.runId());
         assertEquals(RunStatus.FAILED, view.run().status());
-        assertEquals("failed", view.stages().stream().filter(s -> s.stage().equals("test")).findFirst().orElseThrow().outcome());
+        assertEquals("failed", view.stages().stream().filter(s -> s.stage() == dev.drover.model.Stage.TEST).findFirst().orElseThrow().outcome());
         assertTrue(view.run().message().contains("observed 0.010000 (30 of 3000 rows)"), view.run().message());
+        // the failed run's quarantined rows are taken out with the restore (time travel still has them)
+        String quarantine = target(ws) + "_quarantine";
+        long version = delta.latestVersion(quarantine);
+        assertEquals(0, delta.read(quarantine, version).count());
+        assertEquals(30, delta.read(quarantine, version - 1).where("run_id = '" + result.runId() + "'").count());
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, read-back {3}")
     @org.junit.jupiter.params.provider.CsvSource({
-            "drop-row, row count, 1 keys missing",
-            "duplicate-key, row count, 1 keys more than once",
-            "swap-key, primary key preserved, 1 keys missing"})
-    void testStageCatchesLostDuplicatedAndAlteredKeys(String defect, String failedCheck, String observed) {
-        Workspace ws = workspace(1_000, 0, 1_000);
+            "drop-row, row count, 1 keys missing, false",
+            "drop-row, row count, 1 keys missing, true",
+            "duplicate-key, row count, 1 keys more than once, false",
+            "duplicate-key, row count, 1 keys more than once, true",
+            "swap-key, primary key preserved, 1 keys missing, false",
+            "swap-key, primary key preserved, 1 keys missing, true"})
+    void testStageCatchesLostDuplicatedAndAlteredKeys(String defect, String failedCheck, String observed, boolean readBack) {
+        Workspace ws = workspace(1_000, 0, 1_000).readBack(readBack);
         ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
                 "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", options { defect = " + defect + " } }\n"));
         MigrationResult result = ws.drover().migrate("users/V2").execute();
@@ -140,7 +158,7 @@ class MigrationTest {
 
     @Test
     void rollbackRestoresAndRefusesToDiscardOthersCommitsUnlessForced() {
-        Workspace ws = workspace(2_000, 0, 1_000);
+        Workspace ws = workspace(2_000, 1_000, 1_000);
         Drover drover = ws.drover();
         DeltaTables delta = new DeltaTables(ws.spark());
         MigrationResult result = drover.migrate("users/V2").execute();
@@ -153,8 +171,11 @@ class MigrationTest {
         assertTrue(refused.getMessage().contains("v" + before + " WRITE"), refused.getMessage());
         assertEquals(before, delta.latestVersion(target(ws)), "a refused rollback writes nothing");
 
+        String quarantine = target(ws) + "_quarantine";
+        assertEquals(2, delta.read(quarantine, delta.latestVersion(quarantine)).count());
         RollbackResult forced = drover.rollback(result.runId(), true);
         assertTrue(forced.changed());
+        assertEquals(0, delta.read(quarantine, delta.latestVersion(quarantine)).count(), "a rolled-back run's rows leave the quarantine");
         assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count());
         assertEquals(RunStatus.ROLLED_BACK, drover.status(result.runId()).run().status());
         assertEquals(2, delta.history(target(ws)).count() - (before + 1) + 1, "history is kept: one new commit");
@@ -168,10 +189,12 @@ class MigrationTest {
         MigrationResult first = drover.migrate("users/V2").execute();
         Dataset<Row> afterFirst = delta.read(target(ws), first.targetVersion());
         // a second version of the spec rewrites the same target; rolling it back returns the first's data
+        // (an application loads its specs once: the edited spec needs a new one)
         ws.write(SPEC, ws.read(SPEC).replace("{ cast { score = int } }", "{ cast { score = int } }\n  { derive { display_name = \"upper(display_name)\" } }"));
-        MigrationResult second = drover.migrate("users/V2").allowChangedSpec(true).execute();
+        Drover edited = ws.drover();
+        MigrationResult second = edited.migrate("users/V2").allowChangedSpec(true).execute();
         assertEquals(MigrationResult.Outcome.SUCCEEDED, second.outcome(), second.message());
-        drover.rollback(second.runId(), false);
+        edited.rollback(second.runId(), false);
         assertSameRows(afterFirst, delta.read(target(ws), delta.latestVersion(target(ws))));
     }
 
@@ -199,7 +222,7 @@ class MigrationTest {
         }
         DeltaTables delta = new DeltaTables(ws.spark());
         assertTrue(!delta.exists(target(ws)), "no target table");
-        assertTrue(!Files.exists(Path.of(java.net.URI.create(new Ledger(ws.spark(), drover.config().stateDir()).location(Ledger.RUNS)))),
+        assertTrue(!Files.exists(Path.of(java.net.URI.create(new LedgerReader(ws.spark(), drover.config().stateDir()).location("runs")))),
                 "no ledger rows");
     }
 
@@ -216,7 +239,7 @@ class MigrationTest {
         assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
         assertSameRows(original.selectExpr("country_id", "upper(country) AS country"),
                 delta.read(countries, delta.latestVersion(countries)));
-        assertEquals(before, drover.status(result.runId()).run().snapshotVersion());
+        assertEquals(java.util.Optional.of(before), drover.status(result.runId()).run().snapshotVersion());
 
         drover.rollback(result.runId(), false);
         assertSameRows(original, delta.read(countries, delta.latestVersion(countries)));

@@ -20,6 +20,7 @@ final class Workspace {
     final Path root;
     final Path conf;
     final String warehouse;
+    private boolean readBack;
 
     Workspace(Path root) {
         this.root = root;
@@ -38,13 +39,52 @@ final class Workspace {
         return SharedSpark.session();
     }
 
+    /** The test stage proves the data by reading the target back (true) or in one pass (false, the default). */
+    Workspace readBack(boolean readBack) {
+        this.readBack = readBack;
+        return this;
+    }
+
     Workspace withData(long rows, int days, long badEvery) {
         DemoData.write(spark(), warehouse, rows, days, badEvery);
         return this;
     }
 
+    /**
+     * A second, unrelated pair of datasets: payments-v1 ({@code rows} ids with decimal amounts)
+     * and payments-v2, which adds the amount in cents.
+     */
+    Workspace withPayments(long rows) {
+        write("catalog/payments.yaml", """
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: payments-v1, annotations: {drover.dev/location: payments_v1}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema: [{name: id, type: bigint, nullable: false}, {name: amount, type: "decimal(12,2)"}]
+                  primaryKey: [id]
+                ---
+                apiVersion: backstage.io/v1alpha1
+                kind: Resource
+                metadata: {name: payments-v2, annotations: {drover.dev/location: payments_v2}}
+                spec:
+                  type: dataset
+                  owner: group:billing
+                  schema:
+                    - {name: id, type: bigint, nullable: false}
+                    - {name: amount, type: "decimal(12,2)"}
+                    - {name: amount_cents, type: "decimal(15,0)"}
+                  primaryKey: [id]
+                """);
+        spark().range(0, rows).selectExpr("id", "CAST(id * 1.37 AS DECIMAL(12,2)) AS amount")
+                .write().format("delta").save(warehouse + "/payments_v1");
+        return this;
+    }
+
     DroverConfig config(String... overrides) {
-        List<String> all = new java.util.ArrayList<>(List.of("drover.warehouse=" + warehouse, "drover.progress=never"));
+        List<String> all = new java.util.ArrayList<>(List.of("drover.warehouse=" + warehouse, "drover.progress=never",
+                "drover.checks.read-back=" + readBack));
         all.addAll(List.of(overrides));
         return Drover.config(conf, all);
     }

@@ -4,7 +4,6 @@ import dev.drover.api.Drover;
 import dev.drover.config.DroverConfig;
 import dev.drover.config.NotifySettings;
 import dev.drover.demo.DemoData;
-import dev.drover.ledger.Ledger;
 import dev.drover.model.MigrationResult;
 import dev.drover.notify.LocalKafka;
 import dev.drover.notify.Notifier;
@@ -76,7 +75,7 @@ public final class NotifyBenchmark {
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             DemoData.write(spark, warehouse, 10_000, 3, 0);
             Drover drover = Drover.open(spark, config, Drover.catalog(config), quiet);
-            Notifier notifier = new Notifier(spark, config, quiet);
+            Notifier notifier = new Notifier(config, drover.ledger(), quiet);
 
             System.out.printf("local Kafka %s broker on %s; %,d consumers of users-v1%n", LocalKafka.VERSION,
                     kafka.bootstrapServers(), consumers);
@@ -89,7 +88,7 @@ public final class NotifyBenchmark {
                     throw new IllegalStateException("benchmark migration did not succeed: " + run.message());
                 }
                 if (payload == null) {
-                    payload = new Outbox(new Ledger(spark, config.stateDir())).events(run.runId()).get(0).payload();
+                    payload = new Outbox(drover.ledger()).events(run.runId()).get(0).payload();
                 }
                 double bare = bareSend(kafka, "bench.bare", consumers, payload);
                 NotifyResult told = notifier.run(false, false);

@@ -59,17 +59,21 @@ class CliCommandsTest {
         assertEquals(4, run.path("stages").size());
         assertEquals(3, run.path("batches").size());
         assertEquals(3, run.path("quarantinedByStep").path("step 2 (cast)").asLong());
-        assertTrue(run.path("stages").get(2).path("detail").get(0).path("passed").asBoolean());
+        assertTrue(run.path("stages").get(2).path("detail").path("checks").get(0).path("passed").asBoolean());
         assertFalse(run.path("active").asBoolean());
         Cli statusText = Cli.run(ws.command("status", runId));
         assertTrue(statusText.out().contains("batches 3 of 3 committed"), statusText.out());
-        assertTrue(statusText.out().contains("checks: 15 passed, 0 failed"), statusText.out());
+        // one-pass proof: 15 checks, with Delta's file statistics and the quarantine writes cross-checked
+        assertEquals(17, run.path("checks").size(), run.toString());
+        assertTrue(statusText.out().contains("checks: 17 passed, 0 failed"), statusText.out());
+        assertTrue(statusText.out().contains("ok    Delta file statistics match the rows written: match"), statusText.out());
 
         Cli validated = Cli.run(ws.command("validate", runId, "--json"));
         assertEquals(0, validated.exitCode(), validated.err());
         JsonNode validation = JSON.readTree(validated.out());
         assertTrue(validation.path("passed").asBoolean(), validated.out());
-        // the migration's 15 checks, and now the anomaly check against the run's own recorded row count
+        // validate reads the target back: the 15 checks that need no Delta statistics, and now the
+        // anomaly check against the run's own recorded row count
         assertEquals(16, validation.path("checks").size(), validated.out());
 
         JsonNode history = JSON.readTree(Cli.run(ws.command("history", "users-v2", "--json")).out());

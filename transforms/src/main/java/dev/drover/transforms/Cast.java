@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.drover.common.SqlNames;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,8 +45,8 @@ public record Cast(Map<String, DataType> types) implements Step {
             String column = entry.getKey();
             String typeSql = entry.getValue().sql();
             String converted = RowErrors.PREFIX + "cast";
-            out = out.withColumn(converted, expr("try_cast(" + quote(column) + " AS " + typeSql + ")"));
-            Column original = out.col(quote(column));
+            out = out.withColumn(converted, expr("try_cast(" + SqlNames.quote(column) + " AS " + typeSql + ")"));
+            Column original = out.col(SqlNames.quote(column));
             out = RowErrors.failWhen(out, original.isNotNull().and(out.col(converted).isNull()), label,
                     concat(lit("value '"), original.cast("string"),
                             lit("' of column " + column + " does not convert to " + typeSql.toLowerCase())));
@@ -54,7 +55,4 @@ public record Cast(Map<String, DataType> types) implements Step {
         return out;
     }
 
-    static String quote(String column) {
-        return "`" + column.replace("`", "``") + "`";
-    }
 }

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.drover.common.Messages;
+import dev.drover.common.SqlNames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,8 +55,8 @@ public record Dedup(List<String> on, String orderBy, double maxRemovedRatio) imp
         if (!orderBy.isBlank()) {
             order.add(orderBy);
         }
-        Arrays.stream(out.columns()).filter(c -> c.startsWith(RowErrors.KEY_PREFIX)).sorted().forEach(c -> order.add("`" + c + "`"));
-        String partition = on.stream().map(c -> "`" + c.replace("`", "``") + "`").collect(Collectors.joining(", "));
+        Arrays.stream(out.columns()).filter(c -> c.startsWith(RowErrors.KEY_PREFIX)).sorted().forEach(c -> order.add(SqlNames.quote(c)));
+        String partition = on.stream().map(c -> SqlNames.quote(c)).collect(Collectors.joining(", "));
         String window = "row_number() OVER (PARTITION BY " + partition + ", " + RowErrors.ERROR + " IS NULL AND "
                 + RowErrors.DROPPED + " IS NULL" + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order)) + ")";
         Dataset<Row> ranked;
@@ -63,7 +65,7 @@ public record Dedup(List<String> on, String orderBy, double maxRemovedRatio) imp
             ranked.schema();
         } catch (Exception e) { // ParseException and AnalysisException are unchecked from Scala
             throw new TransformException(label, "dedup.order-by", "'" + orderBy + "' does not sort the batch's rows: "
-                    + Derive.firstLine(e.getMessage()));
+                    + Messages.firstLine(e.getMessage()));
         }
         Column removed = alive.and(col(RANK).gt(1));
         return ranked.withColumn(RowErrors.DROPPED, when(removed, lit(label)).otherwise(col(RowErrors.DROPPED))).drop(RANK);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.drover.common.SqlNames;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -42,7 +43,7 @@ public record Defaults(Map<String, Object> values) implements Step {
             String column = entry.getKey();
             if (present.contains(column)) {
                 var type = out.schema().apply(column).dataType();
-                out = out.withColumn(column, coalesce(col(Cast.quote(column)), lit(entry.getValue()).cast(type)));
+                out = out.withColumn(column, coalesce(col(SqlNames.quote(column)), lit(entry.getValue()).cast(type)));
             } else {
                 out = out.withColumn(column, lit(entry.getValue()));
             }

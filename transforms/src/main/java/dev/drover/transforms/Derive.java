@@ -3,6 +3,7 @@ package dev.drover.transforms;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.expr;
 
+import dev.drover.common.Messages;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -42,17 +43,10 @@ public record Derive(Map<String, String> expressions) implements Step {
                 out = out.withColumn(entry.getKey(), expr(entry.getValue()));
             } catch (Exception e) { // AnalysisException and ParseException: Scala throws them unchecked
                 throw new TransformException(label, "derive." + entry.getKey(),
-                        "expression '" + entry.getValue() + "' is not valid: " + firstLine(e.getMessage()));
+                        "expression '" + entry.getValue() + "' is not valid: " + Messages.firstLine(e.getMessage()));
             }
         }
         return out;
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
-    }
 }

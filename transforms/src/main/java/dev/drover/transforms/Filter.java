@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.drover.common.Messages;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +41,7 @@ public record Filter(String keep, double maxRemovedRatio) implements RemovesRows
             input.select(predicate).schema();
         } catch (Exception e) { // ParseException and AnalysisException are unchecked from Scala
             throw new TransformException(label, "filter.keep", "'" + keep + "' is not a valid SQL predicate over the batch: "
-                    + Derive.firstLine(e.getMessage()));
+                    + Messages.firstLine(e.getMessage()));
         }
         Dataset<Row> out = RowErrors.withErrorColumns(input);
         Column removed = col(RowErrors.DROPPED).isNull().and(col(RowErrors.ERROR).isNull())

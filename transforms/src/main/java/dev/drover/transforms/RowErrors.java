@@ -21,6 +21,8 @@ public final class RowErrors {
     public static final String STEP = PREFIX + "error_step";
     /** The label of the filter step that removed the row on purpose (not an error). */
     public static final String DROPPED = PREFIX + "dropped_by";
+    /** How many tries a per-row ({@code map}) step took for the row: 1 when it succeeded at once. */
+    public static final String ATTEMPTS = PREFIX + "attempts";
     /** Hidden copies of the source primary key ({@code _drover_key_0}, …), added by the job before the steps. */
     public static final String KEY_PREFIX = PREFIX + "key_";
 

@@ -2,6 +2,7 @@ package dev.drover.transforms;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.common.Messages;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,7 +35,7 @@ public record SqlTransform(String name, String sql) implements Step {
         try {
             return input.sparkSession().sql(sql.replace(THIS, view));
         } catch (Exception e) { // ParseException and AnalysisException are unchecked from Scala
-            throw new TransformException(label, "sql", name + " is not valid SQL: " + Derive.firstLine(e.getMessage()));
+            throw new TransformException(label, "sql", name + " is not valid SQL: " + Messages.firstLine(e.getMessage()));
         }
     }
 }

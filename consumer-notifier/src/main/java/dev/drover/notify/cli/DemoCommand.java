@@ -91,7 +91,7 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 10));
 
-        Notifier notifier = new Notifier(root.spark(), root.config(), out);
+        Notifier notifier = new Notifier(root.config(), root.drover().ledger(), out);
         heading(out, "5/9", "drover notify (the consumers hear about users-v2)");
         boolean delivered = notifier.run(false, false).complete();
 

@@ -3,6 +3,7 @@ package dev.drover.notify.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.cli.DroverCli;
+import dev.drover.cli.ExitCode;
 import dev.drover.cli.ExtraCommand;
 import dev.drover.notify.Notifier;
 import dev.drover.notify.NotifyResult;
@@ -16,7 +17,6 @@ import picocli.CommandLine.ParentCommand;
                 "keyed by consumer) and records each delivery. Immediate and dual-write consumers are told at once;",
                 "phased ones wave by wave. Exit 4 when some events were not delivered (they stay in the outbox)."})
 public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
-    public static final int UNDELIVERED = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParentCommand
@@ -35,11 +35,11 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
     public Integer call() {
         var config = root.config();
         Notifier.requireConfigured(config);   // bad input: stop before Spark starts
-        NotifyResult result = new Notifier(root.spark(), config, json ? nullStream() : root.out()).run(retryFailed, dryRun);
+        NotifyResult result = new Notifier(config, root.drover().ledger(), json ? nullStream() : root.out()).run(retryFailed, dryRun);
         if (json) {
             root.out().println(json(result));
         }
-        return result.complete() ? 0 : UNDELIVERED;
+        return (result.complete() ? ExitCode.OK : ExitCode.UNDELIVERED).code();
     }
 
     static String json(NotifyResult r) {

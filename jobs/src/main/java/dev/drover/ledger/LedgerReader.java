@@ -1,0 +1,144 @@
+package dev.drover.ledger;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+
+import dev.drover.delta.DeltaTables;
+import dev.drover.error.InputError;
+import dev.drover.model.CheckResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Typed reads of the ledger. Tables are append-only: the current state of anything is its
+ * latest row by event time. Every read is filtered (by run or migration), so Delta's per-file
+ * statistics skip other runs' files and the cost follows what was asked for.
+ */
+public final class LedgerReader {
+    private final SparkSession spark;
+    private final String stateDir;
+    private final DeltaTables delta;
+
+    public LedgerReader(SparkSession spark, String stateDir) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.stateDir = requireNonNull(stateDir, "stateDir is null");
+        this.delta = new DeltaTables(spark);
+    }
+
+    public String location(String table) {
+        return stateDir + "/ledger/" + table;
+    }
+
+    /** A ledger table as a Spark frame (empty, with its columns, when it does not exist yet). */
+    public Dataset<Row> table(LedgerTable<?> table) {
+        String location = location(table.name());
+        if (!delta.exists(location)) {
+            return spark.createDataFrame(List.of(), table.schema());
+        }
+        return spark.read().format("delta").load(location);
+    }
+
+    public <R extends Record> List<R> rows(LedgerTable<R> table, Column where) {
+        List<R> out = new ArrayList<>();
+        for (Row row : table(table).where(where).collectAsList()) {
+            out.add(table.fromRow(row));
+        }
+        return out;
+    }
+
+    /** Latest state of every run, newest first. */
+    public List<RunRecord> runs() {
+        return newestFirst(latest(rows(LedgerTables.RUNS, org.apache.spark.sql.functions.lit(true)), RunRecord::runId,
+                RunRecord::eventTime), RunRecord::eventTime);
+    }
+
+    /** The latest state of some runs. */
+    public List<RunRecord> runs(Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        return latest(rows(LedgerTables.RUNS, col("run_id").isin(runIds.toArray())), RunRecord::runId, RunRecord::eventTime);
+    }
+
+    public Optional<RunRecord> run(String runId) {
+        return latest(rows(LedgerTables.RUNS, col("run_id").equalTo(runId)), RunRecord::runId, RunRecord::eventTime)
+                .stream().findFirst();
+    }
+
+    /** The run's latest state; an unknown id is bad input (exit 2). */
+    public RunRecord requireRun(String runId) {
+        return run(runId).orElseThrow(() -> new InputError("", "run",
+                "no run '" + runId + "' in the ledger at " + location(LedgerTables.RUNS.name()) + "; see drover status"));
+    }
+
+    /** The runs of a migration, newest first. */
+    public List<RunRecord> runsOf(String migration) {
+        return newestFirst(latest(rows(LedgerTables.RUNS, col("migration").equalTo(migration)), RunRecord::runId,
+                RunRecord::eventTime), RunRecord::eventTime);
+    }
+
+    /** A run's stages (latest record of each), in the order they started. */
+    public List<StageRecord> stages(String runId) {
+        return latest(rows(LedgerTables.STAGES, col("run_id").equalTo(runId)), StageRecord::stage, StageRecord::eventTime)
+                .stream().sorted(Comparator.comparing(StageRecord::startedAt)).toList();
+    }
+
+    /** A run's batches (latest record of each), by id. */
+    public List<BatchRecord> batches(String runId) {
+        return latest(rows(LedgerTables.BATCHES, col("run_id").equalTo(runId)), BatchRecord::batchId, BatchRecord::eventTime)
+                .stream().sorted(Comparator.comparingInt(BatchRecord::batchId)).toList();
+    }
+
+    /** The latest validation of a run: its checks, in the order they ran. */
+    public List<CheckResult> checks(String runId) {
+        List<CheckRecord> all = rows(LedgerTables.CHECKS, col("run_id").equalTo(runId));
+        Optional<Instant> newest = all.stream().map(CheckRecord::eventTime).max(Comparator.naturalOrder());
+        return all.stream().filter(c -> newest.isPresent() && c.eventTime().equals(newest.get())).map(CheckRecord::result).toList();
+    }
+
+    /** The schema contract of a run's latest validation, column by column. */
+    public List<SchemaChangeRecord> schemaChanges(String runId) {
+        List<SchemaChangeRecord> all = rows(LedgerTables.SCHEMA_CHANGES, col("run_id").equalTo(runId));
+        Optional<Instant> newest = all.stream().map(SchemaChangeRecord::eventTime).max(Comparator.naturalOrder());
+        return all.stream().filter(c -> newest.isPresent() && c.eventTime().equals(newest.get())).toList();
+    }
+
+    /** Quarantined rows of a run by step, most first. */
+    public Map<String, Long> quarantineCounts(String runId) {
+        Map<String, Long> byStep = new LinkedHashMap<>();
+        rows(LedgerTables.QUARANTINE_COUNTS, col("run_id").equalTo(runId))
+                .forEach(q -> byStep.merge(q.step(), q.errorCount(), Long::sum));
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        byStep.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    public List<SpecChecksum> checksums(String migration) {
+        return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
+    }
+
+    /** The latest row per key (by event time); ledger reads are small and filtered, so this runs here. */
+    static <R, K> List<R> latest(List<R> rows, Function<R, K> key, Function<R, Instant> time) {
+        Map<K, R> newest = new LinkedHashMap<>();
+        for (R row : rows) {
+            newest.merge(key.apply(row), row, (a, b) -> time.apply(b).isAfter(time.apply(a)) ? b : a);
+        }
+        return new ArrayList<>(newest.values());
+    }
+
+    private static <R> List<R> newestFirst(List<R> rows, Function<R, Instant> time) {
+        return rows.stream().sorted(Comparator.comparing(time).reversed()).toList();
+    }
+}

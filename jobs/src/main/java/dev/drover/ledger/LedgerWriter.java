@@ -1,0 +1,152 @@
+package dev.drover.ledger;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drover.exec.JobLabel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one ledger writer of an application, shared by every migration it runs. Records queue up
+ * per table and go to the table in one Delta commit at a time (group commit): whatever queued
+ * while a table's last commit ran goes in its next one, from every running migration at once.
+ * Tables are written at the same time, each by one thread at a time (two appends racing to
+ * create a table would conflict in Delta). Each append returns a future that completes when
+ * its rows are committed; callers wait where durability matters.
+ */
+public final class LedgerWriter implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SparkSession spark;
+    private final String stateDir;
+    private final ExecutorService threads;
+    private final Map<String, TableQueue> queues = new ConcurrentHashMap<>();
+
+    public LedgerWriter(SparkSession spark, String stateDir) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.stateDir = requireNonNull(stateDir, "stateDir is null");
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "drover-ledger");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public String stateDir() {
+        return stateDir;
+    }
+
+    public String location(String table) {
+        return stateDir + "/ledger/" + table;
+    }
+
+    /** Queues {@code rows} for {@code table}; the future completes when they are committed. */
+    public <R extends Record> CompletableFuture<Void> append(LedgerTable<R> table, List<R> rows) {
+        if (rows.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        TableQueue queue = queues.computeIfAbsent(table.name(), n -> new TableQueue(table));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        List<Row> converted = new ArrayList<>();
+        for (R r : rows) {
+            converted.add(table.toRow(r));
+        }
+        boolean start;
+        synchronized (queue) {
+            queue.waiting.add(new Pending(converted, done));
+            start = !queue.draining;
+            queue.draining = true;
+        }
+        if (start) {
+            threads.execute(() -> drain(queue));
+        }
+        return done;
+    }
+
+    /** Commits what is queued for one table, one commit at a time, until nothing is left. */
+    private void drain(TableQueue queue) {
+        while (true) {
+            List<Pending> group;
+            synchronized (queue) {
+                if (queue.waiting.isEmpty()) {
+                    queue.draining = false;
+                    return;
+                }
+                group = new ArrayList<>(queue.waiting);
+                queue.waiting.clear();
+            }
+            List<Row> rows = new ArrayList<>();
+            group.forEach(p -> rows.addAll(p.rows()));
+            try {
+                String name = queue.table.name();
+                JobLabel.ledger(name).run(spark, () -> spark.createDataFrame(rows, queue.table.schema()).coalesce(1)
+                        .write().format("delta").mode("append").option("mergeSchema", "true")
+                        .option("userMetadata", JSON.createObjectNode().put("tool", "drover").put("stage", "ledger")
+                                .put("table", name).put("rows", rows.size()).toString())
+                        .save(location(name)));
+                group.forEach(p -> p.done().complete(null));
+            } catch (RuntimeException e) {
+                group.forEach(p -> p.done().completeExceptionally(e));
+            }
+        }
+    }
+
+    /** Waits for every queued record of every table. */
+    public void drainAll() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (TableQueue q : queues.values()) {
+            synchronized (q) {
+                q.waiting.forEach(p -> all.add(p.done()));
+            }
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        // a group in flight is not in the queues: wait until every table's drain has stopped
+        for (TableQueue q : queues.values()) {
+            while (true) {
+                synchronized (q) {
+                    if (!q.draining) {
+                        break;
+                    }
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        drainAll();
+        threads.shutdown();
+        try {
+            threads.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Pending(List<Row> rows, CompletableFuture<Void> done) {}
+
+    private static final class TableQueue {
+        final LedgerTable<?> table;
+        final List<Pending> waiting = new ArrayList<>();
+        boolean draining;
+
+        TableQueue(LedgerTable<?> table) {
+            this.table = table;
+        }
+    }
+}

@@ -1,0 +1,521 @@
+package dev.drover.measure;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.drover.common.SqlNames;
+import dev.drover.model.ConstraintSpec;
+import dev.drover.model.Metrics;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.spec.InvariantSpec;
+import dev.drover.transforms.Pipeline;
+import dev.drover.transforms.RemovesRows;
+import dev.drover.transforms.RowErrors;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What a run measures, on both sides, built once from its plan. Names are shared by both sides'
+ * ways of measuring, so they compare by name (see {@link Metrics}):
+ * <ul>
+ * <li>source side, per source row (after the steps when every step keeps one row per source row,
+ *     else before them): {@code rows}, {@code key_xxhash}, {@code key_murmur}; after the steps:
+ *     {@code failed} (and {@code failed_by:<step>}, {@code failed_key_*}), {@code reached},
+ *     {@code dropped} (and {@code dropped_by:<step>}, {@code dropped_key_*}); over the source
+ *     values of the rows that reach the target: {@code col_hash:<c>}, {@code col_nulls:<c>} per
+ *     carried column (under its new name) and each invariant's source aggregate;</li>
+ * <li>target side, over the rows handed to the Delta writer: {@code target:key_*},
+ *     {@code target:col_hash:<c>}, {@code target:nulls:<c>} for every column, the least and
+ *     greatest value of each number and date column ({@code min:target:<c>}, {@code max:target:<c>};
+ *     days since 1970 for dates), each invariant's target aggregates ({@code target:inv:<name>:<i>})
+ *     and Deequ's shared aggregations ({@code target:deequ:…}).</li>
+ * </ul>
+ * By default (one-pass proof) both sides are observed with {@code Dataset.observe} in each batch's
+ * own write, in one observation: the per-row terms are hidden columns computed in Spark's
+ * generated code, the observation only adds them up, and the source values ride through the
+ * steps in hidden copies. With read-back the write observes the source side only and the target
+ * side comes from one aggregation over the table as written ({@link #readTarget}).
+ */
+public final class MetricPlan {
+    public static final String SRC_PREFIX = RowErrors.PREFIX + "src_";
+    private static final String TGT_PREFIX = RowErrors.PREFIX + "tgt_";
+    private static final String TERM_PREFIX = RowErrors.PREFIX + "m_";
+    private static final String KEY_XX = TERM_PREFIX + "key_xx";
+    private static final String KEY_MM = TERM_PREFIX + "key_mm";
+    private static final String TARGET = "target:";
+
+    private final MigrationPlan plan;
+    private final boolean keysAsText;
+    private final Map<String, String> checksummed;
+    private final Map<String, Double> removing;
+    private final List<String> stepLabels;
+    private final List<TargetInvariant> invariants;
+    private final List<String> rangeColumns;
+    private final DeequSuite deequ;
+
+    public MetricPlan(MigrationPlan plan) {
+        this.plan = plan;
+        this.keysAsText = !plan.keysKeepTypes();
+        Map<String, String> carried = new LinkedHashMap<>(plan.carried());
+        plan.source().primaryKey().forEach(carried::remove);   // the key sums prove the key's columns
+        this.checksummed = java.util.Collections.unmodifiableMap(carried);
+        Map<String, Double> removes = new LinkedHashMap<>();
+        List<String> labels = new ArrayList<>();
+        Pipeline pipeline = plan.pipeline();
+        for (int i = 0; i < pipeline.steps().size(); i++) {
+            labels.add(Pipeline.label(i, pipeline.steps().get(i)));
+            if (pipeline.steps().get(i) instanceof RemovesRows r) {
+                removes.put(Pipeline.label(i, r), r.maxRemovedRatio());
+            }
+        }
+        this.removing = java.util.Collections.unmodifiableMap(removes);
+        this.stepLabels = List.copyOf(labels);
+        this.invariants = plan.spec().checks().invariants().stream().map(inv -> TargetInvariant.of(inv, plan.targetSchema())).toList();
+        this.rangeColumns = java.util.Arrays.stream(plan.targetSchema().fields()).filter(f -> ranged(f.dataType()))
+                .map(StructField::name).toList();
+        List<ConstraintSpec> constraints = new ArrayList<>(plan.target().constraints());
+        constraints.addAll(plan.spec().checks().constraints());
+        this.deequ = new DeequSuite(constraints, plan.targetSchema());
+    }
+
+    public MigrationPlan plan() {
+        return plan;
+    }
+
+    /** Carried columns whose values are checksummed (old name → new name): all but the primary key's. */
+    public Map<String, String> checksummed() {
+        return checksummed;
+    }
+
+    /** Steps that remove rows on purpose (filter, dedup) by label, with their declared largest removed share (negative = none). */
+    public Map<String, Double> removingSteps() {
+        return removing;
+    }
+
+    public DeequSuite deequ() {
+        return deequ;
+    }
+
+    /** Number and date columns whose least and greatest values are measured (Delta's statistics keep them too). */
+    public List<String> rangeColumns() {
+        return rangeColumns;
+    }
+
+    /** The invariants whose target aggregate cannot be combined from batches: they read the target. */
+    public List<InvariantSpec> invariantsReadingTarget() {
+        return invariants.stream().filter(t -> !t.combinable()).map(TargetInvariant::spec).toList();
+    }
+
+    /**
+     * Why this run's proof needs to read the target, if anything does: a grouping constraint, an
+     * invariant whose aggregate does not combine across batches. Empty: nothing beyond the batch writes.
+     */
+    public List<String> targetReads() {
+        List<String> out = new ArrayList<>();
+        deequ.ownPassAnalyzers().forEach(a -> out.add("constraint " + a + " groups rows"));
+        invariantsReadingTarget().forEach(i -> out.add("invariant " + i.name() + " (" + i.target() + ") does not combine across batches"));
+        return out;
+    }
+
+    /** The batch frame to write, with the observations that fill in its metrics. */
+    public record Observed(Dataset<Row> frame, List<Observation> observations) {
+        public Metrics metrics() {
+            Metrics out = Metrics.EMPTY;
+            for (Observation o : observations) {
+                try {
+                    out = out.with(Metrics.of(o.getAsJava()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for batch metrics", e);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The frame to write for {@code slice} (the source slice with hidden columns), observing the
+     * source side and, with {@code targetSide}, the target side of its metrics as it is written.
+     * Each observation point costs a break in Spark's generated code, so there is one, after the
+     * steps, when every step keeps one row per source row (all built-in steps): counts and key
+     * sums are taken there, and aggregates over the rows that reach the target have their
+     * arguments nulled elsewhere. A SQL or Java step may add or lose rows: the source is then
+     * counted before the steps too.
+     */
+    public Observed observe(Dataset<Row> slice, String name, boolean targetSide) {
+        Prepared prepared = prepare(slice, name);
+        return finish(prepared, plan.pipeline().apply(prepared.frame()), name, targetSide);
+    }
+
+    /**
+     * The slice before the steps: its key hash terms as hidden columns and, when a step may add or
+     * lose rows, the observation that counts the source there.
+     */
+    public record Prepared(Dataset<Row> frame, List<Observation> observations) {}
+
+    public Prepared prepare(Dataset<Row> slice, String name) {
+        Column[] keyTerms = KeySums.terms(hiddenKeys(), keysAsText);
+        Dataset<Row> source = slice.withColumn(KEY_XX, keyTerms[0]).withColumn(KEY_MM, keyTerms[1]);
+        if (plan.pipeline().keepsRows()) {
+            return new Prepared(source, List.of());
+        }
+        Observation pre = new Observation("drover-source-" + name);
+        return new Prepared(source.observe(pre, count(lit(1)).as(Metrics.SOURCE_ROWS), total(KEY_XX).as("key_xxhash"),
+                total(KEY_MM).as("key_murmur")), List.of(pre));
+    }
+
+    /**
+     * The frame to write from {@code transformed} (a prepared slice after the steps, as computed
+     * now or as staged), observing everything after the steps; its observations include those of
+     * {@code prepared}.
+     */
+    public Observed finish(Prepared prepared, Dataset<Row> transformed, String name, boolean targetSide) {
+        List<Observation> observations = new ArrayList<>(prepared.observations());
+        boolean onePoint = plan.pipeline().keepsRows();
+
+        // Source values back under their source names; the target's columns under hidden names.
+        List<String> visible = visible(transformed);
+        Map<String, String> hiddenTarget = new HashMap<>();
+        List<Column> named = new ArrayList<>();
+        for (String c : plan.sourceSchema().fieldNames()) {
+            named.add(col(SqlNames.quote(SRC_PREFIX + c)).as(c));
+        }
+        for (String v : visible) {
+            named.add(col(SqlNames.quote(v)).as(TGT_PREFIX + v));
+            hiddenTarget.put(v, TGT_PREFIX + v);
+        }
+        java.util.Arrays.stream(transformed.columns()).filter(c -> c.startsWith(RowErrors.PREFIX) && !c.startsWith(SRC_PREFIX)
+                && !c.startsWith(RowErrors.KEY_PREFIX)).forEach(c -> named.add(col(c)));
+        Dataset<Row> renamed = transformed.select(named.toArray(Column[]::new));
+        Column reached = RowErrors.reached();
+        Terms terms = new Terms(renamed);
+        List<Column> aggs = new ArrayList<>();
+        aggs.add(terms.count(RowErrors.failed(), Metrics.FAILED));
+        aggs.add(terms.count(reached, Metrics.TARGET_ROWS));
+        if (onePoint) {
+            aggs.addAll(List.of(count(lit(1)).as(Metrics.SOURCE_ROWS), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur")));
+        }
+        aggs.add(terms.sum(when(RowErrors.failed(), col(KEY_XX)), "failed_key_xxhash"));
+        aggs.add(terms.sum(when(RowErrors.failed(), col(KEY_MM)), "failed_key_murmur"));
+        for (String label : stepLabels) {
+            aggs.add(terms.count(col(RowErrors.STEP).equalTo(label), Metrics.FAILED_BY + label));
+        }
+        if (java.util.Arrays.asList(renamed.columns()).contains(RowErrors.ATTEMPTS)) {
+            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1), Metrics.RETRIED));
+            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1).and(reached), Metrics.RECOVERED));
+        }
+        if (!removing.isEmpty()) {
+            aggs.add(terms.count(RowErrors.dropped(), "dropped"));
+            aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_XX)), "dropped_key_xxhash"));
+            aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_MM)), "dropped_key_murmur"));
+            for (String label : removing.keySet()) {
+                aggs.add(terms.count(col(RowErrors.DROPPED).equalTo(label), "dropped_by:" + label));
+            }
+        }
+        List<Column> sourceKeys = plan.source().primaryKey().stream().map(k -> col(SqlNames.quote(k))).toList();
+        for (var carried : checksummed.entrySet()) {
+            Column value = col(SqlNames.quote(carried.getKey()));
+            aggs.add(terms.sum(when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)), "col_hash:" + carried.getValue()));
+            aggs.add(terms.count(reached.and(value.isNull()), "col_nulls:" + carried.getValue()));
+        }
+        for (InvariantSpec inv : plan.spec().checks().invariants()) {
+            inv.source().ifPresent(text -> aggs.add(onlyWhere(text, reached).as(sourceKey(inv))));
+        }
+        if (targetSide) {
+            aggs.addAll(targetSide(terms, hiddenTarget, reached));
+        }
+        Observation post = new Observation("drover-steps-" + name);
+        observations.add(post);
+        Dataset<Row> out = terms.frame().observe(post, aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).where(reached);
+        Dataset<Row> frame = out.select(visible.stream().map(v -> col(SqlNames.quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
+        return new Observed(frame, List.copyOf(observations));
+    }
+
+    /** The target side over the rows that reach the target, its columns under their hidden names. */
+    private List<Column> targetSide(Terms terms, Map<String, String> hidden, Column reached) {
+        List<Column> aggs = new ArrayList<>();
+        List<Column> keys = targetKeys(name -> col(SqlNames.quote(hidden.get(name))));
+        Column[] keyTerms = KeySums.terms(keys, keysAsText);
+        aggs.add(terms.sum(when(reached, keyTerms[0]), TARGET + "key_xxhash"));
+        aggs.add(terms.sum(when(reached, keyTerms[1]), TARGET + "key_murmur"));
+        for (String to : checksummed.values()) {
+            aggs.add(terms.sum(when(reached, KeySums.valueTerm(keys, keysAsText, col(SqlNames.quote(hidden.get(to))))),
+                    TARGET + "col_hash:" + to));
+        }
+        for (StructField f : plan.targetSchema().fields()) {
+            Column value = col(SqlNames.quote(hidden.get(f.name())));
+            aggs.add(terms.count(reached.and(value.isNull()), TARGET + "nulls:" + f.name()));
+            if (rangeColumns.contains(f.name())) {
+                Column term = terms.term(when(reached, rangeValue(value, f.dataType())));
+                aggs.add(min(term).as("min:" + TARGET + f.name()));
+                aggs.add(max(term).as("max:" + TARGET + f.name()));
+            }
+        }
+        for (TargetInvariant inv : invariants) {
+            for (int i = 0; i < inv.parts().size(); i++) {
+                Column part = Expressions.onlyWhere(Expressions.rename(new Column(inv.parts().get(i)), hidden), reached);
+                aggs.add(part.as(inv.partName(i)));
+            }
+        }
+        for (Column aggregation : deequ.aggregations()) {
+            aggs.add(Expressions.onlyWhere(Expressions.rename(aggregation, hidden), reached));
+        }
+        return aggs;
+    }
+
+    /**
+     * The target side of the metrics from the table as it is written (read-back): one aggregation,
+     * the same names as the batch writes observe, plus {@code target:inv:<name>} for every
+     * invariant's whole target aggregate.
+     */
+    public Metrics readTarget(Dataset<Row> target) {
+        List<Column> aggs = new ArrayList<>();
+        List<Column> keys = targetKeys(name -> col(SqlNames.quote(name)));
+        Column[] keyTerms = KeySums.terms(keys, keysAsText);
+        aggs.add(coalesce(sum(keyTerms[0]), lit(0L)).as(TARGET + "key_xxhash"));
+        aggs.add(coalesce(sum(keyTerms[1]), lit(0L)).as(TARGET + "key_murmur"));
+        aggs.add(count(lit(1)).as(TARGET + "rows"));
+        for (String to : checksummed.values()) {
+            aggs.add(coalesce(sum(KeySums.valueTerm(keys, keysAsText, col(SqlNames.quote(to)))), lit(0L)).as(TARGET + "col_hash:" + to));
+        }
+        for (StructField f : plan.targetSchema().fields()) {
+            Column value = col(SqlNames.quote(f.name()));
+            aggs.add(coalesce(sum(when(value.isNull(), 1L).otherwise(0L)), lit(0L)).as(TARGET + "nulls:" + f.name()));
+            if (rangeColumns.contains(f.name())) {
+                aggs.add(min(rangeValue(value, f.dataType())).as("min:" + TARGET + f.name()));
+                aggs.add(max(rangeValue(value, f.dataType())).as("max:" + TARGET + f.name()));
+            }
+        }
+        for (InvariantSpec inv : plan.spec().checks().invariants()) {
+            aggs.add(expr(inv.target()).as(wholeInvariant(inv)));
+        }
+        aggs.addAll(deequ.aggregations());
+        Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < row.size(); i++) {
+            values.put(row.schema().fields()[i].name(), row.get(i));
+        }
+        return Metrics.of(values);
+    }
+
+    /** The whole target aggregate of the invariants that read the target, in one aggregation. */
+    public Metrics readInvariants(Dataset<Row> target) {
+        List<Column> aggs = invariantsReadingTarget().stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
+        if (aggs.isEmpty()) {
+            return Metrics.EMPTY;
+        }
+        Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < row.size(); i++) {
+            values.put(row.schema().fields()[i].name(), row.get(i));
+        }
+        return Metrics.of(values);
+    }
+
+    /**
+     * An invariant's target value from the run's combined metrics: its whole aggregate when the
+     * target was read, else its parts (combined across batches) put into its expression.
+     */
+    public BigDecimal targetValue(InvariantSpec inv, Metrics target) {
+        BigDecimal whole = target.get(wholeInvariant(inv));
+        if (whole != null) {
+            return whole;
+        }
+        TargetInvariant t = invariants.stream().filter(i -> i.spec().equals(inv)).findFirst().orElseThrow();
+        return t.combinable() ? t.evaluate(target) : null;
+    }
+
+    /** The same metrics without writing: one pass over the slice (for recovery and validate). */
+    public Metrics aggregate(Dataset<Row> slice, String name, boolean targetSide) {
+        return aggregate(observe(slice, name, targetSide));
+    }
+
+    /** The metrics of an observed frame, computed by running it without writing anything. */
+    public static Metrics aggregate(Observed observed) {
+        observed.frame().write().format("noop").mode("overwrite").save();
+        return observed.metrics();
+    }
+
+    /** The source frame with its primary key and every column copied into hidden columns. */
+    public static Dataset<Row> withHidden(Dataset<Row> source, List<String> primaryKey) {
+        Dataset<Row> out = source;
+        for (int i = 0; i < primaryKey.size(); i++) {
+            out = out.withColumn(RowErrors.KEY_PREFIX + i, col(SqlNames.quote(primaryKey.get(i))));
+        }
+        for (String c : source.columns()) {
+            if (!c.startsWith(RowErrors.PREFIX)) {
+                out = out.withColumn(SRC_PREFIX + c, col(SqlNames.quote(c)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code aggregate} (SQL text, one sum, count, count_if, min or max at its top) over the rows
+     * where {@code condition} holds, for an observation (which takes no FILTER clause): its
+     * arguments are nulled elsewhere. Null when the text is not one such call.
+     */
+    public static Column onlyWhere(String aggregate, Column condition) {
+        Expression parsed;
+        try {
+            parsed = Expressions.parse(aggregate);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!(parsed instanceof UnresolvedFunction f) || f.nameParts().size() != 1
+                || !Expressions.COMBINABLE.contains(f.nameParts().head().toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        return Expressions.onlyWhere(new Column(parsed), condition);
+    }
+
+    public static String sourceKey(InvariantSpec inv) {
+        String combine = inv.combine();
+        return (combine.equals("sum") ? "" : combine + ":") + "source:" + inv.name();
+    }
+
+    private static String wholeInvariant(InvariantSpec inv) {
+        return TARGET + "inv:" + inv.name();
+    }
+
+    /** The target's key columns, typed like the source's (a key may be renamed or retyped). */
+    private List<Column> targetKeys(java.util.function.Function<String, Column> column) {
+        List<String> sourceKey = plan.source().primaryKey();
+        List<String> targetKey = plan.target().primaryKey();
+        return IntStream.range(0, sourceKey.size()).mapToObj(i -> {
+            DataType type = plan.sourceSchema().apply(sourceKey.get(i)).dataType();
+            return column.apply(targetKey.get(i)).cast(type);
+        }).toList();
+    }
+
+    private List<Column> hiddenKeys() {
+        return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(RowErrors.KEY_PREFIX + i)).toList();
+    }
+
+    /** Number and date columns: what Delta's statistics keep a least and greatest value of, compared exactly. */
+    private static boolean ranged(DataType type) {
+        return type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.IntegerType)
+                || type.equals(DataTypes.LongType) || type instanceof DecimalType || type.equals(DataTypes.DateType);
+    }
+
+    /** A ranged column's value as a number: dates as days since 1970. */
+    private static Column rangeValue(Column value, DataType type) {
+        return type.equals(DataTypes.DateType) ? org.apache.spark.sql.functions.unix_date(value) : value;
+    }
+
+    private static Column total(String column) {
+        return coalesce(sum(col(column)), lit(0L));
+    }
+
+    private static List<String> visible(Dataset<Row> frame) {
+        return java.util.Arrays.stream(frame.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX)).toList();
+    }
+
+    /**
+     * Per-row terms as hidden columns of the frame (computed in Spark's generated code), whose
+     * sums and extremes the observation takes: each observed aggregate then only adds up a column.
+     */
+    private static final class Terms {
+        private Dataset<Row> frame;
+        private int n;
+
+        Terms(Dataset<Row> frame) {
+            this.frame = frame;
+        }
+
+        Column term(Column value) {
+            String name = TERM_PREFIX + "t" + n++;
+            frame = frame.withColumn(name, value);
+            return col(name);
+        }
+
+        /** The sum of a long term (0 where it is null), named. */
+        Column sum(Column value, String name) {
+            return coalesce(org.apache.spark.sql.functions.sum(term(coalesce(value, lit(0L)))), lit(0L)).as(name);
+        }
+
+        /** The rows where {@code condition} holds, named. */
+        Column count(Column condition, String name) {
+            return coalesce(org.apache.spark.sql.functions.sum(term(when(condition, lit(1L)).otherwise(lit(0L)))), lit(0L)).as(name);
+        }
+
+        Dataset<Row> frame() {
+            return frame;
+        }
+    }
+
+    /**
+     * An invariant's target aggregate, cut into the plain aggregates it combines
+     * ({@code sum(amount_cents) / 100} → {@code sum(amount_cents)}): each is observed per batch and
+     * combined across batches, and the expression is evaluated over the combined values. An
+     * aggregate that does not combine (avg, a DISTINCT count, a percentile) or a part that is not a
+     * number makes the invariant read the target instead.
+     */
+    record TargetInvariant(InvariantSpec spec, Expression template, List<Expression> parts, StructType partTypes, boolean combinable) {
+        static TargetInvariant of(InvariantSpec inv, StructType targetSchema) {
+            Expressions.Parts cut = Expressions.parts(Expressions.parse(inv.target()));
+            SparkSession spark = SparkSession.active();
+            if (cut.parts().isEmpty()) {
+                return new TargetInvariant(inv, cut.template(), List.of(), new StructType(), false);
+            }
+            Dataset<Row> empty = spark.createDataFrame(List.of(), targetSchema);
+            List<Column> parts = new ArrayList<>();
+            for (int i = 0; i < cut.parts().size(); i++) {
+                parts.add(new Column(cut.parts().get(i)).as(Expressions.part(i)));
+            }
+            StructType types = empty.agg(parts.get(0), parts.subList(1, parts.size()).toArray(Column[]::new)).schema();
+            boolean numbers = java.util.Arrays.stream(types.fields()).allMatch(f -> f.dataType() instanceof NumericType);
+            boolean plain = numbers && !(spark.createDataFrame(List.of(), types).select(new Column(cut.template()))
+                    .queryExecution().analyzed() instanceof Aggregate);
+            return new TargetInvariant(inv, cut.template(), cut.parts(), types, plain);
+        }
+
+        String partName(int i) {
+            String fn = ((UnresolvedFunction) parts.get(i)).nameParts().last().toLowerCase(Locale.ROOT);
+            String combine = fn.equals("min") || fn.equals("max") ? fn + ":" : "";
+            return combine + TARGET + "inv:" + spec.name() + ":" + i;
+        }
+
+        /** The expression over the parts' combined values; null when a part saw no row (an aggregate of nothing). */
+        BigDecimal evaluate(Metrics combined) {
+            Object[] values = new Object[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                BigDecimal v = combined.get(partName(i));
+                values[i] = Values.typed(v, partTypes.fields()[i].dataType());
+            }
+            SparkSession spark = SparkSession.active();
+            Object result = spark.createDataFrame(List.of(RowFactory.create(values)), partTypes)
+                    .select(new Column(template)).first().get(0);
+            return result == null ? null : new BigDecimal(result.toString());
+        }
+
+    }
+}

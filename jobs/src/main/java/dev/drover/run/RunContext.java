@@ -1,0 +1,133 @@
+package dev.drover.run;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.catalog.Catalog;
+import dev.drover.config.DroverConfig;
+import dev.drover.exec.LocationLocks;
+import dev.drover.exec.MigrationScope;
+import dev.drover.exec.Timings;
+import dev.drover.ledger.Ledger;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.LedgerWriter;
+import dev.drover.spec.SpecLoader;
+import dev.drover.spec.Specs;
+import java.io.PrintStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What every migration of one application shares: the session, config, catalog and specs (loaded
+ * once), one group-committing ledger writer, one bounded executor for batch writes, and the
+ * per-location locks of the tables they write. Runners are made from it, as many as needed, each
+ * usable more than once; migrations of different datasets may run at the same time.
+ */
+public final class RunContext implements AutoCloseable {
+    private final SparkSession spark;
+    private final DroverConfig config;
+    private final Catalog catalog;
+    private final PrintStream out;
+    private final LedgerWriter ledgerWriter;
+    private final LedgerReader ledgerReader;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final LocationLocks locks = new LocationLocks();
+    private volatile Specs specs;
+
+    private RunContext(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out,
+                       ExecutorService executor, boolean ownsExecutor) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.config = requireNonNull(config, "config is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.out = requireNonNull(out, "out is null");
+        this.executor = requireNonNull(executor, "executor is null");
+        this.ownsExecutor = ownsExecutor;
+        this.specs = specs;
+        this.ledgerWriter = new LedgerWriter(spark, config.stateDir());
+        this.ledgerReader = new LedgerReader(spark, config.stateDir());
+    }
+
+    /**
+     * A context with its own executor of {@code drover.transform.threads} threads. {@code specs}
+     * may be null: they are then loaded on first use.
+     */
+    public static RunContext open(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out) {
+        AtomicInteger n = new AtomicInteger();
+        // idle threads end, so a context nobody closed holds none
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(config.transformThreads(), config.transformThreads(), 30,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "drover-batch-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return new RunContext(spark, config, catalog, specs, out, executor, true);
+    }
+
+    /** A context whose batch writes run on {@code executor} (bounded by its owner, who also shuts it down). */
+    public static RunContext open(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out,
+                                  ExecutorService executor) {
+        return new RunContext(spark, config, catalog, specs, out, executor, false);
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public DroverConfig config() {
+        return config;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    /** Every spec of the conf folder, loaded once. */
+    public Specs specs() {
+        Specs loaded = specs;
+        if (loaded == null) {
+            synchronized (this) {
+                if (specs == null) {
+                    specs = Specs.load(new SpecLoader(catalog, RunContext.class.getClassLoader()), config.migrationsDir());
+                }
+                loaded = specs;
+            }
+        }
+        return loaded;
+    }
+
+    /** A new handle on the shared ledger writer: its own writes to wait for. */
+    public Ledger ledger() {
+        return new Ledger(ledgerWriter, ledgerReader);
+    }
+
+    public LedgerReader ledgerReader() {
+        return ledgerReader;
+    }
+
+    /** The scope of one run of a migration: its Spark jobs go to the migration's scheduler pool. */
+    MigrationScope scope(String migration, String runId, Timings timings) {
+        return new MigrationScope(spark, migration, runId, migration, executor, locks, timings, out);
+    }
+
+    public MigrationRunner runner() {
+        return new MigrationRunner(this);
+    }
+
+    /** Waits for the ledger's last commits, then stops the threads this context started. */
+    @Override
+    public void close() {
+        ledgerWriter.close();
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.drover.transform;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import dev.drover.common.SqlNames;
+import dev.drover.delta.CommitTag;
+import dev.drover.exec.LocationLocks;
+import dev.drover.model.Stage;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.quarantine.QuarantineTable;
+import dev.drover.transforms.RowErrors;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes the rows of a batch that failed a step to the target's quarantine table: one Delta
+ * commit per batch with an idempotent-write app id of its own, so a replay is skipped. Batches
+ * of several runs may write quarantine tables at once; appends racing to create the same table
+ * would conflict, so writes to one location wait for each other (and only those).
+ */
+public final class QuarantineWriter {
+    private final MigrationPlan plan;
+    private final String runId;
+    private final String location;
+    private final LocationLocks locks;
+
+    public QuarantineWriter(MigrationPlan plan, String runId, LocationLocks locks) {
+        this.plan = requireNonNull(plan, "plan is null");
+        this.runId = requireNonNull(runId, "runId is null");
+        this.location = plan.quarantineLocation();
+        this.locks = requireNonNull(locks, "locks is null");
+    }
+
+    public static String appId(String batchAppId) {
+        return batchAppId + "-q";
+    }
+
+    /** Writes the failed rows of {@code transformed} (the batch after the steps); returns how many. */
+    public long write(Dataset<Row> transformed, int batchId, String batchAppId) {
+        List<String> keys = plan.source().primaryKey();
+        Column key = to_json(struct(IntStream.range(0, keys.size())
+                .mapToObj(i -> col(RowErrors.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
+        Column[] visible = Arrays.stream(transformed.columns()).filter(c -> !c.startsWith(RowErrors.PREFIX))
+                .map(c -> col(SqlNames.quote(c))).toArray(Column[]::new);
+        Column attempts = java.util.Arrays.asList(transformed.columns()).contains(RowErrors.ATTEMPTS)
+                ? col(RowErrors.ATTEMPTS) : lit(1);
+        Dataset<Row> rows = transformed.where(RowErrors.failed()).select(
+                lit(runId).as("run_id"), lit(batchId).as("batch_id"), col(RowErrors.STEP).as("step"),
+                col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible)).as("row"),
+                current_timestamp().as("quarantined_at"), attempts.as("attempts"));
+        Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
+        locks.with(location, () -> {
+            rows.observe(observation, count(lit(1)).as("rows")).write().format("delta").mode("append").option("mergeSchema", "true")
+                    .option("txnAppId", appId(batchAppId)).option("txnVersion", 0L)
+                    .option("userMetadata", new CommitTag(runId, plan.spec().id(), Stage.TRANSFORM, batchId).json())
+                    .save(location);
+            return null;
+        });
+        return ((Number) observed(observation).get("rows")).longValue();
+    }
+
+    /** The rows a batch's quarantine commit holds (a resumed batch whose quarantine commit landed). */
+    public long committedRows(int batchId) {
+        return new QuarantineTable(SparkSession.active(), location).rowsOf(runId).where(col("batch_id").equalTo(batchId)).count();
+    }
+
+    private static Map<String, Object> observed(Observation observation) {
+        try {
+            return observation.getAsJava();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for quarantine metrics", e);
+        }
+    }
+}
