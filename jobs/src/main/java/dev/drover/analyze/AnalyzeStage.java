@@ -8,6 +8,7 @@ import dev.drover.catalog.DatasetEntity;
 import dev.drover.config.DroverConfig;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.SpecError;
+import dev.drover.exec.Timings;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.SchemaDiff;
 import dev.drover.plan.Batch;
@@ -24,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,12 +45,19 @@ public final class AnalyzeStage {
     private final DroverConfig config;
     private final Catalog catalog;
     private final DeltaTables delta;
+    private final Timings timings;
 
     public AnalyzeStage(SparkSession spark, DroverConfig config, Catalog catalog) {
+        this(spark, config, catalog, new Timings());
+    }
+
+    /** An analyze stage that adds the time of its parts to {@code timings} ({@code analyze/pin source}, …). */
+    public AnalyzeStage(SparkSession spark, DroverConfig config, Catalog catalog, Timings timings) {
         this.spark = spark;
         this.config = config;
         this.catalog = catalog;
         this.delta = new DeltaTables(spark);
+        this.timings = timings;
     }
 
     /** What an earlier run pinned: a resumed or re-validated run plans against the same versions. */
@@ -57,27 +67,42 @@ public final class AnalyzeStage {
         }
     }
 
+    /** What a new run pins first: the source's version and the target's (its snapshot), known before the rest of analyze. */
+    public record Pins(String sourceLocation, long sourceVersion, String targetLocation, Optional<Long> snapshotVersion) {}
+
     /** Plans a new run: the source and lookups pinned at their latest versions, the batches cut. */
     public MigrationPlan plan(MigrationSpec spec) {
-        return plan(spec, null);
+        return plan(spec, null, pins -> { });
+    }
+
+    public MigrationPlan plan(MigrationSpec spec, Pinned pinned) {
+        return plan(spec, pinned, pins -> { });
     }
 
     /**
      * Plans a migration. A resumed run (or a validation) passes what it pinned; its batches are
-     * then taken from the ledger instead, and its snapshot is the one recorded.
+     * then taken from the ledger instead, and its snapshot is the one recorded. {@code onPinned} hears
+     * the pinned versions once every check that can refuse the spec has passed (the runner records
+     * the run meanwhile; a refused spec writes nothing).
      */
-    public MigrationPlan plan(MigrationSpec spec, Pinned pinned) {
+    public MigrationPlan plan(MigrationSpec spec, Pinned pinned, Consumer<Pins> onPinned) {
         String where = spec.file().toString();
         DatasetEntity source = catalog.dataset(spec.source()).orElseThrow();
         DatasetEntity target = catalog.dataset(spec.target()).orElseThrow();
         String sourceLocation = config.resolveLocation(source.location());
         String targetLocation = config.resolveLocation(target.location());
+        long started = System.nanoTime();
         if (!delta.exists(sourceLocation)) {
             throw new SpecError(where, "source", "dataset " + source.name() + " has no Delta table at " + sourceLocation);
         }
         long sourceVersion = pinned != null ? pinned.sourceVersion() : delta.latestVersion(sourceLocation);
+        // each file of the pinned version with its record count, read once from the log's (cached) state
+        java.util.function.Supplier<List<Row>> files = memo(() -> delta.filesWithStats(sourceLocation, sourceVersion)
+                .select(col("partitionValues"), col("stats.numRecords")).collectAsList());
         Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
         checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema");
+        long snapshotVersion = pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation);
+        started = lap("analyze/pin source", started);
 
         Map<String, Long> lookupVersions = new LinkedHashMap<>();
         Map<String, Dataset<Row>> lookups = new HashMap<>();
@@ -117,12 +142,18 @@ public final class AnalyzeStage {
         StructType produced = produced(pipeline, MetricPlan.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
         checkDeclared(target, produced, where, "steps");
         SqlTexts.resolve(spec, target, sourceFrame.schema(), produced);
+        started = lap("analyze/steps and SQL", started);
         checkLookupsUnique(spec, steps, lookups);
+        started = lap("analyze/lookups", started);
 
         List<Batch> batches = pinned != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
                         spec.batching().maxRows().orElse(config.batchMaxRows()), where, together,
-                        () -> partitionCounts(sourceLocation, sourceVersion, source.partitionedBy(), sourceFrame.schema()));
+                        () -> partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema()));
+        started = lap("analyze/batches", started);
+        // every check that can refuse the spec has passed: from here on the run may be recorded
+        onPinned.accept(new Pins(sourceLocation, sourceVersion, targetLocation,
+                snapshotVersion < 0 ? Optional.empty() : Optional.of(snapshotVersion)));
         SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
                 declaredNullability(target));
         // Columns carried with their values: same type in source and target, changed by no step.
@@ -135,8 +166,11 @@ public final class AnalyzeStage {
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
+        long sourceRecords = files.get().stream().anyMatch(f -> f.isNullAt(1)) ? -1
+                : files.get().stream().mapToLong(f -> f.getLong(1)).sum();
+        lap("analyze/rest", started);
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation, sourceVersion,
-                targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
+                sourceRecords, targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
                 targetLocation + config.quarantineSuffix(), lookupVersions, sourceFrame.schema(), produced, diff, carried, batches,
                 consumers, pipeline, sourceFrame, readBack);
     }
@@ -240,10 +274,7 @@ public final class AnalyzeStage {
      * values and its statistics' record count): no data is read. Empty when some file has no
      * statistics: the caller counts by reading then.
      */
-    private java.util.Optional<List<Row>> partitionCounts(String location, long version, List<String> partitionColumns,
-                                                          StructType schema) {
-        Dataset<Row> files = delta.filesWithStats(location, version);
-        List<Row> perFile = files.select(col("partitionValues"), col("stats.numRecords")).collectAsList();
+    private java.util.Optional<List<Row>> partitionCounts(List<Row> perFile, List<String> partitionColumns, StructType schema) {
         Map<List<String>, Long> counts = new LinkedHashMap<>();
         for (Row file : perFile) {
             if (file.isNullAt(1)) {
@@ -275,6 +306,22 @@ public final class AnalyzeStage {
         typed.add(col("rows"));
         return java.util.Optional.of(spark.createDataFrame(rows, text).select(typed.toArray(org.apache.spark.sql.Column[]::new))
                 .collectAsList());
+    }
+
+    private long lap(String phase, long since) {
+        long now = System.nanoTime();
+        timings.add(phase, (now - since) / 1e9);
+        return now;
+    }
+
+    private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> make) {
+        List<T> made = new ArrayList<>(1);
+        return () -> {
+            if (made.isEmpty()) {
+                made.add(make.get());
+            }
+            return made.get(0);
+        };
     }
 
     /** Steps are the built form of the spec's steps, index for index. */

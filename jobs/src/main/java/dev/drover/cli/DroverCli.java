@@ -10,7 +10,10 @@ import dev.drover.spec.Specs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,8 +80,13 @@ public final class DroverCli implements Runnable {
     }
 
     public SparkSession spark() {
+        return spark(true);
+    }
+
+    /** The session, made on first use; {@code webUi = false} for commands that only read (no Spark UI). */
+    public SparkSession spark(boolean webUi) {
         if (spark == null) {
-            spark = Sessions.create(config(), master);
+            spark = Sessions.create(config(), master, webUi);
         }
         return spark;
     }
@@ -92,8 +100,13 @@ public final class DroverCli implements Runnable {
     }
 
     public Drover drover() {
+        return drover(true);
+    }
+
+    /** The API on this command's session; {@code webUi = false} for commands that only read. */
+    public Drover drover(boolean webUi) {
         if (drover == null) {
-            drover = Drover.open(spark(), config(), catalog(), specs(), out());
+            drover = Drover.open(spark(webUi), config(), catalog(), specs(), out());
         }
         return drover;
     }
@@ -123,6 +136,54 @@ public final class DroverCli implements Runnable {
         System.exit(code);
     }
 
+    private static final Set<String> GLOBAL_OPTIONS = Set.of("--conf-dir", "--conf", "--master");
+
+    /**
+     * The global options, wherever they were given (before the command, after it, or both), moved
+     * in front of it in the order given, so every one of them counts: repeated {@code --conf}s add
+     * up, a repeated {@code --conf-dir} or {@code --master} is the last one given. Everything after
+     * {@code --} stays as it is.
+     */
+    static String[] hoistGlobalOptions(String... args) {
+        List<String> globals = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                rest.addAll(Arrays.asList(args).subList(i, args.length));
+                break;
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (!GLOBAL_OPTIONS.contains(name)) {
+                rest.add(arg);
+            } else if (arg.contains("=")) {
+                globals.add(arg);
+            } else if (i + 1 < args.length) {
+                globals.add(arg);
+                globals.add(args[++i]);
+            } else {
+                rest.add(arg);   // no value: picocli says so
+            }
+        }
+        globals.addAll(rest);
+        return globals.toArray(String[]::new);
+    }
+
+    /** The first word that is neither an option nor a global option's value: the command. */
+    private static Optional<String> commandName(String[] argv) {
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--")) {
+                return Optional.empty();
+            }
+            if (GLOBAL_OPTIONS.contains(argv[i])) {
+                i++;
+            } else if (!argv[i].startsWith("-")) {
+                return Optional.of(argv[i]);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Runs a command and returns its exit code; never exits the JVM (spark-submit and tests call it). */
     public static int execute(String... args) {
         DroverCli root = new DroverCli();
@@ -142,8 +203,16 @@ public final class DroverCli implements Runnable {
             }
             throw e;
         });
+        String[] argv = hoistGlobalOptions(args);
+        Optional<String> command = commandName(argv);
+        if (command.isPresent() && !cli.getSubcommands().containsKey(command.get())) {
+            // checked before picocli, which answers any "--help" with the root's usage, and exit 0
+            System.err.println("drover: unknown command '" + command.get() + "'; the commands are "
+                    + String.join(", ", cli.getSubcommands().keySet()) + " (see drover --help)");
+            return ExitCode.BAD_INPUT.code();
+        }
         try {
-            return cli.execute(args);
+            return cli.execute(argv);
         } finally {
             root.closeDrover();
         }

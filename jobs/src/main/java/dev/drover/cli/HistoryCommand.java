@@ -28,7 +28,7 @@ final class HistoryCommand implements Callable<Integer> {
             throw new dev.drover.error.InputError("", "DATASET", "unknown dataset '" + dataset + "'; the catalog has "
                     + root.catalog().datasets().keySet().stream().sorted().toList());
         }
-        var entries = root.drover().history(dataset, limit);
+        var entries = root.drover(false).history(dataset, limit);
         if (json) {
             root.out().println(Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Render.historyJson(entries)));
         } else {

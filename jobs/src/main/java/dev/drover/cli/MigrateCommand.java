@@ -21,11 +21,17 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--allow-changed-spec", description = "Run even though the spec changed since it was applied.")
     boolean allowChangedSpec;
 
+    @Option(names = "--timings", description = "Print the time each phase took (analyze, batch writes, test, ledger waits).")
+    boolean timings;
+
     @Override
     public Integer call() {
         root.spec(migration);
         MigrationResult result = root.drover().migrate(migration).allowChangedSpec(allowChangedSpec).execute();
         Render.result(root.out(), result);
+        if (timings) {
+            Render.timings(root.out(), result.timings());
+        }
         return (result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? ExitCode.CHECKS_FAILED : ExitCode.OK).code();
     }
 }

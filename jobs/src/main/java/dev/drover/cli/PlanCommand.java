@@ -23,7 +23,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         root.spec(migration);
-        MigrationPlan plan = root.drover().plan(migration);
+        MigrationPlan plan = root.drover(false).plan(migration);
         if (json) {
             root.out().println(Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Render.planJson(plan)));
         } else {

@@ -23,14 +23,14 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var writer = Render.JSON.writerWithDefaultPrettyPrinter();
         if (runId == null) {
-            var runs = root.drover().runs();
+            var runs = root.drover(false).runs();
             if (json) {
                 root.out().println(writer.writeValueAsString(Render.runsJson(runs)));
             } else {
                 Render.runs(root.out(), runs);
             }
         } else {
-            var view = root.drover().status(runId);
+            var view = root.drover(false).status(runId);
             if (json) {
                 root.out().println(writer.writeValueAsString(Render.runViewJson(view)));
             } else {

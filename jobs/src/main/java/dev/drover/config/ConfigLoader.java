@@ -3,7 +3,10 @@ package dev.drover.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.drover.common.Messages;
 import dev.drover.error.ConfigError;
@@ -13,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds {@link DroverConfig}: embedded defaults, then {@code <conf-dir>/drover.conf}, then the
@@ -28,19 +33,128 @@ public final class ConfigLoader {
             throw new ConfigError("--conf-dir", "", "folder " + confDir.toAbsolutePath().normalize()
                     + " does not exist; expected a folder with drover.conf, catalog/, templates/, migrations/");
         }
+        if (!Files.exists(confDir.resolve("drover.conf")) && !Files.isDirectory(confDir.resolve("catalog"))) {
+            throw new ConfigError("--conf-dir", "", "folder " + confDir.toAbsolutePath().normalize()
+                    + " holds neither drover.conf nor catalog/; expected a Drover config folder (drover.conf, catalog/, templates/, migrations/)");
+        }
         Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), DEFAULTS,
                 ConfigParseOptions.defaults().setAllowMissing(false));
         Path userFile = confDir.resolve("drover.conf");
         Config user = Files.exists(userFile) ? parse(userFile) : ConfigFactory.empty();
         Config cli = parseOverrides(overrides);
+        checkKnown(cli, defaults);
+        checkKnown(user, defaults);
 
         Config base = cli.withFallback(user).withFallback(defaults);
         String environment = resolve(base, "the configuration").getString("drover.environment");
         Path overlayFile = confDir.resolve("environments").resolve(environment + ".conf");
         Config overlay = Files.exists(overlayFile) ? parse(overlayFile) : ConfigFactory.empty();
+        checkKnown(overlay, defaults);
         Config merged = resolve(cli.withFallback(overlay).withFallback(user).withFallback(defaults),
                 overlayFile.toString());
-        return typed(confDir, merged, userFile.toString());
+        return typed(confDir, merged);
+    }
+
+    /**
+     * Where a setting's value came from, for errors: its file, {@code --conf}, or the environment.
+     * A bad value is reported where it was written, not where its default is.
+     */
+    private static String origin(Config d, String key) {
+        try {
+            ConfigOrigin o = d.getValue(key).origin();
+            if (o.filename() != null) {
+                return o.filename();
+            }
+            String description = o.description();
+            return description.startsWith("--conf") ? "--conf" : description.contains("env") ? "environment variables" : description;
+        } catch (ConfigException e) {
+            return "the configuration";
+        }
+    }
+
+    /**
+     * A free-form object as flat settings, however they were written: {@code "spark.executor.cores" = 3}
+     * in a file and {@code --conf drover.spark.conf.spark.executor.cores=3} both give the key
+     * {@code spark.executor.cores}.
+     */
+    private static Map<String, String> settings(Config d, String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : d.getConfig(path).entrySet()) {
+            out.put(String.join(".", ConfigUtil.splitPath(entry.getKey())), String.valueOf(entry.getValue().unwrapped()));
+        }
+        return out;
+    }
+
+    /** Objects whose keys are the user's to choose (Spark settings, Kafka client settings). */
+    private static final Set<String> FREE_FORM = Set.of("spark.conf", "notify.kafka");
+
+    /**
+     * Refuses a {@code drover.*} key the defaults do not have (a typo would otherwise be ignored
+     * silently), naming where it was written and the nearest known key.
+     */
+    private static void checkKnown(Config layer, Config defaults) {
+        if (!layer.hasPath("drover") || !(layer.getValue("drover") instanceof ConfigObject drover)) {
+            return;
+        }
+        Set<String> known = new TreeSet<>();
+        collect(defaults.getObject("drover"), "", known);
+        check(drover, "", known);
+    }
+
+    private static void collect(ConfigObject object, String prefix, Set<String> paths) {
+        for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+            String path = prefix + e.getKey();
+            paths.add(path);
+            if (e.getValue() instanceof ConfigObject child && !FREE_FORM.contains(path)) {
+                collect(child, path + ".", paths);
+            }
+        }
+    }
+
+    private static void check(ConfigObject object, String prefix, Set<String> known) {
+        for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+            String path = prefix + e.getKey();
+            if (!known.contains(path)) {
+                String where = e.getValue().origin().filename() != null ? e.getValue().origin().filename() : "--conf";
+                throw new ConfigError(where, "drover." + path, "unknown key; did you mean drover." + nearest(path, known) + "?");
+            }
+            if (e.getValue() instanceof ConfigObject child && !FREE_FORM.contains(path)) {
+                check(child, path + ".", known);
+            }
+        }
+    }
+
+    /** The known key closest to {@code key} by edit distance. */
+    static String nearest(String key, Set<String> known) {
+        String best = "";
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = distance(key, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static Config parse(Path file) {
@@ -69,7 +183,8 @@ public final class ConfigLoader {
             String key = override.substring(0, eq).trim();
             String value = override.substring(eq + 1);
             try {
-                cli = ConfigFactory.parseString(key + " = " + quote(value)).withFallback(cli);
+                cli = ConfigFactory.parseString(key + " = " + quote(value),
+                        ConfigParseOptions.defaults().setOriginDescription("--conf " + key)).withFallback(cli);
             } catch (ConfigException e) {
                 throw new ConfigError("--conf", key, "not a valid config key: " + Messages.firstLine(e.getMessage()));
             }
@@ -81,125 +196,122 @@ public final class ConfigLoader {
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static DroverConfig typed(Path confDir, Config c, String file) {
+    private static DroverConfig typed(Path confDir, Config c) {
         Config d = c.getConfig("drover");
-        String warehouse = Locations.normalize(string(d, "warehouse", file));
-        String stateDir = string(d, "state-dir", file);
+        String warehouse = Locations.normalize(string(d, "warehouse"));
+        String stateDir = string(d, "state-dir");
         stateDir = stateDir.isBlank() ? warehouse + "/_drover" : Locations.normalize(stateDir);
         Map<String, String> sparkConf = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> entry : d.getObject("spark.conf").entrySet()) {
-            String key = entry.getKey();
-            sparkConf.put(key, String.valueOf(entry.getValue().unwrapped()));
-        }
-        long maxRows = positiveLong(d, "batching.max-rows", file);
-        int attempts = (int) positiveLong(d, "transform.max-attempts", file);
-        int parallel = (int) positiveLong(d, "transform.parallel-batches", file);
-        int threads = (int) positiveLong(d, "transform.threads", file);
-        int rowAttempts = (int) positiveLong(d, "transform.row-attempts", file);
-        java.time.Duration rowBackoff = duration(d, "transform.row-retry-backoff", file);
+        settings(d, "spark.conf").forEach(sparkConf::put);
+        long maxRows = positiveLong(d, "batching.max-rows");
+        int attempts = (int) positiveLong(d, "transform.max-attempts");
+        int parallel = (int) positiveLong(d, "transform.parallel-batches");
+        int threads = (int) positiveLong(d, "transform.threads");
+        int rowAttempts = (int) positiveLong(d, "transform.row-attempts");
+        java.time.Duration rowBackoff = duration(d, "transform.row-retry-backoff");
         boolean readBack;
         try {
             readBack = d.getBoolean("checks.read-back");
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover.checks.read-back", "expected true or false");
+            throw new ConfigError(origin(d, "checks.read-back"), "drover.checks.read-back", "expected true or false");
         }
-        double ratio = ratio(d, "quarantine.max-ratio", file);
+        double ratio = ratio(d, "quarantine.max-ratio");
         long maxQuarantined;
         try {
             maxQuarantined = d.getLong("quarantine.max-rows");
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover.quarantine.max-rows", "expected a whole number (-1 = no limit)");
+            throw new ConfigError(origin(d, "quarantine.max-rows"), "drover.quarantine.max-rows", "expected a whole number (-1 = no limit)");
         }
         double change;
         try {
             change = d.getDouble("checks.anomaly.row-count-max-change");
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover.checks.anomaly.row-count-max-change", "expected a share of rows (0.5 = 50 %; -1 = off)");
+            throw new ConfigError(origin(d, "checks.anomaly.row-count-max-change"), "drover.checks.anomaly.row-count-max-change", "expected a share of rows (0.5 = 50 %; -1 = off)");
         }
-        String progressText = string(d, "progress", file).toUpperCase(Locale.ROOT);
+        String progressText = string(d, "progress").toUpperCase(Locale.ROOT);
         DroverConfig.Progress progress;
         try {
             progress = DroverConfig.Progress.valueOf(progressText);
         } catch (IllegalArgumentException e) {
-            throw new ConfigError(file, "drover.progress", "expected auto, always or never, got '" + progressText.toLowerCase(Locale.ROOT) + "'");
+            throw new ConfigError(origin(d, "progress"), "drover.progress", "expected auto, always or never, got '" + progressText.toLowerCase(Locale.ROOT) + "'");
         }
         try {
-            return new DroverConfig(confDir, string(d, "environment", file), warehouse, stateDir,
-                    string(d, "spark.master", file), string(d, "spark.app-name", file), sparkConf,
-                    maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix", file), ratio,
+            return new DroverConfig(confDir, string(d, "environment"), warehouse, stateDir,
+                    string(d, "spark.master"), string(d, "spark.app-name"), sparkConf,
+                    maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
-                    d.getDuration("lock.lease"), d.getDuration("lock.heartbeat"), progress, notify(d, file));
+                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d));
         } catch (ConfigException e) {
-            throw new ConfigError(file, "", Messages.firstLine(e.getMessage()));
+            throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
     }
 
-    private static NotifySettings notify(Config d, String file) {
+    private static NotifySettings notify(Config d) {
         Map<String, String> kafka = new java.util.TreeMap<>();
-        for (Map.Entry<String, ConfigValue> entry : d.getObject("notify.kafka").entrySet()) {
+        for (Map.Entry<String, String> entry : settings(d, "notify.kafka").entrySet()) {
             String owned = NotifySettings.checkKafkaKey(entry.getKey());
             if (owned != null) {
-                throw new ConfigError(file, "drover.notify.kafka." + entry.getKey(), "is set by Drover itself (idempotent producer, "
+                throw new ConfigError(origin(d, "notify.kafka"), "drover.notify.kafka." + entry.getKey(), "is set by Drover itself (idempotent producer, "
                         + "acks=all, JSON events); remove it (bootstrap servers go in drover.notify.bootstrap-servers)");
             }
-            kafka.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+            kafka.put(entry.getKey(), entry.getValue());
         }
-        String topic = string(d, "notify.topic", file);
-        String ackTopic = string(d, "notify.ack-topic", file);
+        String topic = string(d, "notify.topic");
+        String ackTopic = string(d, "notify.ack-topic");
         for (String[] t : new String[][] {{"notify.topic", topic}, {"notify.ack-topic", ackTopic}}) {
             if (!NotifySettings.validTopic(t[1])) {
-                throw new ConfigError(file, "drover." + t[0], "expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + t[1] + "'");
+                throw new ConfigError(origin(d, t[0]), "drover." + t[0], "expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + t[1] + "'");
             }
         }
-        return new NotifySettings(string(d, "notify.bootstrap-servers", file).trim(), topic, ackTopic,
-                string(d, "notify.event-type-prefix", file), duration(d, "notify.deadline", file),
-                duration(d, "notify.phased-interval", file), string(d, "notify.read-more-url", file),
-                duration(d, "notify.delivery-timeout", file), duration(d, "notify.retry-backoff", file),
-                duration(d, "notify.max-block", file), kafka);
+        return new NotifySettings(string(d, "notify.bootstrap-servers").trim(), topic, ackTopic,
+                string(d, "notify.event-type-prefix"), duration(d, "notify.deadline"),
+                duration(d, "notify.phased-interval"), string(d, "notify.read-more-url"),
+                duration(d, "notify.delivery-timeout"), duration(d, "notify.retry-backoff"),
+                duration(d, "notify.max-block"), kafka);
     }
 
-    private static java.time.Duration duration(Config d, String key, String file) {
+    private static java.time.Duration duration(Config d, String key) {
         try {
             java.time.Duration value = d.getDuration(key);
             if (value.isNegative()) {
-                throw new ConfigError(file, "drover." + key, "expected a duration of 0 or more, got " + d.getString(key));
+                throw new ConfigError(origin(d, key), "drover." + key, "expected a duration of 0 or more, got " + d.getString(key));
             }
             return value;
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover." + key, "expected a duration such as 30s, 10m or 24h");
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a duration such as 30s, 10m or 24h");
         }
     }
 
-    private static String string(Config d, String key, String file) {
+    private static String string(Config d, String key) {
         try {
             return d.getString(key);
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover." + key, "expected a string: " + Messages.firstLine(e.getMessage()));
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a string: " + Messages.firstLine(e.getMessage()));
         }
     }
 
-    private static long positiveLong(Config d, String key, String file) {
+    private static long positiveLong(Config d, String key) {
         long value;
         try {
             value = d.getLong(key);
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover." + key, "expected a whole number above 0");
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a whole number above 0");
         }
         if (value <= 0) {
-            throw new ConfigError(file, "drover." + key, "expected a whole number above 0, got " + value);
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a whole number above 0, got " + value);
         }
         return value;
     }
 
-    private static double ratio(Config d, String key, String file) {
+    private static double ratio(Config d, String key) {
         double value;
         try {
             value = d.getDouble(key);
         } catch (ConfigException e) {
-            throw new ConfigError(file, "drover." + key, "expected a number between 0 and 1");
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a number between 0 and 1");
         }
         if (value < 0 || value > 1) {
-            throw new ConfigError(file, "drover." + key, "expected a number between 0 and 1, got " + value);
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a number between 0 and 1, got " + value);
         }
         return value;
     }

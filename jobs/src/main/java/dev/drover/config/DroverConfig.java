@@ -52,10 +52,13 @@ public record DroverConfig(
         requireNonNull(notifications, "notifications is null");
     }
 
-    /** A dataset location: a URI as it is, anything else under the warehouse. */
+    /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
     public String resolveLocation(String location) {
         if (Locations.isUri(location)) {
             return location;
+        }
+        if (java.nio.file.Path.of(location).isAbsolute()) {
+            return Locations.normalize(location);
         }
         return warehouse + "/" + location;
     }

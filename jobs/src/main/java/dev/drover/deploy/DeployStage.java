@@ -16,19 +16,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The deploy stage, run only after the test stage passed: one {@code migrated} event per
- * consumer goes to the outbox, then the run's succeeded record, then a published marker. The
- * notifier sends only marked runs' events, so a run killed in between tells no one until its
- * resume (which writes no event twice) finishes.
+ * The deploy stage, run only after the test stage passed: one {@code migrated} event per consumer
+ * of the migrated dataset goes to the outbox ({@link #announce}); once those are in, the run's
+ * succeeded record and a published marker ({@link #succeed}, in parallel). The notifier sends a
+ * run's events once its marker is there, or, for a run killed before its marker landed, once the
+ * run's record says succeeded; a run killed before that tells no one until its resume (which
+ * writes no event twice) finishes.
  */
 public final class DeployStage {
-    /** The events written (none for a dataset without consumers) and the run's succeeded record. */
-    public record Outcome(List<OutboxEvent> events, RunRecord succeeded) {
-        public Outcome {
-            events = List.copyOf(events);
-        }
-    }
-
     private final Ledger ledger;
     private final NotifySettings notify;
 
@@ -37,19 +32,22 @@ public final class DeployStage {
         this.notify = requireNonNull(notify, "notify is null");
     }
 
-    public Outcome run(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema, List<CheckResult> checks,
-                       long rowsWritten, long rowsQuarantined, String warning, boolean resumed) {
+    /** Writes the run's consumer events (none for a dataset without consumers); returns them. */
+    public List<OutboxEvent> announce(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
+                                      List<CheckResult> checks, long rowsWritten, long rowsQuarantined, boolean resumed) {
         List<OutboxEvent> events = Announcements.migrated(plan, run, targetVersion, schema, checks, rowsWritten,
                 rowsQuarantined, notify, Instant.now());
-        Outbox outbox = new Outbox(ledger);
-        outbox.write(events, resumed);
+        new Outbox(ledger).write(events, resumed);
+        return events;
+    }
+
+    /** Records the run as succeeded and, when it has events, marks them publishable; returns the record. */
+    public RunRecord succeed(RunRecord run, long targetVersion, String warning, boolean hasEvents) {
         RunRecord succeeded = run.with(RunStatus.SUCCEEDED, warning, Optional.of(targetVersion));
         ledger.record(succeeded);
-        if (!events.isEmpty()) {
-            // the marker must follow the succeeded record
-            ledger.flush();
-            outbox.markPublished(run.runId());
+        if (hasEvents) {
+            new Outbox(ledger).markPublished(run.runId());
         }
-        return new Outcome(events, succeeded);
+        return succeeded;
     }
 }

@@ -7,9 +7,11 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.drover.catalog.ColumnSpec;
 import dev.drover.common.SqlNames;
 import dev.drover.model.ConstraintSpec;
 import dev.drover.model.Metrics;
@@ -36,33 +38,32 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * What a run measures, on both sides, built once from its plan. Names are shared by both sides'
- * ways of measuring, so they compare by name (see {@link Metrics}):
+ * What a run measures, built once from its plan. The source values ride through the steps in
+ * hidden copies, so each row handed to the Delta writer still carries its source row's key and
+ * values. Both proofs observe, per batch, with {@code Dataset.observe} in the batch's own write
+ * (per-row terms are hidden columns computed in Spark's generated code; the observation only adds
+ * them up): {@code rows} (after the steps when every step keeps one row per source row, else
+ * before them), {@code reached} (written), {@code failed} (quarantined), {@code dropped} (and
+ * {@code dropped_by:<step>}), rows a per-row step retried and recovered, each invariant's source
+ * aggregate over the rows that reach the target.
  * <ul>
- * <li>source side, per source row (after the steps when every step keeps one row per source row,
- *     else before them): {@code rows}, {@code key_xxhash}, {@code key_murmur}; after the steps:
- *     {@code failed} (and {@code failed_by:<step>}, {@code failed_key_*}), {@code reached},
- *     {@code dropped} (and {@code dropped_by:<step>}, {@code dropped_key_*}); over the source
- *     values of the rows that reach the target: {@code col_hash:<c>}, {@code col_nulls:<c>} per
- *     carried column (under its new name) and each invariant's source aggregate;</li>
- * <li>target side, over the rows handed to the Delta writer: {@code target:key_*},
- *     {@code target:col_hash:<c>}, {@code target:nulls:<c>} for every column, the least and
- *     greatest value of each number and date column ({@code min:target:<c>}, {@code max:target:<c>};
- *     days since 1970 for dates), each invariant's target aggregates ({@code target:inv:<name>:<i>})
- *     and Deequ's shared aggregations ({@code target:deequ:…}).</li>
+ * <li>One-pass (the default) compares the target side in the row: {@code target:key_differs} and
+ *     {@code target:differs:<c>} count written rows whose key or carried column is not their
+ *     source row's; {@code target:nulls:<c>} counts nulls of declared non-null columns; each
+ *     invariant's target aggregates ({@code target:inv:<name>:<i>}) and Deequ's shared
+ *     aggregations ({@code target:deequ:…}) are observed on the rows written. When a step may add
+ *     or lose rows, the key hash sums of the source ({@code key_*}, before the steps) and of every
+ *     row after them ({@code after:key_*}) must agree.</li>
+ * <li>Read-back observes the source side as order-independent hash sums ({@code key_*},
+ *     {@code col_hash:<c>}, {@code col_nulls:<c>}, {@code dropped_key_*}) and takes the target side
+ *     from one aggregation over the table as written ({@link #readTarget}): the same sums over what
+ *     the files hold, in any order and layout.</li>
  * </ul>
- * By default (one-pass proof) both sides are observed with {@code Dataset.observe} in each batch's
- * own write, in one observation: the per-row terms are hidden columns computed in Spark's
- * generated code, the observation only adds them up, and the source values ride through the
- * steps in hidden copies. With read-back the write observes the source side only and the target
- * side comes from one aggregation over the table as written ({@link #readTarget}).
  */
 public final class MetricPlan {
     public static final String SRC_PREFIX = RowErrors.PREFIX + "src_";
@@ -76,9 +77,7 @@ public final class MetricPlan {
     private final boolean keysAsText;
     private final Map<String, String> checksummed;
     private final Map<String, Double> removing;
-    private final List<String> stepLabels;
     private final List<TargetInvariant> invariants;
-    private final List<String> rangeColumns;
     private final DeequSuite deequ;
 
     public MetricPlan(MigrationPlan plan) {
@@ -88,19 +87,14 @@ public final class MetricPlan {
         plan.source().primaryKey().forEach(carried::remove);   // the key sums prove the key's columns
         this.checksummed = java.util.Collections.unmodifiableMap(carried);
         Map<String, Double> removes = new LinkedHashMap<>();
-        List<String> labels = new ArrayList<>();
         Pipeline pipeline = plan.pipeline();
         for (int i = 0; i < pipeline.steps().size(); i++) {
-            labels.add(Pipeline.label(i, pipeline.steps().get(i)));
             if (pipeline.steps().get(i) instanceof RemovesRows r) {
                 removes.put(Pipeline.label(i, r), r.maxRemovedRatio());
             }
         }
         this.removing = java.util.Collections.unmodifiableMap(removes);
-        this.stepLabels = List.copyOf(labels);
         this.invariants = plan.spec().checks().invariants().stream().map(inv -> TargetInvariant.of(inv, plan.targetSchema())).toList();
-        this.rangeColumns = java.util.Arrays.stream(plan.targetSchema().fields()).filter(f -> ranged(f.dataType()))
-                .map(StructField::name).toList();
         List<ConstraintSpec> constraints = new ArrayList<>(plan.target().constraints());
         constraints.addAll(plan.spec().checks().constraints());
         this.deequ = new DeequSuite(constraints, plan.targetSchema());
@@ -122,11 +116,6 @@ public final class MetricPlan {
 
     public DeequSuite deequ() {
         return deequ;
-    }
-
-    /** Number and date columns whose least and greatest values are measured (Delta's statistics keep them too). */
-    public List<String> rangeColumns() {
-        return rangeColumns;
     }
 
     /** The invariants whose target aggregate cannot be combined from batches: they read the target. */
@@ -170,9 +159,9 @@ public final class MetricPlan {
      * arguments nulled elsewhere. A SQL or Java step may add or lose rows: the source is then
      * counted before the steps too.
      */
-    public Observed observe(Dataset<Row> slice, String name, boolean targetSide) {
+    public Observed observe(Dataset<Row> slice, String name, boolean onePass) {
         Prepared prepared = prepare(slice, name);
-        return finish(prepared, plan.pipeline().apply(prepared.frame()), name, targetSide);
+        return finish(prepared, plan.pipeline().apply(prepared.frame()), name, onePass);
     }
 
     /**
@@ -197,7 +186,7 @@ public final class MetricPlan {
      * now or as staged), observing everything after the steps; its observations include those of
      * {@code prepared}.
      */
-    public Observed finish(Prepared prepared, Dataset<Row> transformed, String name, boolean targetSide) {
+    public Observed finish(Prepared prepared, Dataset<Row> transformed, String name, boolean onePass) {
         List<Observation> observations = new ArrayList<>(prepared.observations());
         boolean onePoint = plan.pipeline().keepsRows();
 
@@ -221,12 +210,12 @@ public final class MetricPlan {
         aggs.add(terms.count(RowErrors.failed(), Metrics.FAILED));
         aggs.add(terms.count(reached, Metrics.TARGET_ROWS));
         if (onePoint) {
-            aggs.addAll(List.of(count(lit(1)).as(Metrics.SOURCE_ROWS), total(KEY_XX).as("key_xxhash"), total(KEY_MM).as("key_murmur")));
+            aggs.add(count(lit(1)).as(Metrics.SOURCE_ROWS));
         }
-        aggs.add(terms.sum(when(RowErrors.failed(), col(KEY_XX)), "failed_key_xxhash"));
-        aggs.add(terms.sum(when(RowErrors.failed(), col(KEY_MM)), "failed_key_murmur"));
-        for (String label : stepLabels) {
-            aggs.add(terms.count(col(RowErrors.STEP).equalTo(label), Metrics.FAILED_BY + label));
+        if (!onePoint || !onePass) {
+            // the key hash sums: of the source (before the steps, or here), of every row after the steps
+            aggs.add(total(KEY_XX).as(onePoint ? "key_xxhash" : "after:key_xxhash"));
+            aggs.add(total(KEY_MM).as(onePoint ? "key_murmur" : "after:key_murmur"));
         }
         if (java.util.Arrays.asList(renamed.columns()).contains(RowErrors.ATTEMPTS)) {
             aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1), Metrics.RETRIED));
@@ -234,23 +223,26 @@ public final class MetricPlan {
         }
         if (!removing.isEmpty()) {
             aggs.add(terms.count(RowErrors.dropped(), "dropped"));
-            aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_XX)), "dropped_key_xxhash"));
-            aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_MM)), "dropped_key_murmur"));
+            if (!onePass) {
+                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_XX)), "dropped_key_xxhash"));
+                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_MM)), "dropped_key_murmur"));
+            }
             for (String label : removing.keySet()) {
                 aggs.add(terms.count(col(RowErrors.DROPPED).equalTo(label), "dropped_by:" + label));
             }
         }
-        List<Column> sourceKeys = plan.source().primaryKey().stream().map(k -> col(SqlNames.quote(k))).toList();
-        for (var carried : checksummed.entrySet()) {
-            Column value = col(SqlNames.quote(carried.getKey()));
-            aggs.add(terms.sum(when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)), "col_hash:" + carried.getValue()));
-            aggs.add(terms.count(reached.and(value.isNull()), "col_nulls:" + carried.getValue()));
-        }
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             inv.source().ifPresent(text -> aggs.add(onlyWhere(text, reached).as(sourceKey(inv))));
         }
-        if (targetSide) {
+        if (onePass) {
             aggs.addAll(targetSide(terms, hiddenTarget, reached));
+        } else {
+            List<Column> sourceKeys = plan.source().primaryKey().stream().map(k -> col(SqlNames.quote(k))).toList();
+            for (var carried : checksummed.entrySet()) {
+                Column value = col(SqlNames.quote(carried.getKey()));
+                aggs.add(terms.sum(when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)), "col_hash:" + carried.getValue()));
+                aggs.add(terms.count(reached.and(value.isNull()), "col_nulls:" + carried.getValue()));
+            }
         }
         Observation post = new Observation("drover-steps-" + name);
         observations.add(post);
@@ -259,24 +251,27 @@ public final class MetricPlan {
         return new Observed(frame, List.copyOf(observations));
     }
 
-    /** The target side over the rows that reach the target, its columns under their hidden names. */
+    /**
+     * The target side, one-pass: on each row that reaches the target, its key and every carried
+     * column as written, compared with the source row's own values riding in the same row (a
+     * count of rows that differ: no hashing, no collision); the null count of each column declared
+     * non-null; each invariant's target aggregates; Deequ's shared aggregations.
+     */
     private List<Column> targetSide(Terms terms, Map<String, String> hidden, Column reached) {
         List<Column> aggs = new ArrayList<>();
-        List<Column> keys = targetKeys(name -> col(SqlNames.quote(hidden.get(name))));
-        Column[] keyTerms = KeySums.terms(keys, keysAsText);
-        aggs.add(terms.sum(when(reached, keyTerms[0]), TARGET + "key_xxhash"));
-        aggs.add(terms.sum(when(reached, keyTerms[1]), TARGET + "key_murmur"));
-        for (String to : checksummed.values()) {
-            aggs.add(terms.sum(when(reached, KeySums.valueTerm(keys, keysAsText, col(SqlNames.quote(hidden.get(to))))),
-                    TARGET + "col_hash:" + to));
+        List<Column> written = targetKeys(name -> col(SqlNames.quote(hidden.get(name))));
+        Column keyDiffers = lit(false);
+        for (int i = 0; i < written.size(); i++) {
+            keyDiffers = keyDiffers.or(not(written.get(i).eqNullSafe(col(SqlNames.quote(plan.source().primaryKey().get(i))))));
         }
-        for (StructField f : plan.targetSchema().fields()) {
-            Column value = col(SqlNames.quote(hidden.get(f.name())));
-            aggs.add(terms.count(reached.and(value.isNull()), TARGET + "nulls:" + f.name()));
-            if (rangeColumns.contains(f.name())) {
-                Column term = terms.term(when(reached, rangeValue(value, f.dataType())));
-                aggs.add(min(term).as("min:" + TARGET + f.name()));
-                aggs.add(max(term).as("max:" + TARGET + f.name()));
+        aggs.add(terms.count(reached.and(keyDiffers), TARGET + "key_differs"));
+        for (var carried : checksummed.entrySet()) {
+            Column differs = not(col(SqlNames.quote(hidden.get(carried.getValue()))).eqNullSafe(col(SqlNames.quote(carried.getKey()))));
+            aggs.add(terms.count(reached.and(differs), TARGET + "differs:" + carried.getValue()));
+        }
+        for (ColumnSpec c : plan.target().schema()) {
+            if (!c.nullable()) {
+                aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c.name()))).isNull()), TARGET + "nulls:" + c.name()));
             }
         }
         for (TargetInvariant inv : invariants) {
@@ -309,10 +304,6 @@ public final class MetricPlan {
         for (StructField f : plan.targetSchema().fields()) {
             Column value = col(SqlNames.quote(f.name()));
             aggs.add(coalesce(sum(when(value.isNull(), 1L).otherwise(0L)), lit(0L)).as(TARGET + "nulls:" + f.name()));
-            if (rangeColumns.contains(f.name())) {
-                aggs.add(min(rangeValue(value, f.dataType())).as("min:" + TARGET + f.name()));
-                aggs.add(max(rangeValue(value, f.dataType())).as("max:" + TARGET + f.name()));
-            }
         }
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             aggs.add(expr(inv.target()).as(wholeInvariant(inv)));
@@ -354,8 +345,8 @@ public final class MetricPlan {
     }
 
     /** The same metrics without writing: one pass over the slice (for recovery and validate). */
-    public Metrics aggregate(Dataset<Row> slice, String name, boolean targetSide) {
-        return aggregate(observe(slice, name, targetSide));
+    public Metrics aggregate(Dataset<Row> slice, String name, boolean onePass) {
+        return aggregate(observe(slice, name, onePass));
     }
 
     /** The metrics of an observed frame, computed by running it without writing anything. */
@@ -418,17 +409,6 @@ public final class MetricPlan {
 
     private List<Column> hiddenKeys() {
         return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(RowErrors.KEY_PREFIX + i)).toList();
-    }
-
-    /** Number and date columns: what Delta's statistics keep a least and greatest value of, compared exactly. */
-    private static boolean ranged(DataType type) {
-        return type.equals(DataTypes.ByteType) || type.equals(DataTypes.ShortType) || type.equals(DataTypes.IntegerType)
-                || type.equals(DataTypes.LongType) || type instanceof DecimalType || type.equals(DataTypes.DateType);
-    }
-
-    /** A ranged column's value as a number: dates as days since 1970. */
-    private static Column rangeValue(Column value, DataType type) {
-        return type.equals(DataTypes.DateType) ? org.apache.spark.sql.functions.unix_date(value) : value;
     }
 
     private static Column total(String column) {

@@ -26,7 +26,8 @@ import org.apache.spark.sql.types.StructType;
  * batch writes observed (the spec's {@code checks.read-back}, else the config's).
  */
 public record MigrationPlan(MigrationSpec spec, MigrationTemplate template, DatasetEntity source, DatasetEntity target,
-                            String sourceLocation, long sourceVersion, String targetLocation, long targetVersion,
+                            String sourceLocation, long sourceVersion, long sourceRecords, String targetLocation,
+                            long targetVersion,
                             String quarantineLocation,
                             Map<String, Long> lookupVersions, StructType sourceSchema, StructType targetSchema,
                             SchemaDiff diff, Map<String, String> carried, List<Batch> batches, List<ConsumerEntity> consumers,

@@ -3,6 +3,7 @@ package dev.drover.run;
 import static java.util.Objects.requireNonNull;
 
 import dev.drover.analyze.AnalyzeStage;
+import dev.drover.catalog.DatasetEntity;
 import dev.drover.catalog.StageNotes;
 import dev.drover.common.Hosts;
 import dev.drover.common.Messages;
@@ -32,6 +33,7 @@ import dev.drover.model.RollbackResult;
 import dev.drover.model.RunStatus;
 import dev.drover.model.Stage;
 import dev.drover.model.ValidationResult;
+import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.restore.Restorer;
 import dev.drover.restore.Rollback;
@@ -44,6 +46,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs a migration through analyze → transform → test → deploy, recording each stage in the
@@ -156,14 +159,21 @@ public final class MigrationRunner {
         MigrationResult start(MigrationSpec spec) {
             String runId = scope.runId();
             Instant started = Instant.now();
+            DatasetEntity source = context.catalog().dataset(spec.source()).orElseThrow();
+            DatasetEntity target = context.catalog().dataset(spec.target()).orElseThrow();
+            RunRecord[] recorded = new RunRecord[1];
+            // the run is recorded once analyze has accepted the spec, while it finishes
+            Consumer<AnalyzeStage.Pins> record = pins -> {
+                recorded[0] = new RunRecord(runId, spec.id(), spec.checksum(), source.name(), pins.sourceLocation(),
+                        pins.sourceVersion(), target.name(), pins.targetLocation(), spec.mode(), pins.snapshotVersion(),
+                        Optional.empty(), RunStatus.RUNNING, "", Instant.now(), Hosts.name(), ProcessHandle.current().pid());
+                ledger.record(recorded[0]);
+                ledger.recordChecksum(new SpecChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId, Instant.now()));
+            };
             MigrationPlan plan = scope.timings().time("analyze", () -> scope.job(Stage.ANALYZE, null,
-                    () -> new AnalyzeStage(context.spark(), config, context.catalog()).plan(spec)));
+                    () -> new AnalyzeStage(context.spark(), config, context.catalog(), scope.timings()).plan(spec, null, record)));
+            RunRecord run = recorded[0];
             int parallel = Math.min(config.parallelBatches(), plan.batches().size());
-            RunRecord run = new RunRecord(runId, spec.id(), spec.checksum(), plan.source().name(), plan.sourceLocation(),
-                    plan.sourceVersion(), plan.target().name(), plan.targetLocation(), spec.mode(), plan.snapshotVersion(),
-                    Optional.empty(), RunStatus.RUNNING, "", Instant.now(), Hosts.name(), ProcessHandle.current().pid());
-            ledger.record(run);
-            ledger.recordChecksum(new SpecChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId, Instant.now()));
             List<BatchRecord> batches = plan.batches().stream()
                     .map(b -> BatchRecord.planned(runId, b.id(), b.predicate(), b.estimatedRows())).toList();
             ledger.recordBatches(batches);
@@ -171,7 +181,7 @@ public final class MigrationRunner {
                     plan.snapshotVersion().orElse(null), batches.size(), parallel, plan.lookupVersions(), proof(plan).label())));
             scope.out().printf("run %s: %s %s@v%d -> %s, %d batches%n", runId, spec.id(), plan.source().name(),
                     plan.sourceVersion(), plan.target().name(), batches.size());
-            // the run must be in the ledger before the target is touched, or a kill would orphan it
+            // the run and its batches must be in the ledger before the target is touched, or a kill would orphan them
             scope.timings().time("ledger wait", ledger::flush);
             KillPoints.reached("analyzed");
             return finish(plan, run, batches, false, parallel);
@@ -231,16 +241,20 @@ public final class MigrationRunner {
                 return failed(plan, run, written, resumed, checks, "test stage failed, target restored: " + failedChecks(checks));
             }
             // A passing run's Deequ metrics become the next run's anomaly baseline.
-            verified.keepMetrics().run();
+            scope.timings().time("test: keep metrics", verified.keepMetrics());
 
             Instant deployStarted = Instant.now();
             long targetVersion = delta.latestVersion(plan.targetLocation());
             String warning = verified.quarantineSummary();
-            DeployStage.Outcome deployed = new DeployStage(ledger, config.notifications()).run(plan, run, targetVersion,
-                    verified.schema(), checks, written.rowsWritten(), written.rowsQuarantined(), warning, resumed);
-            List<String> consumers = deployed.events().stream().map(e -> e.consumer()).toList();
+            DeployStage deploy = new DeployStage(ledger, config.notifications());
+            List<OutboxEvent> events = deploy.announce(plan, run, targetVersion, verified.schema(), checks, written.rowsWritten(),
+                    written.rowsQuarantined(), resumed);
+            List<String> consumers = events.stream().map(OutboxEvent::consumer).toList();
             ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "succeeded",
-                    new StageDetail.Deploy(targetVersion, deployed.events().size(), consumers)));
+                    new StageDetail.Deploy(targetVersion, events.size(), consumers)));
+            // the events (and every record of the test and deploy stages) are in before the run says succeeded
+            scope.timings().time("ledger wait", ledger::flush);
+            deploy.succeed(run, targetVersion, warning, !events.isEmpty());
             if (!consumers.isEmpty()) {
                 scope.out().printf("run %s: %d consumer event(s) in the outbox for %s; drover notify publishes them%n", runId,
                         consumers.size(), String.join(", ", consumers));

@@ -1,12 +1,15 @@
 package dev.drover.spark;
 
 import dev.drover.config.DroverConfig;
+import dev.drover.error.InputError;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** The SparkSession of a Drover application, with Delta enabled. */
 public final class Sessions {
     static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+    private static final String UI = "spark.ui.enabled";
+    private static final String PLAN_FIELDS = "spark.sql.debug.maxToStringFields";
 
     private Sessions() {}
 
@@ -19,13 +22,34 @@ public final class Sessions {
         return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
     }
 
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "^(local(\\[(\\d+|\\*)(,\\d+)?])?|local-cluster\\[.+]|spark://.+|yarn|k8s://.+|mesos://.+)$");
+
+    /** Bad input (exit 2) unless {@code master} is a Spark master URL; {@code field} says where it was given. */
+    static void checkMaster(String master, String field) {
+        if (!MASTER.matcher(master).matches()) {
+            throw new InputError("", field, "expected a Spark master such as local[*], local[4], spark://host:7077, yarn or "
+                    + "k8s://https://host:443, got '" + master + "'");
+        }
+    }
+
+    public static SparkSession create(DroverConfig config, String masterOverride) {
+        return create(config, masterOverride, true);
+    }
+
     /**
      * Master precedence: {@code --master}, then spark-submit's, then drover.spark.master.
-     * An existing session (a notebook's, a test's) is reused as it is.
+     * {@code webUi = false} (commands that only read) starts no Spark UI unless the config asks
+     * for one. An existing session (a notebook's, a test's) is reused as it is.
      */
-    public static SparkSession create(DroverConfig config, String masterOverride) {
+    public static SparkSession create(DroverConfig config, String masterOverride, boolean webUi) {
         SparkConf fromSubmit = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(config.appName());
+        if (masterOverride != null) {
+            checkMaster(masterOverride, "--master");
+        } else if (!fromSubmit.contains("spark.master")) {
+            checkMaster(config.sparkMaster(), "drover.spark.master");
+        }
         String master = masterOverride != null ? masterOverride : fromSubmit.get("spark.master", config.sparkMaster());
         if (masterOverride != null) {
             builder = builder.master(masterOverride);
@@ -37,6 +61,13 @@ public final class Sessions {
         if (master.startsWith("local") && !config.sparkConf().containsKey(SNAPSHOT_PARTITIONS)
                 && !fromSubmit.contains(SNAPSHOT_PARTITIONS)) {
             builder = builder.config(SNAPSHOT_PARTITIONS, String.valueOf(localCores(master)));
+        }
+        if (!webUi && !config.sparkConf().containsKey(UI) && !fromSubmit.contains(UI)) {
+            builder = builder.config(UI, "false");
+        }
+        // Spark warns once per process when it shortens a plan's text; Drover's plans are wide by design
+        if (!config.sparkConf().containsKey(PLAN_FIELDS)) {
+            builder = builder.config(PLAN_FIELDS, "1000");
         }
         for (var entry : config.sparkConf().entrySet()) {
             builder = builder.config(entry.getKey(), entry.getValue());

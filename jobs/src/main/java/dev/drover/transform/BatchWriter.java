@@ -12,7 +12,6 @@ import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.transforms.MapStep;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -97,14 +96,14 @@ final class BatchWriter {
                 // the observations of the process that wrote it are gone: the same slice measured once more
                 observed = metrics.aggregate(slice(batch), name + "-recovered", targetSide);
                 if (observed.count(Metrics.FAILED) > 0) {
-                    observed = observed.with(quarantined(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, true)));
+                    observed = observed.with(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, true));
                 }
             } else {
                 MetricPlan.Observed written = metrics.observe(slice(batch), name, targetSide);
                 save(written.frame(), first, appId, batch.batchId());
                 observed = written.metrics();
                 if (observed.count(Metrics.FAILED) > 0) {
-                    observed = observed.with(quarantined(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, false)));
+                    observed = observed.with(quarantine(plan.pipeline().apply(slice(batch)), batch, appId, false));
                 }
             }
             return batch.committed(commitVersion(batch.batchId()), observed);
@@ -144,7 +143,7 @@ final class BatchWriter {
         }
         Metrics observed = before.with(after);
         if (observed.count(Metrics.FAILED) > 0) {
-            observed = observed.with(quarantined(quarantine(staged, batch, appId, mayBeCommitted)));
+            observed = observed.with(quarantine(staged, batch, appId, mayBeCommitted));
         }
         return observed;
     }
@@ -168,15 +167,11 @@ final class BatchWriter {
      * Writes the failed rows of {@code transformed}; a quarantine commit that already landed (a
      * resumed batch) is counted instead of written again.
      */
-    private long quarantine(Dataset<Row> transformed, BatchRecord batch, String appId, boolean mayBeCommitted) {
+    private Metrics quarantine(Dataset<Row> transformed, BatchRecord batch, String appId, boolean mayBeCommitted) {
         if (mayBeCommitted && delta.committedAppIds(plan.quarantineLocation()).containsKey(QuarantineWriter.appId(appId))) {
-            return quarantine.committedRows(batch.batchId());
+            return quarantine.committed(batch.batchId());
         }
         return quarantine.write(transformed, batch.batchId(), appId);
-    }
-
-    private static Metrics quarantined(long rows) {
-        return Metrics.of(Map.of(Metrics.QUARANTINED, rows));
     }
 
     /** The version of the commit that holds the batch, by its tag in the target's log. */

@@ -6,15 +6,20 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 
 import dev.drover.common.SqlNames;
 import dev.drover.delta.CommitTag;
 import dev.drover.exec.LocationLocks;
+import dev.drover.model.Metrics;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.quarantine.QuarantineTable;
+import dev.drover.transforms.Pipeline;
 import dev.drover.transforms.RowErrors;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +53,11 @@ public final class QuarantineWriter {
         return batchAppId + "-q";
     }
 
-    /** Writes the failed rows of {@code transformed} (the batch after the steps); returns how many. */
-    public long write(Dataset<Row> transformed, int batchId, String batchAppId) {
+    /**
+     * Writes the failed rows of {@code transformed} (the batch after the steps); returns what the
+     * write observed: the rows written ({@link Metrics#QUARANTINED}) and each step's share of them.
+     */
+    public Metrics write(Dataset<Row> transformed, int batchId, String batchAppId) {
         List<String> keys = plan.source().primaryKey();
         Column key = to_json(struct(IntStream.range(0, keys.size())
                 .mapToObj(i -> col(RowErrors.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
@@ -62,19 +70,34 @@ public final class QuarantineWriter {
                 col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible)).as("row"),
                 current_timestamp().as("quarantined_at"), attempts.as("attempts"));
         Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
+        List<Column> bySteps = new ArrayList<>();
+        Pipeline pipeline = plan.pipeline();
+        for (int i = 0; i < pipeline.steps().size(); i++) {
+            String label = Pipeline.label(i, pipeline.steps().get(i));
+            bySteps.add(sum(when(col("step").equalTo(label), 1L).otherwise(0L)).as(Metrics.FAILED_BY + label));
+        }
         locks.with(location, () -> {
-            rows.observe(observation, count(lit(1)).as("rows")).write().format("delta").mode("append").option("mergeSchema", "true")
+            rows.observe(observation, count(lit(1)).as(Metrics.QUARANTINED), bySteps.toArray(Column[]::new))
+                    .write().format("delta").mode("append").option("mergeSchema", "true")
                     .option("txnAppId", appId(batchAppId)).option("txnVersion", 0L)
                     .option("userMetadata", new CommitTag(runId, plan.spec().id(), Stage.TRANSFORM, batchId).json())
                     .save(location);
             return null;
         });
-        return ((Number) observed(observation).get("rows")).longValue();
+        return Metrics.of(observed(observation));
     }
 
-    /** The rows a batch's quarantine commit holds (a resumed batch whose quarantine commit landed). */
-    public long committedRows(int batchId) {
-        return new QuarantineTable(SparkSession.active(), location).rowsOf(runId).where(col("batch_id").equalTo(batchId)).count();
+    /** What a batch's quarantine commit holds, by step (a resumed batch whose quarantine commit landed). */
+    public Metrics committed(int batchId) {
+        Map<String, Object> values = new java.util.HashMap<>();
+        long total = 0;
+        for (Row r : new QuarantineTable(SparkSession.active(), location).rowsOf(runId).where(col("batch_id").equalTo(batchId))
+                .groupBy("step").count().collectAsList()) {
+            values.put(Metrics.FAILED_BY + r.getString(0), r.getLong(1));
+            total += r.getLong(1);
+        }
+        values.put(Metrics.QUARANTINED, total);
+        return Metrics.of(values);
     }
 
     private static Map<String, Object> observed(Observation observation) {

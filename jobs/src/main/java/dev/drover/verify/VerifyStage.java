@@ -89,7 +89,6 @@ public final class VerifyStage {
      */
     public Outcome run(MetricPlan measured, String runId, Optional<Long> snapshot, Policy policy, List<BatchRecord> batches,
                        Metrics observed, Proof proof) {
-        long start = System.nanoTime();
         MigrationPlan plan = measured.plan();
         Supplier<Dataset<Row>> target = memo(() -> delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())));
         StructType written = delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())).schema();
@@ -97,32 +96,50 @@ public final class VerifyStage {
         Metrics targetSide = readBack ? timings.time("test: read back the target", () -> measured.readTarget(target.get()))
                 : observed.with(measured.invariantsReadingTarget().isEmpty() ? Metrics.EMPTY
                         : timings.time("test: invariants reading the target", () -> measured.readInvariants(target.get())));
+        long start = System.nanoTime();
         Dataset<Row> quarantine = new QuarantineTable(spark, plan.quarantineLocation()).rowsOf(runId);
         List<CheckResult> checks = new ArrayList<>();
 
         long sourceRows = observed.count(Metrics.SOURCE_ROWS);
         long targetRows = readBack ? targetSide.count("target:rows") : observed.count(Metrics.TARGET_ROWS);
-        KeySums quarantineSums = readBack ? quarantineSums(plan, quarantine)
-                : new KeySums(observed.count(Metrics.FAILED), observed.count("failed_key_xxhash"), observed.count("failed_key_murmur"));
-        long quarantined = quarantineSums.rows();
+        long quarantined = readBack ? quarantineSums(plan, quarantine).rows() : observed.count(Metrics.FAILED);
         long dropped = observed.count("dropped");
         checks.add(CheckResult.of(CheckKind.RECONCILIATION, "row count", sourceRows == targetRows + quarantined + dropped,
                 "source " + sourceRows + " = target + quarantined + removed by filters",
                 "target " + targetRows + " + quarantined " + quarantined + " + removed " + dropped + " = "
                         + (targetRows + quarantined + dropped)));
+        if (plan.sourceRecords() >= 0) {
+            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "every source row read once", sourceRows == plan.sourceRecords(),
+                    plan.sourceRecords() + " rows (the record count Delta's log holds for the pinned source)",
+                    sourceRows + " rows read by " + batches.size() + " batch(es)"));
+        }
         checks.add(perBatchRowCounts(plan, runId, snapshot, batches));
         if (!readBack) {
-            checks.add(DeltaStatistics.check(delta, plan, runId, snapshot, batches, observed, measured.rangeColumns()));
+            checks.add(DeltaStatistics.check(delta, plan, runId, snapshot, batches, observed));
             checks.add(quarantineWrites(batches));
         }
 
-        KeySums sourceKeys = new KeySums(sourceRows, observed.count("key_xxhash"), observed.count("key_murmur"));
-        KeySums targetKeys = new KeySums(targetRows, targetSide.count("target:key_xxhash"), targetSide.count("target:key_murmur"));
-        KeySums droppedKeys = new KeySums(dropped, observed.count("dropped_key_xxhash"), observed.count("dropped_key_murmur"));
-        boolean keysMatch = sourceKeys.equals(targetKeys.plus(quarantineSums).plus(droppedKeys));
-        checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
-                "every source key in target, quarantine or a filter's removed rows exactly once",
-                keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(measured, target.get(), quarantine)));
+        if (readBack) {
+            KeySums quarantineSums = quarantineSums(plan, quarantine);
+            KeySums sourceKeys = new KeySums(sourceRows, observed.count("key_xxhash"), observed.count("key_murmur"));
+            KeySums targetKeys = new KeySums(targetRows, targetSide.count("target:key_xxhash"), targetSide.count("target:key_murmur"));
+            KeySums droppedKeys = new KeySums(dropped, observed.count("dropped_key_xxhash"), observed.count("dropped_key_murmur"));
+            boolean keysMatch = sourceKeys.equals(targetKeys.plus(quarantineSums).plus(droppedKeys));
+            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
+                    "every source key in target, quarantine or a filter's removed rows exactly once",
+                    keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(measured, target.get(), quarantine)));
+        } else {
+            long differ = observed.count("target:key_differs");
+            // a step that may add or lose rows: every source key must still be there once, in some row
+            boolean sameKeys = plan.pipeline().keepsRows() || (observed.count("key_xxhash") == observed.count("after:key_xxhash")
+                    && observed.count("key_murmur") == observed.count("after:key_murmur"));
+            boolean keysMatch = differ == 0 && sameKeys;
+            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
+                    "every row written keeps its source row's key; every source key in target, quarantine or a filter's removed rows once",
+                    keysMatch ? "0 keys missing, 0 keys more than once, 0 rows with another key"
+                            : differ + " rows written with another key than their source row's"
+                                    + (sameKeys ? "" : "; " + keyDifference(measured, target.get(), quarantine))));
+        }
 
         measured.removingSteps().forEach((label, max) -> {
             long removed = observed.count("dropped_by:" + label);
@@ -133,14 +150,21 @@ public final class VerifyStage {
         });
 
         measured.checksummed().forEach((from, to) -> {
-            BigDecimal sh = observed.get("col_hash:" + to);
-            BigDecimal th = targetSide.get("target:col_hash:" + to);
-            long sn = observed.count("col_nulls:" + to);
-            long tn = targetSide.count("target:nulls:" + to);
-            boolean same = java.util.Objects.equals(sh, th) && sn == tn;
-            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged",
-                    same, "checksum " + sh + ", " + sn + " nulls (source)",
-                    "checksum " + th + ", " + tn + " nulls" + (same ? "" : "; if a SQL or Java step changes it on purpose, list it in checks.changed")));
+            String name = "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged";
+            String hint = "; if a SQL or Java step changes it on purpose, list it in checks.changed";
+            if (readBack) {
+                BigDecimal sh = observed.get("col_hash:" + to);
+                BigDecimal th = targetSide.get("target:col_hash:" + to);
+                long sn = observed.count("col_nulls:" + to);
+                long tn = targetSide.count("target:nulls:" + to);
+                boolean same = java.util.Objects.equals(sh, th) && sn == tn;
+                checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, same, "checksum " + sh + ", " + sn + " nulls (source)",
+                        "checksum " + th + ", " + tn + " nulls" + (same ? "" : hint)));
+            } else {
+                long differ = observed.count("target:differs:" + to);
+                checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, differ == 0,
+                        "every row written holds its source row's value", differ + " of " + targetRows + " rows differ" + (differ == 0 ? "" : hint)));
+            }
         });
 
         for (InvariantSpec inv : plan.spec().checks().invariants()) {

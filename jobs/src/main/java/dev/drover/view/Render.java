@@ -59,7 +59,7 @@ public final class Render {
         node.putObject("source").put("dataset", plan.source().name()).put("location", plan.sourceLocation())
                 .put("version", plan.sourceVersion());
         node.putObject("target").put("dataset", plan.target().name()).put("location", plan.targetLocation())
-                .put("mode", plan.spec().mode().label()).put("currentVersion", plan.targetVersion());
+                .put("mode", plan.spec().mode().label()).put("currentVersion", plan.snapshotVersion().orElse(null));
         ObjectNode lookups = node.putObject("lookups");
         plan.lookupVersions().forEach(lookups::put);
         ArrayNode schema = node.putArray("schemaChanges");
@@ -98,6 +98,12 @@ public final class Render {
                 checks(out, r.checks());
             }
         }
+    }
+
+    /** One line: each phase's seconds, in the order the run met them. */
+    public static void timings(PrintStream out, java.util.Map<String, Double> timings) {
+        out.println("  timings: " + String.join(", ", timings.entrySet().stream()
+                .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue())).toList()));
     }
 
     public static void runs(PrintStream out, List<RunRecord> runs) {
@@ -244,15 +250,9 @@ public final class Render {
     public static ArrayNode historyJson(List<HistoryEntry> entries) {
         ArrayNode array = JSON.createArrayNode();
         for (HistoryEntry e : entries) {
-            ObjectNode n = array.addObject().put("version", e.version()).put("timestamp", e.timestamp().toInstant().toString())
+            array.addObject().put("version", e.version()).put("timestamp", e.timestamp().toInstant().toString())
                     .put("operation", e.operation()).put("run", e.run()).put("migration", e.migration())
-                    .put("stage", e.stage()).put("runStatus", e.runStatus());
-            if (e.batch() != null) {
-                n.put("batch", e.batch());
-            }
-            if (e.rows() != null) {
-                n.put("rows", e.rows());
-            }
+                    .put("stage", e.stage()).put("batch", e.batch()).put("runStatus", e.runStatus()).put("rows", e.rows());
         }
         return array;
     }

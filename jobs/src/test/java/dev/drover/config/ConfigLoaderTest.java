@@ -17,7 +17,8 @@ class ConfigLoaderTest {
     Path conf;
 
     @Test
-    void embeddedDefaultsApplyWhenTheFolderHasNoDroverConf() {
+    void embeddedDefaultsApplyWhenTheFolderHasNoDroverConf() throws Exception {
+        Files.createDirectories(conf.resolve("catalog"));
         DroverConfig c = ConfigLoader.load(conf, List.of());
         assertEquals(5_000_000, c.batchMaxRows());
         assertEquals(3, c.maxAttempts());
@@ -37,6 +38,7 @@ class ConfigLoaderTest {
         assertEquals("s3a://bucket/wh", c.warehouse());
         assertEquals("s3a://bucket/wh/users_v1", c.resolveLocation("users_v1"));
         assertEquals("file:/x/y", c.resolveLocation("file:/x/y"));
+        assertEquals("file:///data/markets", c.resolveLocation("/data/markets"), "an absolute path is taken as it is");
         assertEquals(20, ConfigLoader.load(conf, List.of("drover.environment=staging")).batchMaxRows());
         assertEquals(10, ConfigLoader.load(conf, List.of("drover.environment=prod")).batchMaxRows(), "no prod overlay here");
     }
@@ -51,6 +53,37 @@ class ConfigLoaderTest {
     void badValuesNameTheFileAndKey() throws Exception {
         Files.writeString(conf.resolve("drover.conf"), "drover.lock.lease = soon");
         var e = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
-        assertTrue(e.getMessage().startsWith(conf.resolve("drover.conf").toString()), e.getMessage());
+        assertTrue(e.getMessage().startsWith(conf.resolve("drover.conf").toString() + ": drover.lock.lease: expected a duration"),
+                e.getMessage());
+        // the same bad value given on the command line is reported as coming from there
+        Files.writeString(conf.resolve("drover.conf"), "drover.lock.lease = 60s");
+        var cli = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.lock.lease=soon")));
+        assertTrue(cli.getMessage().startsWith("--conf: drover.lock.lease: expected a duration"), cli.getMessage());
+        Files.createDirectories(conf.resolve("environments"));
+        Files.writeString(conf.resolve("environments/dev.conf"), "drover.transform.threads = many");
+        var overlay = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
+        assertTrue(overlay.getMessage().startsWith(conf.resolve("environments/dev.conf") + ": drover.transform.threads:"),
+                overlay.getMessage());
+    }
+
+    @Test
+    void unknownKeysAreRefusedWithTheNearestKnownOne() throws Exception {
+        Files.writeString(conf.resolve("drover.conf"), "drover { transform { parallel-batchs = 2 } }");
+        var file = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
+        assertEquals(conf.resolve("drover.conf") + ": drover.transform.parallel-batchs: unknown key; did you mean "
+                + "drover.transform.parallel-batches?", file.getMessage());
+        Files.writeString(conf.resolve("drover.conf"), "drover { }");
+        var cli = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.nonexistent=1")));
+        assertTrue(cli.getMessage().startsWith("--conf: drover.nonexistent: unknown key; did you mean drover."), cli.getMessage());
+        // Spark's and Kafka's settings are the user's to name
+        DroverConfig free = ConfigLoader.load(conf, List.of("drover.spark.conf.spark.executor.cores=3",
+                "drover.notify.kafka.security.protocol=SSL"));
+        assertEquals("3", free.sparkConf().get("spark.executor.cores"));
+    }
+
+    @Test
+    void aFolderThatIsNoDroverConfFolderIsRefused() {
+        var e = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
+        assertTrue(e.getMessage().contains("holds neither drover.conf nor catalog/"), e.getMessage());
     }
 }

@@ -142,7 +142,7 @@ class MigrationTest {
             "drop-row, row count, 1 keys missing, true",
             "duplicate-key, row count, 1 keys more than once, false",
             "duplicate-key, row count, 1 keys more than once, true",
-            "swap-key, primary key preserved, 1 keys missing, false",
+            "swap-key, primary key preserved, 1 rows written with another key than their source row's, false",
             "swap-key, primary key preserved, 1 keys missing, true"})
     void testStageCatchesLostDuplicatedAndAlteredKeys(String defect, String failedCheck, String observed, boolean readBack) {
         Workspace ws = workspace(1_000, 0, 1_000).readBack(readBack);

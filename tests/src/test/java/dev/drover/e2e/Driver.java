@@ -62,6 +62,11 @@ final class Driver implements AutoCloseable {
         return process.waitFor();
     }
 
+    /** Whether the process ended within {@code millis}. */
+    boolean endedWithin(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
     int waitFor(long timeoutSeconds) throws InterruptedException {
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -20,10 +20,15 @@ class LauncherDemoTest {
         Path dir = tmp.resolve("demo");
         List<String> command = List.of("bash", Project.root().resolve("submit/drover").toString(),
                 "--conf", "drover.environment=test", "demo", "--rows", "40000", "--dir", dir.toString());
+        String driverErr;
         try (Driver driver = Driver.start(command, out)) {
             assertEquals(0, driver.waitFor(600), driver.stderr());
+            driverErr = driver.stderr();
         }
         String text = Files.readString(out);
+        // what a user sees stays clean: no terminal escape codes from the build, no Spark warnings
+        assertTrue(!text.contains("\u001b[") && !driverErr.contains("\u001b["), "escape codes in the output");
+        assertTrue(driverErr.lines().noneMatch(l -> l.contains(" WARN ")), "warnings on stderr:\n" + driverErr);
         for (String step : List.of("starting a local Kafka broker", "1/9 generating", "2/9 drover plan users/V2",
                 "3/9 drover migrate users/V2", "4/9 drover status", "5/9 drover notify", "6/9 drover rollback",
                 "7/9 drover migrate users/V2 (again", "8/9 drover notify", "9/9 summary", "local Kafka broker stopped")) {

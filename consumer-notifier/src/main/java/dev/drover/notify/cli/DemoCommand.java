@@ -60,6 +60,10 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
                 root.overrides.add("drover.notify.bootstrap-servers=" + broker.bootstrapServers());
                 root.overrideConfig(null);
                 out.println("  Kafka " + LocalKafka.VERSION + " (KRaft, single node) on " + broker.bootstrapServers());
+                // the consumers' topics exist before the first event, as on a real cluster (no auto-creation warnings)
+                List<String> topics = new java.util.ArrayList<>(eventTopics());
+                topics.add(root.config().notifications().ackTopic());
+                broker.createTopics(1, topics.toArray(String[]::new));
             }
             return run(out, folder, started);
         } finally {
@@ -123,11 +127,19 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         return ok ? 0 : 1;
     }
 
+    /** The default topic and every topic a consumer of the demo's datasets names. */
+    private List<String> eventTopics() {
+        List<String> topics = new java.util.ArrayList<>(List.of(root.config().notifications().topic()));
+        for (String dataset : List.of("users-v1", "users-v2")) {
+            root.catalog().consumersOf(dataset).forEach(c -> c.topic().filter(t -> !topics.contains(t)).ifPresent(topics::add));
+        }
+        return topics;
+    }
+
     /** What each consumer received, read back from the broker with a real consumer. */
     private void summarizeEvents(PrintStream out) {
         var settings = root.config().notifications();
-        List<String> topics = new java.util.ArrayList<>(List.of(settings.topic()));
-        root.catalog().consumersOf("users-v1").forEach(c -> c.topic().filter(t -> !topics.contains(t)).ifPresent(topics::add));
+        List<String> topics = eventTopics();
         var received = EventReader.readAll(settings.bootstrapServers(), settings.kafka(), topics);
         out.printf("  events read back from Kafka (%s), per consumer:%n", String.join(", ", topics));
         java.util.Map<String, List<EventReader.Received>> byConsumer = new java.util.TreeMap<>();

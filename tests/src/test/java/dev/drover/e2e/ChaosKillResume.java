@@ -1,0 +1,348 @@
+package dev.drover.e2e;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.drover.delta.CommitTag;
+import dev.drover.delta.DeltaTables;
+import dev.drover.demo.DemoData;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.RunRecord;
+import dev.drover.model.RunStatus;
+import dev.drover.model.Stage;
+import dev.drover.outbox.OutboxRow;
+import dev.drover.testing.SharedSpark;
+import dev.drover.testing.TestFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Chaos: the demo migration run in a real driver process that is killed with SIGKILL at some
+ * moment (a named point of the run, or a time into it), then resumed with the same command. Each
+ * kill is compared with a clean run: the final target equal in both directions, no batch
+ * committed twice, the run succeeded in the ledger, each consumer's event in the outbox once, and
+ * the resume rewrote exactly the rows of the batches Delta did not hold at the kill.
+ * {@code tests/chaos/kill-resume N} runs N random kills and prints the table; CI runs fixed
+ * points and two random moments through {@code ChaosKillResumeTest}.
+ */
+public final class ChaosKillResume {
+    static final String SPEC = "migrations/users/V2__country_dimension.conf";
+    static final List<String> CONSUMERS = List.of("billing-export", "churn-model", "signup-dashboard");
+
+    /** What one kill and resume found. */
+    public record Outcome(String kill, double killPercent, int batches, Set<Integer> ledgerCommitted, Set<Integer> deltaCommitted,
+                          Set<Integer> inFlight, int orphanFiles, long rewritten, long expectedRewrite, double resumeRatio,
+                          List<String> problems) {
+        public boolean passed() {
+            return problems.isEmpty();
+        }
+
+        /** A kill while batches were being written: started, neither the ledger nor Delta holds them, their files are on disk. */
+        public boolean midWrite() {
+            return !inFlight.isEmpty() && inFlight.stream().noneMatch(b -> ledgerCommitted.contains(b) || deltaCommitted.contains(b))
+                    && orphanFiles > 0;
+        }
+
+        String row() {
+            return String.format("| %s | %.0f %% | %d of %d | %d of %d | %s | %,d (expected %,d) | %.2f | %s |", kill, killPercent,
+                    ledgerCommitted.size(), batches, deltaCommitted.size(), batches,
+                    inFlight.isEmpty() ? "none" : inFlight.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
+                            + (midWrite() ? " (" + orphanFiles + " files written, not committed)" : ""),
+                    rewritten, expectedRewrite, resumeRatio, passed() ? "pass" : "FAIL: " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * When to kill: at a named point of the run (it pauses there), once a batch's write has put
+     * data files on disk that no commit holds yet, or a time after the driver started.
+     */
+    public record Kill(String label, String point, boolean pause, long afterMillis) {
+        static Kill at(String label, String point) {
+            return new Kill(label, point, true, 0);
+        }
+
+        static Kill whileWriting(String label, int batch) {
+            return new Kill(label, "batch-writing:" + batch, false, 0);
+        }
+
+        static Kill after(long millis) {
+            return new Kill(String.format("%.1f s", millis / 1000.0), null, false, millis);
+        }
+    }
+
+    private final Path work;
+    private final long rows;
+    private final int days;
+    private final long badEvery;
+    private final long maxRows;
+    private Clean clean;
+
+    public ChaosKillResume(Path work, long rows, int days, long badEvery, long maxRows) {
+        this.work = work;
+        this.rows = rows;
+        this.days = days;
+        this.badEvery = badEvery;
+        this.maxRows = maxRows;
+    }
+
+    /** The clean run everything is compared with: its time, its target, its batches' rows. */
+    record Clean(double seconds, Dataset<Row> target, Map<Integer, Long> batchRows) {}
+
+    /** Generates the data once and runs the migration uninterrupted in a driver process. */
+    public Clean clean() throws Exception {
+        if (clean == null) {
+            Path pristine = work.resolve("pristine");
+            TestFiles.deleteTree(work);
+            Files.createDirectories(work);
+            DemoData.write(SharedSpark.session(), pristine.resolve("warehouse").toUri().toString(), rows, days, badEvery);
+            Path dir = copy("clean");
+            long start = System.nanoTime();
+            try (Driver driver = Driver.start(command(dir, List.of()), dir.resolve("driver.out"))) {
+                int exit = driver.waitFor(600);
+                if (exit != 0) {
+                    throw new IllegalStateException("the clean run failed (exit " + exit + "): " + driver.stderr());
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LedgerReader ledger = ledger(dir);
+            RunRecord run = ledger.runs().get(0);
+            Map<Integer, Long> batchRows = ledger.batches(run.runId()).stream()
+                    .collect(Collectors.toMap(BatchRecord::batchId, BatchRecord::rowsWritten));
+            clean = new Clean(seconds, table(dir, "users_v2").cache(), batchRows);
+            clean.target().count();
+        }
+        return clean;
+    }
+
+    /** Kills a driver as {@code kill} says, resumes it, and compares the outcome with the clean run. */
+    public Outcome killAndResume(String name, Kill kill) throws Exception {
+        Clean reference = clean();
+        Path dir = copy(name);
+        List<String> props = new ArrayList<>(List.of("-Ddrover.test.announce=1"));
+        if (kill.pause()) {
+            props.add("-Ddrover.test.pause-at=" + kill.point());
+        }
+        String target = dir.resolve("warehouse/users_v2").toUri().toString();
+        DeltaTables delta = new DeltaTables(SharedSpark.session());
+        long started = System.nanoTime();
+        List<String> announced;
+        boolean finishedFirst = false;
+        try (Driver driver = Driver.start(command(dir, props), dir.resolve("killed.out"))) {
+            if (kill.point() != null) {
+                driver.awaitLine("drover-point " + kill.point(), 300);
+                if (!kill.pause()) {
+                    awaitUncommittedFiles(dir.resolve("warehouse/users_v2"), delta, target);
+                }
+            } else {
+                finishedFirst = driver.endedWithin(kill.afterMillis());
+            }
+            if (!finishedFirst) {
+                driver.kill();
+            }
+            announced = List.of(driver.stderr().split("\n"));
+        }
+        double killedAt = (System.nanoTime() - started) / 1e9;
+
+        // what the ledger and Delta held when the driver died
+        LedgerReader ledger = ledger(dir);
+        Optional<RunRecord> run = ledger.runs().stream().findFirst();
+        Set<Integer> ledgerCommitted = run.map(r -> ledger.batches(r.runId()).stream().filter(BatchRecord::isCommitted)
+                .map(BatchRecord::batchId).collect(Collectors.toSet())).orElse(Set.of());
+        long versionAtKill = delta.latestVersion(target);
+        Set<Integer> deltaCommitted = run.map(r -> batchCommits(delta, target, r.runId(), -1).keySet()).orElse(Set.of());
+        Set<Integer> inFlight = new HashSet<>();
+        for (String line : announced) {
+            if (line.startsWith("drover-point batch-writing:")) {
+                inFlight.add(Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()));
+            }
+        }
+        for (String line : announced) {
+            if (line.startsWith("drover-point batch-committed:")) {
+                inFlight.remove(Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()));
+            }
+        }
+        inFlight.removeAll(deltaCommitted);
+        int orphans = orphanFiles(dir.resolve("warehouse/users_v2"), delta, target);
+
+        long resumeStart = System.nanoTime();
+        Cli resumed;
+        try (Driver driver = Driver.start(command(dir, List.of()), dir.resolve("resumed.out"))) {
+            int exit = driver.waitFor(600);
+            resumed = new Cli(exit, Files.readString(dir.resolve("resumed.out")), driver.stderr());
+        }
+        double resumeSeconds = (System.nanoTime() - resumeStart) / 1e9;
+
+        List<String> problems = new ArrayList<>();
+        if (resumed.exitCode() != 0) {
+            problems.add("resume exited " + resumed.exitCode() + ": " + resumed.err().lines().reduce((a, b) -> b).orElse(""));
+        }
+        RunRecord finished = ledger(dir).runs().stream().findFirst().orElse(null);
+        if (finished == null || finished.status() != RunStatus.SUCCEEDED) {
+            problems.add("the ledger's run is " + (finished == null ? "missing" : finished.status().label()));
+        }
+        Dataset<Row> result = table(dir, "users_v2");
+        long missing = reference.target().exceptAll(result).count();
+        long extra = result.exceptAll(reference.target()).count();
+        if (missing + extra > 0) {
+            problems.add(missing + " rows missing and " + extra + " rows extra against the clean run");
+        }
+        long rewritten = 0;
+        long expected = 0;
+        if (finished != null) {
+            Map<Integer, List<Long>> commits = batchCommits(delta, target, finished.runId(), -1);
+            commits.forEach((batch, versions) -> {
+                if (versions.size() != 1) {
+                    problems.add("batch " + batch + " committed " + versions.size() + " times");
+                }
+            });
+            if (commits.size() != reference.batchRows().size()) {
+                problems.add(commits.size() + " batches committed, the clean run has " + reference.batchRows().size());
+            }
+            rewritten = rowsCommittedAfter(delta, target, finished.runId(), run.isPresent() ? versionAtKill : -1);
+            boolean sameRun = run.isPresent() && run.get().runId().equals(finished.runId());
+            for (var batch : reference.batchRows().entrySet()) {
+                if (!sameRun || !deltaCommitted.contains(batch.getKey())) {
+                    expected += batch.getValue();
+                }
+            }
+            if (rewritten != expected) {
+                problems.add("the resume rewrote " + rewritten + " rows, the batches Delta lacked hold " + expected);
+            }
+            Map<String, Long> events = ledger(dir).rows(OutboxRow.TABLE, col("record").equalTo("event").and(col("run_id").equalTo(finished.runId())))
+                    .stream().collect(Collectors.groupingBy(r -> r.consumer().orElse(""), Collectors.counting()));
+            Map<String, Long> once = new HashMap<>();
+            CONSUMERS.forEach(c -> once.put(c, 1L));
+            if (!events.equals(once)) {
+                problems.add("outbox events per consumer " + events + ", expected each once");
+            }
+        }
+        String label = finishedFirst ? kill.label() + " (finished before the kill)" : kill.label();
+        return new Outcome(label, 100 * killedAt / reference.seconds(), reference.batchRows().size(), ledgerCommitted, deltaCommitted,
+                inFlight, orphans, rewritten, expected, resumeSeconds / reference.seconds(), problems);
+    }
+
+    /** A random moment between 5 % and 95 % of the clean run's time. */
+    public Kill randomKill(Random random) throws Exception {
+        double seconds = clean().seconds();
+        return Kill.after((long) (1000 * seconds * (0.05 + 0.9 * random.nextDouble())));
+    }
+
+    /** Commit versions of each batch of a run in the target's log (after {@code version}). */
+    private static Map<Integer, List<Long>> batchCommits(DeltaTables delta, String target, String runId, long version) {
+        Map<Integer, List<Long>> out = new HashMap<>();
+        for (DeltaTables.Change c : delta.changes(target, version)) {
+            Optional<CommitTag> tag = c.tag();
+            if (tag.isPresent() && tag.get().run().equals(runId) && tag.get().stage() == Stage.TRANSFORM && tag.get().batch() != null) {
+                out.computeIfAbsent(tag.get().batch(), b -> new ArrayList<>()).add(c.version());
+            }
+        }
+        return out;
+    }
+
+    private static long rowsCommittedAfter(DeltaTables delta, String target, String runId, long version) {
+        long rows = 0;
+        for (DeltaTables.Change c : delta.changes(target, version)) {
+            Optional<CommitTag> tag = c.tag();
+            if (tag.isPresent() && tag.get().run().equals(runId) && tag.get().stage() == Stage.TRANSFORM && tag.get().batch() != null) {
+                rows += Long.parseLong(c.operationMetrics().getOrDefault("numOutputRows", "0"));
+            }
+        }
+        return rows;
+    }
+
+    /** Waits (up to 60 s) until a write has put data files in the table's folder that no commit holds. */
+    private static void awaitUncommittedFiles(Path folder, DeltaTables delta, String target) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (orphanFiles(folder, delta, target) > 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("no uncommitted data file appeared in " + folder);
+    }
+
+    /** Data files in the table's folder that no commit added: what a write that never committed left. */
+    private static int orphanFiles(Path folder, DeltaTables delta, String target) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        Set<String> committed = new HashSet<>();
+        delta.changes(target, -1).forEach(c -> c.added().forEach(f -> committed.add(Path.of(java.net.URLDecoder.decode(f.path(),
+                java.nio.charset.StandardCharsets.UTF_8)).getFileName().toString())));
+        try (Stream<Path> files = Files.walk(folder)) {
+            return (int) files.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_delta_log"))
+                    .filter(p -> !committed.contains(p.getFileName().toString())).count();
+        }
+    }
+
+    private Path copy(String name) {
+        Path dir = work.resolve(name);
+        TestFiles.deleteTree(dir);
+        TestFiles.copyTree(work.resolve("pristine/warehouse"), dir.resolve("warehouse"));
+        TestFiles.copyTree(Project.conf(), dir.resolve("conf"));
+        try {
+            Path spec = dir.resolve("conf").resolve(SPEC);
+            Files.writeString(spec, Files.readString(spec).replace("max-rows = 250000", "max-rows = " + maxRows));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    private static List<String> command(Path dir, List<String> props) {
+        List<String> command = Project.javaCommand(Project.testClasspath(), props);
+        command.add("dev.drover.cli.DroverCli");
+        command.addAll(List.of("--conf-dir", dir.resolve("conf").toString(), "--conf", "drover.warehouse=" + dir.resolve("warehouse"),
+                "--conf", "drover.environment=test", "--conf", "drover.progress=never", "migrate", "users/V2"));
+        return command;
+    }
+
+    private static LedgerReader ledger(Path dir) {
+        return new LedgerReader(SharedSpark.session(), dir.resolve("warehouse").toUri().toString().replaceAll("/$", "") + "/_drover");
+    }
+
+    private static Dataset<Row> table(Path dir, String name) {
+        SparkSession spark = SharedSpark.session();
+        return spark.read().format("delta").load(dir.resolve("warehouse").resolve(name).toUri().toString());
+    }
+
+    /** {@code tests/chaos/kill-resume N [ROWS]}: N random kills, one table row each. */
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        long rows = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
+        long seed = args.length > 2 ? Long.parseLong(args[2]) : System.currentTimeMillis();
+        Path work = Path.of(System.getProperty("drover.root", ".")).resolve("tests/target/chaos").toAbsolutePath();
+        ChaosKillResume chaos = new ChaosKillResume(work, rows, 10, 5_000, rows / 8);
+        Clean clean = chaos.clean();
+        System.out.printf("clean run: %.1f s, %d batches, %,d rows written; seed %d%n%n", clean.seconds(), clean.batchRows().size(),
+                clean.target().count(), seed);
+        System.out.println("| # | kill at | ledger: batches committed | Delta: batch commits | batches in flight | rows the resume rewrote | resume ÷ clean | verdict |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        Random random = new Random(seed);
+        int failed = 0;
+        for (int i = 1; i <= n; i++) {
+            Outcome o = chaos.killAndResume("kill-" + i, chaos.randomKill(random));
+            System.out.println("| " + i + " " + o.row());
+            failed += o.passed() ? 0 : 1;
+        }
+        System.out.printf("%n%d of %d kills resumed to the clean run's target%n", n - failed, n);
+        SharedSpark.session().stop();
+        System.exit(failed == 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of a real driver process, then {@code drover migrate} again, compared with a clean run
+ * (see {@link ChaosKillResume}): at three fixed points (after analyze, between a batch's commit
+ * and its ledger record, while a batch is being written) and at two random moments.
+ */
+class ChaosKillResumeTest {
+    @TempDir
+    static Path tmp;
+
+    private static ChaosKillResume chaos;
+
+    @BeforeAll
+    static void cleanRun() throws Exception {
+        chaos = new ChaosKillResume(tmp, 30_000, 6, 5_000, 5_000);
+        assertEquals(6, chaos.clean().batchRows().size(), "six batches");
+    }
+
+    @Test
+    void killedAfterAnalyzeResumesEveryBatch() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("after-analyze", ChaosKillResume.Kill.at("after analyze", "analyzed"));
+        assertTrue(o.passed(), o.row());
+        assertEquals(Set.of(), o.deltaCommitted(), "nothing was written before the kill");
+        assertEquals(30_000 - 30_000 / 5_000, o.rewritten(), "the resume wrote every row");
+    }
+
+    @Test
+    void killedBetweenABatchCommitAndItsLedgerRecordRedoesNothingCommitted() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("after-commit", ChaosKillResume.Kill.at("after a commit", "batch-committed:1"));
+        assertTrue(o.passed(), o.row());
+        assertTrue(o.deltaCommitted().contains(1) && !o.ledgerCommitted().contains(1), "Delta held batch 1, the ledger did not: " + o.row());
+        assertEquals(o.expectedRewrite(), o.rewritten());
+    }
+
+    @Test
+    void killedWhileABatchIsBeingWrittenRewritesOnlyTheUncommittedBatches() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("mid-write", ChaosKillResume.Kill.whileWriting("mid-write", 3));
+        assertTrue(o.passed(), o.row());
+        assertTrue(o.midWrite(), "the kill landed while batch 3 was being written: " + o.row());
+        assertFalse(o.deltaCommitted().contains(3));
+    }
+
+    @Test
+    void killedAtTwoRandomMomentsResumesToTheCleanRunsTarget() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int i = 1; i <= 2; i++) {
+            ChaosKillResume.Outcome o = chaos.killAndResume("random-" + i, chaos.randomKill(random));
+            assertTrue(o.passed(), "seed " + seed + ": " + o.row());
+        }
+    }
+}
