@@ -54,7 +54,9 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  * <li>One-pass (the default) compares the target side in the row: {@code target:key_differs} and
  *     {@code target:differs:<c>} count written rows whose key or carried column is not their
- *     source row's; {@code target:nulls:<c>} counts nulls of declared non-null columns; each
+ *     source row's; {@code target:nulls:<c>} counts nulls of declared non-null columns;
+ *     {@code min:target:<c>} and {@code max:target:<c>} the range of integral, decimal and date
+ *     columns (against Delta's file statistics); each
  *     invariant's target aggregates ({@code target:inv:<name>:<i>}) and Deequ's shared
  *     aggregations ({@code target:deequ:…}) are observed on the rows written. When a step may add
  *     or lose rows, the key hash sums of the source ({@code key_*}, before the steps) and of every
@@ -274,6 +276,14 @@ public final class MetricPlan {
                 aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c.name()))).isNull()), TARGET + "nulls:" + c.name()));
             }
         }
+        for (String c : statsRanged(plan)) {
+            Column value = col(SqlNames.quote(hidden.get(c)));
+            if (plan.targetSchema().apply(c).dataType() instanceof org.apache.spark.sql.types.DateType) {
+                value = org.apache.spark.sql.functions.unix_date(value);
+            }
+            aggs.add(min(when(reached, value)).as(rangeMin(c)));
+            aggs.add(max(when(reached, value)).as(rangeMax(c)));
+        }
         for (TargetInvariant inv : invariants) {
             for (int i = 0; i < inv.parts().size(); i++) {
                 Column part = Expressions.onlyWhere(Expressions.rename(new Column(inv.parts().get(i)), hidden), reached);
@@ -284,6 +294,43 @@ public final class MetricPlan {
             aggs.add(Expressions.onlyWhere(Expressions.rename(aggregation, hidden), reached));
         }
         return aggs;
+    }
+
+    /** Columns Delta collects statistics for by default: the first 32 of the data columns. */
+    public static final int DELTA_STATS_COLUMNS = 32;
+
+    /**
+     * The target's columns whose least and greatest values written are observed (one-pass) to set
+     * against the {@code minValues}/{@code maxValues} Delta records per file: integral, decimal and
+     * date columns among those Delta collects statistics for (strings are truncated there, and
+     * floating point and timestamps rounded, so they could not be compared exactly).
+     */
+    public static List<String> statsRanged(MigrationPlan plan) {
+        List<String> out = new ArrayList<>();
+        int position = 0;
+        for (StructField field : plan.targetSchema().fields()) {
+            if (plan.target().partitionedBy().contains(field.name())) {
+                continue;
+            }
+            if (position++ >= DELTA_STATS_COLUMNS) {
+                break;
+            }
+            DataType type = field.dataType();
+            if (type instanceof org.apache.spark.sql.types.IntegralType || type instanceof org.apache.spark.sql.types.DecimalType
+                    || type instanceof org.apache.spark.sql.types.DateType) {
+                out.add(field.name());
+            }
+        }
+        return out;
+    }
+
+    /** The least value of {@code column} written (dates as days since 1970-01-01); batches combine by min. */
+    public static String rangeMin(String column) {
+        return "min:" + TARGET + column;
+    }
+
+    public static String rangeMax(String column) {
+        return "max:" + TARGET + column;
     }
 
     /**

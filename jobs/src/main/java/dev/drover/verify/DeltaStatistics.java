@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.catalog.ColumnSpec;
 import dev.drover.delta.DeltaTables;
 import dev.drover.ledger.BatchRecord;
+import dev.drover.measure.MetricPlan;
 import dev.drover.model.CheckKind;
 import dev.drover.model.CheckResult;
 import dev.drover.model.Metrics;
@@ -12,6 +13,7 @@ import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,21 +25,25 @@ import java.util.Set;
 /**
  * The statistics Delta recorded for the files a run's batches committed, read from the target's
  * log on the driver (no data read), against what the batch writes observed on the rows they
- * handed to Delta: each batch's record count, and the null count of each column declared non-null
+ * handed to Delta: each batch's record count, the null count of each column declared non-null
  * (where Delta collected it: the first 32 columns by default; partition columns from the files'
- * partition values). A mismatch means the committed files do not hold what was written.
+ * partition values), and the least and greatest value of the integral, decimal and date columns
+ * it collected. A mismatch means the committed files do not hold what was written.
  */
-final class DeltaStatistics {
+public final class DeltaStatistics {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeltaStatistics() {}
 
-    static CheckResult check(DeltaTables delta, MigrationPlan plan, String runId, Optional<Long> snapshot,
+    public static CheckResult check(DeltaTables delta, MigrationPlan plan, String runId, Optional<Long> snapshot,
                              List<BatchRecord> batches, Metrics observed) {
         Map<Integer, Long> rows = new HashMap<>();
         Map<String, Long> nulls = new HashMap<>();
         Set<String> notCollected = new HashSet<>();
         List<String> nonNull = plan.target().schema().stream().filter(c -> !c.nullable()).map(ColumnSpec::name).toList();
+        List<String> ranged = MetricPlan.statsRanged(plan);
+        Map<String, BigDecimal> least = new HashMap<>();
+        Map<String, BigDecimal> greatest = new HashMap<>();
         int files = 0;
         int withoutStats = 0;
         for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
@@ -54,6 +60,21 @@ final class DeltaStatistics {
                 }
                 long records = stats.get("numRecords").asLong();
                 rows.merge(tag.get().batch(), records, Long::sum);
+                for (String c : ranged) {
+                    JsonNode low = stats.path("minValues").get(c);
+                    JsonNode high = stats.path("maxValues").get(c);
+                    if (low == null || high == null || low.isNull() || high.isNull()) {
+                        // no range: every value null, or not collected (then the null count says which)
+                        JsonNode n = stats.path("nullCount").get(c);
+                        if (n == null || n.asLong() != records) {
+                            notCollected.add(c);
+                        }
+                        continue;
+                    }
+                    boolean date = plan.targetSchema().apply(c).dataType() instanceof org.apache.spark.sql.types.DateType;
+                    least.merge(c, value(low, date), BigDecimal::min);
+                    greatest.merge(c, value(high, date), BigDecimal::max);
+                }
                 for (String c : nonNull) {
                     if (plan.target().partitionedBy().contains(c)) {
                         nulls.merge(c, file.partitionValues().get(c) == null ? records : 0L, Long::sum);
@@ -82,15 +103,40 @@ final class DeltaStatistics {
                     wrong.add(c + ": " + nulls.getOrDefault(c, 0L) + " nulls in its files, " + observed.count("target:nulls:" + c) + " written");
                 }
             }
+            for (String c : ranged) {
+                if (notCollected.contains(c)) {
+                    continue;
+                }
+                String low = range(least.get(c), observed.get(MetricPlan.rangeMin(c)));
+                String high = range(greatest.get(c), observed.get(MetricPlan.rangeMax(c)));
+                if (low != null || high != null) {
+                    wrong.add(c + ": " + (low != null ? "least value " + low : "") + (low != null && high != null ? ", " : "")
+                            + (high != null ? "greatest value " + high : ""));
+                }
+            }
         }
         long compared = nonNull.stream().filter(c -> !notCollected.contains(c)).count();
+        long rangesCompared = ranged.stream().filter(c -> !notCollected.contains(c)).count();
         String observedText = withoutStats > 0 ? withoutStats + " of " + files + " files have no statistics: nothing to compare"
                 : !wrong.isEmpty() ? String.join("; ", wrong)
                 : "match: record counts of " + batches.size() + " batches in " + files + " files"
-                        + (compared == 0 ? "" : ", null counts of " + compared + " non-null column(s)");
+                        + (compared == 0 ? "" : ", null counts of " + compared + " non-null column(s)")
+                        + (rangesCompared == 0 ? "" : ", value ranges of " + rangesCompared + " column(s)");
         return CheckResult.of(CheckKind.RECONCILIATION, "Delta file statistics match the rows written", wrong.isEmpty(),
-                "the records (and nulls of non-null columns) Delta recorded for the committed files equal those written",
+                "the records, nulls of non-null columns and value ranges Delta recorded for the committed files equal those written",
                 observedText);
+    }
+
+    /** A statistics value as a number: dates as days since 1970-01-01, as the writes observe them. */
+    private static BigDecimal value(JsonNode node, boolean date) {
+        return date ? BigDecimal.valueOf(java.time.LocalDate.parse(node.asText()).toEpochDay()) : new BigDecimal(node.asText());
+    }
+
+    /** Null when Delta's and the observed value agree, else "X in its files, Y written". */
+    private static String range(BigDecimal recorded, BigDecimal written) {
+        boolean same = recorded == null ? written == null : written != null && recorded.compareTo(written) == 0;
+        return same ? null : (recorded == null ? "none" : recorded.toPlainString()) + " in its files, "
+                + (written == null ? "none" : written.toPlainString()) + " written";
     }
 
     private static JsonNode parse(String stats) {

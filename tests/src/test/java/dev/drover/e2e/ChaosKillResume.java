@@ -332,8 +332,8 @@ public final class ChaosKillResume {
         Clean clean = chaos.clean();
         System.out.printf("clean run: %.1f s, %d batches, %,d rows written; seed %d%n%n", clean.seconds(), clean.batchRows().size(),
                 clean.target().count(), seed);
-        System.out.println("| # | kill at | ledger: batches committed | Delta: batch commits | batches in flight | rows the resume rewrote | resume ÷ clean | verdict |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| # | kill at | as % of a clean run | ledger: batches committed | Delta: batch commits | batches in flight | rows the resume rewrote | resume ÷ clean | verdict |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         Random random = new Random(seed);
         int failed = 0;
         for (int i = 1; i <= n; i++) {
