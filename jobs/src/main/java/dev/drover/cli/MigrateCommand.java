@@ -27,10 +27,15 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         root.spec(migration);
-        MigrationResult result = root.drover().migrate(migration).allowChangedSpec(allowChangedSpec).execute();
+        var drover = root.drover();
+        long runStarted = System.currentTimeMillis();
+        MigrationResult result = drover.migrate(migration).allowChangedSpec(allowChangedSpec).execute();
         Render.result(root.out(), result);
         if (timings) {
             Render.timings(root.out(), result.timings());
+            long jvmStarted = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            root.out().printf("  process: %.2f s before the run (JVM, config, catalog, Spark session), run %.2f s%n",
+                    (runStarted - jvmStarted) / 1e3, (System.currentTimeMillis() - runStarted) / 1e3);
         }
         return (result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? ExitCode.CHECKS_FAILED : ExitCode.OK).code();
     }

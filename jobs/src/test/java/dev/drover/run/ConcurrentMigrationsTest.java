@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one runner: both pass, the ledger holds each correctly, and every Spark job they start carries
  * its run's group and description and its migration's scheduler pool.
  */
+@org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class ConcurrentMigrationsTest {
     @TempDir
     Path tmp;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file no longer say what was written (a writer that recorded wrong statistics, a log edited
  * by hand).
  */
+@org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class FileStatisticsTest {
     private static final String CHECK = "Delta file statistics match the rows written";
     private static final ObjectMapper JSON = new ObjectMapper();

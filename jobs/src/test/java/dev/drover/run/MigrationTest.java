@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A migration end to end in this JVM: stages, ledger, idempotency, rollback and guards. */
+@org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class MigrationTest {
     static final String SPEC = "migrations/users/V2__country_dimension.conf";
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * recovered (a warning in the checks, the ledger and status), rows that fail every try go to
  * quarantine with their last error and the number of tries.
  */
+@org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class RowRetryTest {
     static final String SPEC = "migrations/users/V2__country_dimension.conf";
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * quarantine policy, the schema contract, Deequ constraints and the row-count anomaly check,
  * and validate on demand.
  */
+@org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class ValidationTest {
     static final String SPEC = "migrations/users/V2__country_dimension.conf";
 

@@ -17,6 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * temporary folder: each test gets its own tables and ledger.
  */
 final class Workspace {
+    /** Drovers opened by any workspace, closed after each test before its temporary folder goes. */
+    private static final List<Drover> OPEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     final Path root;
     final Path conf;
     final String warehouse;
@@ -91,7 +94,23 @@ final class Workspace {
 
     Drover drover(String... overrides) {
         DroverConfig config = config(overrides);
-        return Drover.open(spark(), config, Drover.catalog(config), new PrintStream(System.out));
+        Drover drover = Drover.open(spark(), config, Drover.catalog(config), new PrintStream(System.out));
+        OPEN.add(drover);
+        return drover;
+    }
+
+    /**
+     * Waits for the ledger writes of every Drover the test opened: JUnit deletes a test's
+     * {@code @TempDir} right after it, and a commit still landing there makes the deletion fail.
+     */
+    static final class ClosesDrovers implements org.junit.jupiter.api.extension.AfterEachCallback {
+        @Override
+        public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) {
+            for (Drover drover : OPEN) {
+                drover.close();
+            }
+            OPEN.clear();
+        }
     }
 
     void write(String relative, String text) {

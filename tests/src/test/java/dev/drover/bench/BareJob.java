@@ -18,7 +18,11 @@ public final class BareJob {
     public static void main(String[] args) {
         DroverConfig config = Drover.config(Path.of(args[2]), List.of("drover.warehouse=" + args[0]));
         SparkSession spark = Sessions.create(config, null);
+        long jobStarted = System.currentTimeMillis();
         MigrationBenchmark.bare(spark, args[0], args[1]);
+        long jvmStarted = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.printf("  process: %.2f s before the job (JVM, config, Spark session), job %.2f s%n",
+                (jobStarted - jvmStarted) / 1e3, (System.currentTimeMillis() - jobStarted) / 1e3);
         spark.stop();
     }
 }

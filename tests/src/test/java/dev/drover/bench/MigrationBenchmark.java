@@ -27,9 +27,10 @@ import org.apache.spark.sql.SparkSession;
  * Prints, from one run on one machine: Drover's migration of N generated rows (one-pass proof,
  * and with {@code checks.read-back}) against a bare Spark job doing the same read → transform →
  * Delta write in the same warm JVM, Drover's time per phase, the same two as whole processes (a
- * fresh JVM each, as users run them), and rollback of an N-row table against a 10k-row table.
- * Runs alternate (bare, one-pass, read-back, …) and medians are compared, so JIT warm-up and
- * noise favour neither side.
+ * fresh JVM each, as users run them) with Drover's cold analyze against opening the source's
+ * snapshot in a fresh JVM, and rollback of an N-row table against a 10k-row table. Runs alternate
+ * (bare, one-pass, read-back, …) and medians are compared, so JIT warm-up and noise favour
+ * neither side; both sides write a table that did not exist before.
  * Usage: MigrationBenchmark ROWS ROUNDS WORKDIR [PROCESS_ROUNDS]
  */
 public final class MigrationBenchmark {
@@ -67,7 +68,6 @@ public final class MigrationBenchmark {
         List<Double> onePassTimes = new ArrayList<>();
         List<Double> readBackTimes = new ArrayList<>();
         List<Double> otherPhases = new ArrayList<>();
-        String lastRun = null;
         for (int round = 0; round < rounds; round++) {
             long start = System.nanoTime();
             bare(spark, big.warehouse, big.warehouse + "/bare_" + round);
@@ -76,6 +76,8 @@ public final class MigrationBenchmark {
             for (boolean readBack : new boolean[] {false, true}) {
                 DroverConfig config = big.config("drover.state-dir=" + big.warehouse + "/_drover_" + round + (readBack ? "_rb" : ""),
                         "drover.checks.read-back=" + readBack);
+                // as the bare job's, the target is a table that did not exist (a first migration)
+                dropTarget(big);
                 try (Drover drover = Drover.open(spark, config, Drover.catalog(config), quiet)) {
                     start = System.nanoTime();
                     MigrationResult result = drover.migrate("users/V2").allowChangedSpec(true).execute();
@@ -90,11 +92,6 @@ public final class MigrationBenchmark {
                     }
                     System.out.printf("         drover %s %.1f s (%s)%n", readBack ? "read-back" : "one-pass ", took,
                             breakdown(result.timings(), took));
-                    if (readBack || round < rounds - 1) {
-                        drover.rollback(result.runId(), true);
-                    } else {
-                        lastRun = result.runId();
-                    }
                 }
             }
         }
@@ -102,13 +99,15 @@ public final class MigrationBenchmark {
         double onePass = median(onePassTimes);
         double readBack = median(readBackTimes);
 
-        // rollback: the big table (last one-pass run above) against the small one
-        DroverConfig bigConfig = big.config("drover.state-dir=" + big.warehouse + "/_drover_" + (rounds - 1));
-        long start = System.nanoTime();
+        // rollback: a run over the big table the last round left (a RESTORE), against the small one
+        DroverConfig bigConfig = big.config("drover.state-dir=" + big.warehouse + "/_drover_rollback");
+        double bigRollback;
         try (Drover drover = Drover.open(spark, bigConfig, Drover.catalog(bigConfig), quiet)) {
-            drover.rollback(lastRun, true);
+            String run = drover.migrate("users/V2").allowChangedSpec(true).execute().runId();
+            long start = System.nanoTime();
+            drover.rollback(run, true);
+            bigRollback = seconds(start);
         }
-        double bigRollback = seconds(start);
         double smallRollback;
         try (Drover smallDrover = Drover.open(spark, small.config(), Drover.catalog(small.config()), quiet)) {
             // as the big table's: a RESTORE of a table that had a version before the run
@@ -118,7 +117,7 @@ public final class MigrationBenchmark {
         }
         try (Drover smallDrover = Drover.open(spark, small.config(), Drover.catalog(small.config()), quiet)) {
             MigrationResult second = smallDrover.migrate("users/V2").execute();
-            start = System.nanoTime();
+            long start = System.nanoTime();
             smallDrover.rollback(second.runId(), false);
             smallRollback = seconds(start);
         }
@@ -127,12 +126,18 @@ public final class MigrationBenchmark {
         // whole processes, as users run them: a fresh JVM each, same flags and classpath
         List<Double> bareProcess = new ArrayList<>();
         List<Double> droverProcess = new ArrayList<>();
+        List<Double> opened = new ArrayList<>();
+        List<Double> coldAnalyze = new ArrayList<>();
         for (int round = 0; round < processRounds; round++) {
             bareProcess.add(process(root, List.of("dev.drover.bench.BareJob", big.warehouse, big.warehouse + "/bare_process_" + round,
-                    big.conf.toString())));
+                    big.conf.toString())).seconds());
             System.out.printf("process round %d: bare %.1f s%n", round + 1, bareProcess.get(round));
-            droverProcess.add(process(root, droverCommand(big, round)));
+            dropTarget(big);
+            Ran drover = process(root, droverCommand(big, round));
+            droverProcess.add(drover.seconds());
+            coldAnalyze.add(drover.figure(", analyze ([0-9.]+) s"));
             System.out.printf("                 drover %.1f s%n", droverProcess.get(round));
+            opened.add(process(root, List.of("dev.drover.bench.OpenSnapshot", big.warehouse, big.conf.toString())).figure("opened in ([0-9.]+) s"));
         }
 
         System.out.println();
@@ -145,21 +150,34 @@ public final class MigrationBenchmark {
             System.out.printf("as whole processes (fresh JVM each), medians of %d rounds:%n", processRounds);
             System.out.printf("  bare job process %6.1f s, drover migrate process %6.1f s, ratio %.2f (target <= 1.25)%n",
                     median(bareProcess), median(droverProcess), median(droverProcess) / median(bareProcess));
+            System.out.printf("  analyze %.2f s against opening the source's snapshot %.2f s: adds %.2f s (target <= 1)%n",
+                    median(coldAnalyze), median(opened), median(coldAnalyze) - median(opened));
         }
         System.out.printf("rollback (RESTORE): %,d-row table %.2f s, 10,000-row table %.2f s, ratio %.2f (target <= 2)%n",
                 rows, bigRollback, smallRollback, bigRollback / smallRollback);
     }
 
+    /** Deletes users-v2 and its quarantine, so a migration writes a table that did not exist, as the bare job does. */
+    private static void dropTarget(Workspace big) throws IOException {
+        for (String table : List.of("users_v2", "users_v2_quarantine")) {
+            TestFiles.deleteTree(Path.of(java.net.URI.create(big.warehouse + "/" + table)));
+        }
+    }
+
     /** The same work as users/V2, written by hand: read, rename, cast, lookup, drop, partitioned Delta write. */
     static void bare(SparkSession spark, String warehouse, String out) {
-        Dataset<Row> users = spark.read().format("delta").load(warehouse + "/users_v1");
+        bareFrame(spark, warehouse, spark.read().format("delta").load(warehouse + "/users_v1"))
+                .write().format("delta").mode("overwrite").partitionBy("dt").save(out);
+    }
+
+    /** The bare job's transform of {@code users}. */
+    static Dataset<Row> bareFrame(SparkSession spark, String warehouse, Dataset<Row> users) {
         Dataset<Row> countries = spark.read().format("delta").load(warehouse + "/countries");
-        users.withColumnRenamed("name", "display_name")
+        return users.withColumnRenamed("name", "display_name")
                 .withColumn("score", expr("try_cast(score AS INT)"))
                 .join(broadcast(countries.select(col("country_id"), col("country"))),
                         scala.collection.JavaConverters.asScalaBuffer(List.of("country_id")).toSeq(), "left")
-                .drop("country_id", "legacy_flag")
-                .write().format("delta").mode("overwrite").partitionBy("dt").save(out);
+                .drop("country_id", "legacy_flag");
     }
 
     /** drover migrate as the launcher runs it, against the big workspace with a ledger of its own. */
@@ -175,8 +193,20 @@ public final class MigrationBenchmark {
         return command;
     }
 
-    /** Runs a main class in a fresh JVM with the launcher's flags and this classpath; its wall time. */
-    private static double process(Path root, List<String> mainAndArgs) throws IOException, InterruptedException {
+    /** A finished process: its wall time and what it printed. */
+    record Ran(double seconds, String output) {
+        /** The first number {@code regex}'s group captures in the output. */
+        double figure(String regex) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("no '" + regex + "' in: " + output);
+            }
+            return Double.parseDouble(m.group(1));
+        }
+    }
+
+    /** Runs a main class in a fresh JVM with the launcher's flags and this classpath. */
+    private static Ran process(Path root, List<String> mainAndArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("bench.process.heap", "-Xmx4g")));
         for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
@@ -197,8 +227,9 @@ public final class MigrationBenchmark {
         if (exit != 0) {
             throw new IllegalStateException("process failed (exit " + exit + "): " + output);
         }
-        output.lines().filter(l -> l.startsWith("  timings:")).forEach(l -> System.out.println("              " + l.trim()));
-        return took;
+        output.lines().filter(l -> l.startsWith("  timings:") || l.startsWith("  process:") || l.startsWith("  opened in"))
+                .forEach(l -> System.out.println("              " + l.trim()));
+        return new Ran(took, output);
     }
 
     /** Drover's time by phase; what no phase accounts for is driver-side bookkeeping. */
