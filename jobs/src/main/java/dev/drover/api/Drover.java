@@ -91,6 +91,29 @@ public final class Drover implements AutoCloseable {
     }
 
     /** The run context this Drover's calls share (a wave runs its migrations on it). */
+    /**
+     * Waves on this Drover's context: {@code out} gets the wave's own lines, {@code runOut} the
+     * lines of the migrations it runs.
+     */
+    public dev.drover.wave.WaveRunner waves(PrintStream out, PrintStream runOut) {
+        return new dev.drover.wave.WaveRunner(context.withOut(runOut), out);
+    }
+
+    /** The waves in the ledger, newest first (their latest state). */
+    public List<dev.drover.ledger.WaveRecord> waveRecords() {
+        return context.ledgerReader().waves();
+    }
+
+    /** How each migration of a wave ended, in the order they ended. */
+    public List<dev.drover.ledger.WaveRunRecord> waveRuns(String waveId) {
+        return context.ledgerReader().waveRuns(waveId);
+    }
+
+    /** The fleet's changes between two times (null: open), oldest first. */
+    public List<dev.drover.ledger.FleetRecord> fleet(java.time.Instant from, java.time.Instant to) {
+        return context.ledgerReader().fleet(from, to);
+    }
+
     public RunContext context() {
         return context;
     }
@@ -106,7 +129,7 @@ public final class Drover implements AutoCloseable {
     /** A dry run: nothing is written. */
     public MigrationPlan plan(String migration) {
         MigrationSpec spec = spec(migration);
-        return JobLabel.of(spec.id(), spec.id(), "plan").call(context.spark(),
+        return JobLabel.of(spec.id(), context.pool(spec.id()), "plan").call(context.spark(),
                 () -> new AnalyzeStage(context.spark(), config(), catalog()).plan(spec));
     }
 

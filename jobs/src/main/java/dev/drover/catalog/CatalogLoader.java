@@ -37,6 +37,8 @@ public final class CatalogLoader {
             "Component", "Resource", "API", "System", "Domain", "Group", "User", "Location", "Template");
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$");
     private static final Pattern COLUMN = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+    /** Backstage's tag format. */
+    private static final Pattern TAG = Pattern.compile("^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$");
     private static final Pattern REF = Pattern.compile("^(?:([a-zA-Z]+):)?(?:([a-zA-Z0-9_.-]+)/)?([a-zA-Z0-9_.-]+)$");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -177,7 +179,49 @@ public final class CatalogLoader {
         List<dev.drover.model.ConstraintSpec> constraints = dev.drover.model.ConstraintSpec.parseList(
                 constraintsNode == null ? null : yaml.convertValue(constraintsNode, Object.class), doc::error,
                 "spec.constraints", names, "catalog " + name);
-        return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy, constraints);
+        return new DatasetEntity(name, doc.file, owner, location, format, schema, primaryKey, partitionedBy, constraints,
+                tags(doc), labels(doc));
+    }
+
+    /** {@code metadata.tags}: a list of words, as Backstage has them (waves select by them). */
+    private static List<String> tags(Doc doc) {
+        JsonNode node = doc.node("metadata.tags");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw doc.error("metadata.tags", "expected a list of tags such as [pii, finance]");
+        }
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isTextual() || !TAG.matcher(node.get(i).asText()).matches()) {
+                throw doc.error("metadata.tags[" + i + "]", "expected a tag of lower-case letters, digits, ':', '+', '#' or '-', got '"
+                        + node.get(i).asText() + "'");
+            }
+            tags.add(node.get(i).asText());
+        }
+        return tags;
+    }
+
+    /** {@code metadata.labels}: text values by key (waves select by {@code key=value}). */
+    private static Map<String, String> labels(Doc doc) {
+        JsonNode node = doc.node("metadata.labels");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw doc.error("metadata.labels", "expected a mapping of label keys to values, e.g. {tier: gold}");
+        }
+        Map<String, String> labels = new java.util.TreeMap<>();
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+                throw doc.error("metadata.labels." + field.getKey(), "expected a text value");
+            }
+            labels.put(field.getKey(), field.getValue().asText());
+        }
+        return labels;
     }
 
     private static List<String> columns(Doc doc, String path, Set<String> declared, boolean required) {

@@ -10,7 +10,8 @@ import org.apache.spark.sql.types.StructType;
 /** A catalog {@code kind: Resource} with {@code spec.type: dataset}. */
 public record DatasetEntity(String name, String file, String owner, String location, String format,
                             List<ColumnSpec> schema, List<String> primaryKey, List<String> partitionedBy,
-                            List<dev.drover.model.ConstraintSpec> constraints) {
+                            List<dev.drover.model.ConstraintSpec> constraints, List<String> tags,
+                            java.util.Map<String, String> labels) {
     public DatasetEntity {
         requireNonNull(name, "name is null");
         requireNonNull(file, "file is null");
@@ -21,6 +22,8 @@ public record DatasetEntity(String name, String file, String owner, String locat
         primaryKey = List.copyOf(requireNonNull(primaryKey, "primaryKey is null"));
         partitionedBy = List.copyOf(requireNonNull(partitionedBy, "partitionedBy is null"));
         constraints = List.copyOf(requireNonNull(constraints, "constraints is null"));
+        tags = List.copyOf(requireNonNull(tags, "tags is null"));
+        labels = java.util.Map.copyOf(requireNonNull(labels, "labels is null"));
     }
 
     public StructType structType() {

@@ -240,10 +240,51 @@ public final class ConfigLoader {
                     string(d, "spark.master"), string(d, "spark.app-name"), sparkConf,
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
-                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d));
+                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
+    }
+
+    private static WaveSettings wave(Config d) {
+        int parallel = (int) positiveLong(d, "wave.parallel");
+        int weight = (int) positiveLong(d, "quota.weight");
+        return new WaveSettings(parallel, new dev.drover.model.Quota(weight, (int) nonNegativeLong(d, "quota.min-share", ""),
+                (int) nonNegativeLong(d, "quota.max-tasks", " (0 = no limit)")));
+    }
+
+    private static FleetSettings fleet(Config d) {
+        boolean dynamic;
+        try {
+            dynamic = d.getBoolean("fleet.dynamic-allocation");
+        } catch (ConfigException e) {
+            throw new ConfigError(origin(d, "fleet.dynamic-allocation"), "drover.fleet.dynamic-allocation", "expected true or false");
+        }
+        int min = (int) nonNegativeLong(d, "fleet.min-executors", "");
+        int max = (int) positiveLong(d, "fleet.max-executors");
+        if (max < min) {
+            throw new ConfigError(origin(d, "fleet.max-executors"), "drover.fleet.max-executors",
+                    "expected at least drover.fleet.min-executors (" + min + "), got " + max);
+        }
+        java.time.Duration idle = duration(d, "fleet.idle-timeout");
+        if (idle.isZero()) {
+            throw new ConfigError(origin(d, "fleet.idle-timeout"), "drover.fleet.idle-timeout", "expected a duration above 0 such as 60s");
+        }
+        return new FleetSettings(dynamic, min, max, idle, (int) nonNegativeLong(d, "fleet.scale-up.backlog", ""),
+                duration(d, "fleet.scale-up.after"), (int) positiveLong(d, "fleet.scale-up.step"), duration(d, "fleet.policy-interval"));
+    }
+
+    private static long nonNegativeLong(Config d, String key, String note) {
+        long value;
+        try {
+            value = d.getLong(key);
+        } catch (ConfigException e) {
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a whole number of 0 or more" + note);
+        }
+        if (value < 0) {
+            throw new ConfigError(origin(d, key), "drover." + key, "expected a whole number of 0 or more" + note + ", got " + value);
+        }
+        return value;
     }
 
     private static NotifySettings notify(Config d) {

@@ -32,7 +32,9 @@ public record DroverConfig(
         Duration lockLease,
         Duration lockHeartbeat,
         Progress progress,
-        NotifySettings notifications) {
+        NotifySettings notifications,
+        WaveSettings wave,
+        FleetSettings fleet) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -50,6 +52,8 @@ public record DroverConfig(
         requireNonNull(lockHeartbeat, "lockHeartbeat is null");
         requireNonNull(progress, "progress is null");
         requireNonNull(notifications, "notifications is null");
+        requireNonNull(wave, "wave is null");
+        requireNonNull(fleet, "fleet is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -68,7 +72,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet);
     }
 
     public Path catalogDir() {

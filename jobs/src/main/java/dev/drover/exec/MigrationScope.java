@@ -11,10 +11,11 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What the stages of one run get from the application's run context: the session, the shared
  * bounded executor for the run's parallel work, the per-location locks, where to report, and
- * the labels and pool the run's Spark jobs carry. Knows no stage and no ledger.
+ * the labels and pool the run's Spark jobs carry, and the application's backlog its batches
+ * count in. Knows no stage and no ledger.
  */
 public record MigrationScope(SparkSession spark, String migration, String runId, String pool, ExecutorService executor,
-                             LocationLocks locks, Timings timings, PrintStream out) {
+                             LocationLocks locks, Timings timings, PrintStream out, Backlog backlog) {
     public MigrationScope {
         requireNonNull(spark, "spark is null");
         requireNonNull(migration, "migration is null");
@@ -24,6 +25,7 @@ public record MigrationScope(SparkSession spark, String migration, String runId,
         requireNonNull(locks, "locks is null");
         requireNonNull(timings, "timings is null");
         requireNonNull(out, "out is null");
+        requireNonNull(backlog, "backlog is null");
     }
 
     public JobLabel label(Stage stage, Integer batch) {

@@ -56,6 +56,18 @@ public final class Ledger {
         append(LedgerTables.BATCHES, batches);
     }
 
+    public void record(WaveRecord wave) {
+        append(LedgerTables.WAVES, List.of(wave));
+    }
+
+    public void recordFleet(FleetRecord change) {
+        append(LedgerTables.FLEET, List.of(change));
+    }
+
+    public void recordWaveRun(WaveRunRecord run) {
+        append(LedgerTables.WAVE_RUNS, List.of(run));
+    }
+
     public void recordQuarantine(List<QuarantineCount> counts) {
         append(LedgerTables.QUARANTINE_COUNTS, counts);
     }

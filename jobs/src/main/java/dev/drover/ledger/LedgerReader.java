@@ -125,6 +125,30 @@ public final class LedgerReader {
         return sorted;
     }
 
+    /** Latest state of every wave, newest first. */
+    public List<WaveRecord> waves() {
+        return newestFirst(latest(rows(LedgerTables.WAVES, org.apache.spark.sql.functions.lit(true)), WaveRecord::waveId,
+                WaveRecord::eventTime), WaveRecord::eventTime);
+    }
+
+    /** The fleet's changes between two times (either may be null: open), oldest first. */
+    public List<FleetRecord> fleet(Instant from, Instant to) {
+        Column where = org.apache.spark.sql.functions.lit(true);
+        if (from != null) {
+            where = where.and(col("event_time").geq(java.sql.Timestamp.from(from)));
+        }
+        if (to != null) {
+            where = where.and(col("event_time").leq(java.sql.Timestamp.from(to)));
+        }
+        return rows(LedgerTables.FLEET, where).stream().sorted(Comparator.comparing(FleetRecord::eventTime)).toList();
+    }
+
+    /** How each migration of a wave ended, in the order they ended. */
+    public List<WaveRunRecord> waveRuns(String waveId) {
+        return latest(rows(LedgerTables.WAVE_RUNS, col("wave_id").equalTo(waveId)), WaveRunRecord::migration,
+                WaveRunRecord::eventTime).stream().sorted(Comparator.comparing(WaveRunRecord::eventTime)).toList();
+    }
+
     public List<SpecChecksum> checksums(String migration) {
         return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
     }

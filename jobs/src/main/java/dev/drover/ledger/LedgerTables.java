@@ -9,6 +9,9 @@ public final class LedgerTables {
     public static final LedgerTable<SchemaChangeRecord> SCHEMA_CHANGES = new LedgerTable<>("schema_changes", SchemaChangeRecord.class);
     public static final LedgerTable<QuarantineCount> QUARANTINE_COUNTS = new LedgerTable<>("quarantine_counts", QuarantineCount.class);
     public static final LedgerTable<SpecChecksum> SPEC_CHECKSUMS = new LedgerTable<>("spec_checksums", SpecChecksum.class);
+    public static final LedgerTable<WaveRecord> WAVES = new LedgerTable<>("waves", WaveRecord.class);
+    public static final LedgerTable<FleetRecord> FLEET = new LedgerTable<>("fleet", FleetRecord.class);
+    public static final LedgerTable<WaveRunRecord> WAVE_RUNS = new LedgerTable<>("wave_runs", WaveRunRecord.class);
 
     private LedgerTables() {}
 }

@@ -34,6 +34,8 @@ public final class LedgerWriter implements AutoCloseable {
     public LedgerWriter(SparkSession spark, String stateDir) {
         this.spark = requireNonNull(spark, "spark is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
+        // ledger commits are small and every run waits for them: their pool gets a core first
+        dev.drover.exec.FairPools.ensure(spark.sparkContext(), dev.drover.exec.JobLabel.LEDGER_POOL, new dev.drover.model.Quota(1, 1, 0));
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "drover-ledger");
             thread.setDaemon(true);
@@ -94,7 +96,9 @@ public final class LedgerWriter implements AutoCloseable {
                                 .put("table", name).put("rows", rows.size()).toString())
                         .save(location(name)));
                 group.forEach(p -> p.done().complete(null));
-            } catch (RuntimeException e) {
+            } catch (Exception | Error e) {
+                // Spark's own exceptions are checked ones Scala throws undeclared: a waiter must
+                // hear of every failure, or it waits for ever
                 group.forEach(p -> p.done().completeExceptionally(e));
             }
         }

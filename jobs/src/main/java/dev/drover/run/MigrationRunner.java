@@ -69,7 +69,7 @@ public final class MigrationRunner {
     }
 
     public MigrationResult migrate(MigrationSpec spec, boolean allowChangedSpec) {
-        return JobLabel.of(spec.id(), spec.id(), "start").call(context.spark(), () -> start(spec, allowChangedSpec));
+        return JobLabel.of(spec.id(), context.pool(spec.id()), "start").call(context.spark(), () -> start(spec, allowChangedSpec));
     }
 
     private MigrationResult start(MigrationSpec spec, boolean allowChangedSpec) {
@@ -173,7 +173,9 @@ public final class MigrationRunner {
             MigrationPlan plan = scope.timings().time("analyze", () -> scope.job(Stage.ANALYZE, null,
                     () -> new AnalyzeStage(context.spark(), config, context.catalog(), scope.timings()).plan(spec, null, record)));
             RunRecord run = recorded[0];
-            int parallel = Math.min(config.parallelBatches(), plan.batches().size());
+            // a quota's max-tasks bounds the batches at once too (each batch job runs at least one task)
+            int parallel = spec.quota().resolve(config.wave().quota())
+                    .parallelBatches(Math.min(config.parallelBatches(), plan.batches().size()));
             List<BatchRecord> batches = plan.batches().stream()
                     .map(b -> BatchRecord.planned(runId, b.id(), b.predicate(), b.estimatedRows())).toList();
             ledger.recordBatches(batches);

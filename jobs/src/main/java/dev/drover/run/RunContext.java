@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.drover.catalog.Catalog;
 import dev.drover.config.DroverConfig;
+import dev.drover.exec.Backlog;
+import dev.drover.exec.FairPools;
 import dev.drover.exec.LocationLocks;
 import dev.drover.exec.MigrationScope;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.LedgerWriter;
+import dev.drover.model.Quota;
 import dev.drover.spec.SpecLoader;
 import dev.drover.spec.Specs;
 import java.io.PrintStream;
@@ -35,8 +38,10 @@ public final class RunContext implements AutoCloseable {
     private final LedgerReader ledgerReader;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
-    private final LocationLocks locks = new LocationLocks();
+    private final LocationLocks locks;
+    private final Backlog backlog;
     private volatile Specs specs;
+    private final RunContext owner;
 
     private RunContext(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out,
                        ExecutorService executor, boolean ownsExecutor) {
@@ -49,6 +54,30 @@ public final class RunContext implements AutoCloseable {
         this.specs = specs;
         this.ledgerWriter = new LedgerWriter(spark, config.stateDir());
         this.ledgerReader = new LedgerReader(spark, config.stateDir());
+        this.locks = new LocationLocks();
+        this.backlog = new Backlog();
+        this.owner = null;
+    }
+
+    /** A view of {@code shared} whose runs print to {@code out}; closing it closes nothing. */
+    private RunContext(RunContext shared, PrintStream out) {
+        this.spark = shared.spark;
+        this.config = shared.config;
+        this.catalog = shared.catalog;
+        this.out = requireNonNull(out, "out is null");
+        this.executor = shared.executor;
+        this.ownsExecutor = false;
+        this.specs = shared.specs();
+        this.ledgerWriter = shared.ledgerWriter;
+        this.ledgerReader = shared.ledgerReader;
+        this.locks = shared.locks;
+        this.backlog = shared.backlog;
+        this.owner = shared;
+    }
+
+    /** The same context (ledger writer, executor, locks) with the runs' lines going to {@code out}. */
+    public RunContext withOut(PrintStream out) {
+        return new RunContext(this, out);
     }
 
     /**
@@ -109,13 +138,29 @@ public final class RunContext implements AutoCloseable {
         return new Ledger(ledgerWriter, ledgerReader);
     }
 
+    /** Batches planned and not written by every migration this context runs, plus a wave's waiting ones. */
+    public Backlog backlog() {
+        return backlog;
+    }
+
     public LedgerReader ledgerReader() {
         return ledgerReader;
     }
 
+    /**
+     * The FAIR scheduler pool of a migration's jobs, made with its spec's quota on first use (see
+     * {@link FairPools}); its name is the migration id.
+     */
+    public String pool(String migration) {
+        Quota defaults = config.wave().quota();
+        Quota quota = specs().byId().containsKey(migration) ? specs().byId().get(migration).quota().resolve(defaults) : defaults;
+        FairPools.ensure(spark.sparkContext(), migration, quota);
+        return migration;
+    }
+
     /** The scope of one run of a migration: its Spark jobs go to the migration's scheduler pool. */
     MigrationScope scope(String migration, String runId, Timings timings) {
-        return new MigrationScope(spark, migration, runId, migration, executor, locks, timings, out);
+        return new MigrationScope(spark, migration, runId, pool(migration), executor, locks, timings, out, backlog);
     }
 
     public MigrationRunner runner() {
@@ -125,6 +170,10 @@ public final class RunContext implements AutoCloseable {
     /** Waits for the ledger's last commits, then stops the threads this context started. */
     @Override
     public void close() {
+        if (owner != null) {
+            ledgerWriter.drainAll();
+            return;
+        }
         ledgerWriter.close();
         if (ownsExecutor) {
             executor.shutdownNow();

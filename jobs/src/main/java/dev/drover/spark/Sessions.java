@@ -11,7 +11,28 @@ public final class Sessions {
     private static final String UI = "spark.ui.enabled";
     private static final String PLAN_FIELDS = "spark.sql.debug.maxToStringFields";
 
+    static final String DYNAMIC = "spark.dynamicAllocation.enabled";
+
     private Sessions() {}
+
+    /**
+     * Dynamic allocation with shuffle tracking (no external shuffle service), sized by
+     * {@code drover.fleet}; idle executors go after the idle timeout even when they cache data
+     * or hold shuffle files (both wait forever by default, and Delta caches on executors).
+     */
+    static java.util.Map<String, String> dynamicAllocation(dev.drover.config.FleetSettings fleet) {
+        String idle = fleet.idleTimeout().toMillis() + "ms";
+        java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+        conf.put(DYNAMIC, "true");
+        conf.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+        conf.put("spark.dynamicAllocation.minExecutors", String.valueOf(fleet.minExecutors()));
+        conf.put("spark.dynamicAllocation.initialExecutors", String.valueOf(fleet.minExecutors()));
+        conf.put("spark.dynamicAllocation.maxExecutors", String.valueOf(fleet.maxExecutors()));
+        conf.put("spark.dynamicAllocation.executorIdleTimeout", idle);
+        conf.put("spark.dynamicAllocation.cachedExecutorIdleTimeout", idle);
+        conf.put("spark.dynamicAllocation.shuffleTracking.timeout", idle);
+        return conf;
+    }
 
     /** Cores of a local master: local → 1, local[4] → 4, local[*] → this machine's. */
     static int localCores(String master) {
@@ -68,6 +89,12 @@ public final class Sessions {
         // Spark warns once per process when it shortens a plan's text; Drover's plans are wide by design
         if (!config.sparkConf().containsKey(PLAN_FIELDS)) {
             builder = builder.config(PLAN_FIELDS, "1000");
+        }
+        if (!master.startsWith("local") && config.fleet().dynamicAllocation()
+                && !config.sparkConf().containsKey(DYNAMIC) && !fromSubmit.contains(DYNAMIC)) {
+            for (var entry : dynamicAllocation(config.fleet()).entrySet()) {
+                builder = builder.config(entry.getKey(), entry.getValue());
+            }
         }
         for (var entry : config.sparkConf().entrySet()) {
             builder = builder.config(entry.getKey(), entry.getValue());

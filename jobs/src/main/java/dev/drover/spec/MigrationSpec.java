@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record MigrationSpec(String id, String family, int version, String description, Path file, String checksum,
                             String source, String target, TargetMode mode, String template, List<StepSpec> steps,
-                            BatchingSpec batching, ChecksSpec checks, Map<String, Object> quotas,
+                            BatchingSpec batching, ChecksSpec checks, QuotaSpec quota,
                             Map<String, Object> rollout) {
     public MigrationSpec {
         requireNonNull(id, "id is null");
@@ -27,7 +27,7 @@ public record MigrationSpec(String id, String family, int version, String descri
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         requireNonNull(batching, "batching is null");
         requireNonNull(checks, "checks is null");
-        quotas = Map.copyOf(requireNonNull(quotas, "quotas is null"));
+        requireNonNull(quota, "quota is null");
         rollout = Map.copyOf(requireNonNull(rollout, "rollout is null"));
     }
 }

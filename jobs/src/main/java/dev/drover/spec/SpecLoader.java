@@ -45,7 +45,7 @@ import java.util.stream.Stream;
 public final class SpecLoader {
     private static final Pattern FILE = Pattern.compile("^V([1-9][0-9]*)__([a-z0-9]+(?:_[a-z0-9]+)*)\\.conf$");
     private static final Set<String> TOP_LEVEL = Set.of(
-            "source", "target", "template", "steps", "batching", "checks", "quotas", "rollout", "description");
+            "source", "target", "template", "steps", "batching", "checks", "quota", "rollout", "description");
     private static final Set<String> CHECK_KEYS = Set.of("quarantine", "compatibility", "invariants", "constraints", "anomaly", "changed",
             "read-back");
     private static final Pattern SOURCE_AGGREGATE = Pattern.compile("^\\s*(sum|count|count_if|min|max)\\s*\\(.*\\)\\s*$",
@@ -166,11 +166,11 @@ public final class SpecLoader {
         }
         BatchingSpec batching = batching(c, where);
         ChecksSpec checks = checks(c, where, catalog.dataset(target).orElseThrow());
-        Map<String, Object> quotas = c.hasPath("quotas") ? c.getObject("quotas").unwrapped() : Map.of();
+        QuotaSpec quota = quota(c, where);
         Map<String, Object> rollout = c.hasPath("rollout") ? c.getObject("rollout").unwrapped() : Map.of();
         return new MigrationSpec(family + "/V" + version, family, version, m.group(2), file,
                 HexFormat.of().formatHex(digest.digest()), source, target, mode, template, steps, batching, checks,
-                quotas, rollout);
+                quota, rollout);
     }
 
     private StepSpec step(int index, ConfigValue value, Path file, MessageDigest digest) {
@@ -328,6 +328,34 @@ public final class SpecLoader {
         }
         Optional<String> column = b.hasPath("column") ? Optional.of(text(b, "column", where, "batching")) : Optional.empty();
         return new BatchingSpec(by, maxRows, column);
+    }
+
+    /** {@code quota { weight, min-share, max-tasks }}: each optional, whole numbers (weight from 1, the others from 0). */
+    private static QuotaSpec quota(Config c, String where) {
+        if (!c.hasPath("quota")) {
+            return QuotaSpec.NONE;
+        }
+        Config q = object(c, "quota", where, "");
+        onlyKeys(q.root().keySet(), Set.of("weight", "min-share", "max-tasks"), where, "quota.");
+        return new QuotaSpec(wholeNumber(q, "weight", 1, where), wholeNumber(q, "min-share", 0, where),
+                wholeNumber(q, "max-tasks", 0, where));
+    }
+
+    private static Optional<Integer> wholeNumber(Config q, String key, int least, String where) {
+        if (!q.hasPath(key)) {
+            return Optional.empty();
+        }
+        String expected = "expected a whole number of " + least + " or more" + (key.equals("max-tasks") ? " (0 = no limit)" : "");
+        int value;
+        try {
+            value = q.getInt(key);
+        } catch (ConfigException e) {
+            throw new SpecError(where, "quota." + key, expected + ", got '" + q.getValue(key).unwrapped() + "'");
+        }
+        if (value < least) {
+            throw new SpecError(where, "quota." + key, expected + ", got " + value);
+        }
+        return Optional.of(value);
     }
 
     private static String oneLine(String message) {

@@ -38,7 +38,11 @@ final class BatchWriter {
     private final boolean targetSide;
     private final String staging;
 
-    BatchWriter(MigrationPlan plan, MetricPlan metrics, MigrationScope scope, String stagingDir) {
+    /** Partitions of each batch's jobs, 0 for as many as the source has. */
+    private final int partitions;
+
+    BatchWriter(MigrationPlan plan, MetricPlan metrics, MigrationScope scope, String stagingDir, int partitions) {
+        this.partitions = partitions;
         this.plan = requireNonNull(plan, "plan is null");
         this.scope = requireNonNull(scope, "scope is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -186,8 +190,13 @@ final class BatchWriter {
         return version;
     }
 
-    /** The batch's slice of the pinned source, with its primary key copied into hidden columns. */
+    /**
+     * The batch's slice of the pinned source, with its primary key copied into hidden columns; in
+     * at most {@code partitions} partitions when the migration's quota limits its tasks (every job
+     * of the batch then runs that many tasks at most).
+     */
     private Dataset<Row> slice(BatchRecord batch) {
-        return MetricPlan.withHidden(plan.sourceFrame().where(batch.predicate()), plan.source().primaryKey());
+        Dataset<Row> rows = plan.sourceFrame().where(batch.predicate());
+        return MetricPlan.withHidden(partitions > 0 ? rows.coalesce(partitions) : rows, plan.source().primaryKey());
     }
 }

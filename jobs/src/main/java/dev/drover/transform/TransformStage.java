@@ -13,6 +13,7 @@ import dev.drover.ledger.Ledger;
 import dev.drover.ledger.QuarantineCount;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.Metrics;
+import dev.drover.model.Quota;
 import dev.drover.plan.MigrationPlan;
 import java.io.IOException;
 import java.time.Instant;
@@ -89,7 +90,8 @@ public final class TransformStage {
      */
     public Outcome run(MetricPlan metrics, List<BatchRecord> batches, boolean resumed, int parallel) {
         MigrationPlan plan = metrics.plan();
-        BatchWriter writer = new BatchWriter(plan, metrics, scope, config.stateDir() + "/staging");
+        Quota quota = plan.spec().quota().resolve(config.wave().quota());
+        BatchWriter writer = new BatchWriter(plan, metrics, scope, config.stateDir() + "/staging", quota.partitionsPerBatch(parallel));
         Progress progress = new Progress(scope.out(), config.progress());
         List<BatchRecord> committed = new ArrayList<>();
         List<BatchRecord> todo = new ArrayList<>();
@@ -102,6 +104,8 @@ public final class TransformStage {
             }
         }
         long started = System.nanoTime();
+        scope.backlog().addBatches(todo.size());
+        int written = 0;
         try {
             if (parallel > 1) {
                 writer.reset(resumed);
@@ -125,6 +129,8 @@ public final class TransformStage {
                 try {
                     BatchRecord record = finished.get();
                     committed.add(record);
+                    written++;
+                    scope.backlog().batchesDone(1);
                     progress.batch(committed.size(), batches.size(), record.rowsWritten() + record.rowsQuarantined());
                 } catch (ExecutionException e) {
                     // let the batches in flight finish (their commits are idempotent), start no more
@@ -143,6 +149,7 @@ public final class TransformStage {
                 removeStaging(writer.staging());
             }
         } finally {
+            scope.backlog().batchesDone(todo.size() - written);
             scope.timings().add("batch writes", (System.nanoTime() - started) / 1e9);
         }
         return Outcome.of(committed);

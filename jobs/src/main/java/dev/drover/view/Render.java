@@ -106,6 +106,11 @@ public final class Render {
                 .map(e -> String.format("%s %.2f s", e.getKey(), e.getValue())).toList()));
     }
 
+    /** A time as the console shows it: UTC, to the second. */
+    public static String time(java.time.Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
     public static void runs(PrintStream out, List<RunRecord> runs) {
         if (runs.isEmpty()) {
             out.println("no runs in the ledger yet");

@@ -86,4 +86,28 @@ class ConfigLoaderTest {
         var e = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
         assertTrue(e.getMessage().contains("holds neither drover.conf nor catalog/"), e.getMessage());
     }
+
+    @Test
+    void waveQuotaAndFleetSettingsHaveDefaultsAndAreChecked() throws Exception {
+        Files.createDirectories(conf.resolve("catalog"));
+        DroverConfig c = ConfigLoader.load(conf, List.of());
+        assertEquals(4, c.wave().parallel());
+        assertEquals(new dev.drover.model.Quota(1, 0, 0), c.wave().quota());
+        assertEquals(8, c.fleet().maxExecutors());
+        assertEquals(Duration.ofSeconds(60), c.fleet().idleTimeout());
+        assertEquals(2, c.fleet().scaleUpStep());
+        DroverConfig set = ConfigLoader.load(conf, List.of("drover.quota.max-tasks=4", "drover.fleet.min-executors=2",
+                "drover.fleet.max-executors=2", "drover.fleet.scale-up.after=3s"));
+        assertEquals(4, set.wave().quota().maxTasks());
+        assertEquals(Duration.ofSeconds(3), set.fleet().scaleUpAfter());
+
+        var bounds = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.fleet.min-executors=3",
+                "drover.fleet.max-executors=2")));
+        assertTrue(bounds.getMessage().startsWith("--conf: drover.fleet.max-executors: expected at least drover.fleet.min-executors (3)"),
+                bounds.getMessage());
+        var share = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.quota.min-share=-1")));
+        assertTrue(share.getMessage().contains("drover.quota.min-share: expected a whole number of 0 or more"), share.getMessage());
+        var idle = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.fleet.idle-timeout=0s")));
+        assertTrue(idle.getMessage().contains("drover.fleet.idle-timeout: expected a duration above 0"), idle.getMessage());
+    }
 }

@@ -106,7 +106,7 @@ class MigrationTest {
                 .plan(drover.spec("users/V2"), new AnalyzeStage.Pinned(view.run().sourceVersion(), java.util.Map.of(), -1, false));
         BatchRecord first = view.batches().get(0);
         MigrationScope scope = new MigrationScope(ws.spark(), "users/V2", result.runId(), "users/V2",
-                java.util.concurrent.Executors.newSingleThreadExecutor(), new LocationLocks(), new Timings(), System.out);
+                java.util.concurrent.Executors.newSingleThreadExecutor(), new LocationLocks(), new Timings(), System.out, new dev.drover.exec.Backlog());
         BatchRecord replay = new TransformStage(scope, drover.config(), drover.ledger()).run(new dev.drover.measure.MetricPlan(plan),
                 java.util.List.of(BatchRecord.planned(first.runId(), first.batchId(), first.predicate(), first.estimatedRows())),
                 true, 1).committed().get(0);

@@ -27,9 +27,10 @@ class ArchitectureTest {
             .as("the ledger and the outbox know no stage, no plan and no orchestration");
 
     @ArchTest
-    static final ArchRule onlyApiAndCliImportRun = noClasses().that().resideOutsideOfPackages("dev.drover.run..", "..api..", "..cli..")
+    static final ArchRule onlyApiAndCliImportRun = noClasses().that()
+            .resideOutsideOfPackages("dev.drover.run..", "dev.drover.wave..", "..api..", "..cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.drover.run..")
-            .as("only the API and the CLI import run");
+            .as("only the API, the CLI and waves (which run many migrations through one context) import run");
 
     @ArchTest
     static final ArchRule cliGoesThroughTheApi = noClasses().that().resideInAPackage("..cli..")

@@ -27,7 +27,9 @@ public final class SharedSpark {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.session.timeZone", "UTC")
-                    .config("spark.databricks.delta.snapshotPartitions", "1");
+                    .config("spark.databricks.delta.snapshotPartitions", "1")
+                    // as drover.conf sets it: each migration's jobs in a FAIR pool of its own
+                    .config("spark.scheduler.mode", "FAIR");
             if (deltaOnClasspath()) {
                 builder = builder
                         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

@@ -1,0 +1,33 @@
+package dev.drover.wave;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.ledger.WaveRunRecord;
+import dev.drover.model.WaveOutcome;
+import java.util.List;
+
+/**
+ * A wave's end: each migration's outcome in the order they ended, the migrations left out
+ * because they were applied before, and whether this call resumed a killed wave.
+ */
+public record WaveResult(String waveId, String selection, boolean resumed, List<WaveRunRecord> runs,
+                         List<String> alreadyApplied, double seconds) {
+    public WaveResult {
+        requireNonNull(waveId, "waveId is null");
+        requireNonNull(selection, "selection is null");
+        runs = List.copyOf(requireNonNull(runs, "runs is null"));
+        alreadyApplied = List.copyOf(requireNonNull(alreadyApplied, "alreadyApplied is null"));
+    }
+
+    public long count(WaveOutcome outcome) {
+        return runs.stream().filter(r -> r.outcome() == outcome).count();
+    }
+
+    public long rowsWritten() {
+        return runs.stream().mapToLong(WaveRunRecord::rowsWritten).sum();
+    }
+
+    public boolean passed() {
+        return runs.stream().allMatch(r -> r.outcome().passed());
+    }
+}

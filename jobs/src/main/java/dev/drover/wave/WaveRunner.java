@@ -1,0 +1,286 @@
+package dev.drover.wave;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.analyze.AnalyzeStage;
+import dev.drover.common.Hosts;
+import dev.drover.common.Messages;
+import dev.drover.error.ConflictError;
+import dev.drover.error.DroverError;
+import dev.drover.error.InputError;
+import dev.drover.exec.JobLabel;
+import dev.drover.exec.KillPoints;
+import dev.drover.fleet.FleetController;
+import dev.drover.ledger.Ledger;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.WaveRecord;
+import dev.drover.ledger.WaveRunRecord;
+import dev.drover.model.MigrationResult;
+import dev.drover.model.RunStatus;
+import dev.drover.model.WaveOutcome;
+import dev.drover.model.WaveStatus;
+import dev.drover.plan.MigrationPlan;
+import dev.drover.run.MigrationRunner;
+import dev.drover.run.RunContext;
+import dev.drover.spec.MigrationSpec;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a wave: the selected migrations not applied yet, in an order that respects what each
+ * reads (see {@link WavePlan}), {@code drover.wave.parallel} at once, each in its own FAIR pool
+ * with its quota. A migration that fails rolls itself back (as any run does) and the others go
+ * on; one that waits for it is skipped. Each migration's end is in the ledger as soon as it
+ * ends, so the same command after a kill resumes the wave: what ended is left alone, an
+ * interrupted run resumes from its own ledger, the rest starts.
+ */
+public final class WaveRunner {
+    private static final DateTimeFormatter WAVE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final RunContext context;
+    private final PrintStream out;
+
+    /** {@code context} runs the migrations (its output is theirs); {@code out} gets the wave's own lines. */
+    public WaveRunner(RunContext context, PrintStream out) {
+        this.context = requireNonNull(context, "context is null");
+        this.out = requireNonNull(out, "out is null");
+    }
+
+    /** The selected migrations split into those to run, in order, and those applied before. */
+    public record Pending(WavePlan plan, List<String> alreadyApplied, Map<String, RunRecord> latestRuns) {}
+
+    /**
+     * What a wave of {@code selection} would run now. A migration whose latest run succeeded with
+     * another version of its spec is bad input unless {@code allowChangedSpec}: a wave does not
+     * silently re-apply edited specs.
+     */
+    public Pending pending(WaveSelection selection, boolean allowChangedSpec) {
+        List<MigrationSpec> selected = selection.select(context.specs(), context.catalog());
+        Map<String, RunRecord> latest = new HashMap<>();
+        for (RunRecord run : context.ledgerReader().runs()) {
+            latest.putIfAbsent(run.migration(), run);
+        }
+        List<MigrationSpec> todo = new ArrayList<>();
+        List<String> applied = new ArrayList<>();
+        for (MigrationSpec spec : selected) {
+            RunRecord last = latest.get(spec.id());
+            if (last != null && last.status() == RunStatus.SUCCEEDED) {
+                if (last.specChecksum().equals(spec.checksum())) {
+                    applied.add(spec.id());
+                    continue;
+                }
+                if (!allowChangedSpec) {
+                    throw new InputError(spec.file().toString(), "checksum", "the spec changed since run " + last.runId()
+                            + " applied it; leave it out of the wave or pass --allow-changed-spec to apply it again");
+                }
+            }
+            todo.add(spec);
+        }
+        return new Pending(WavePlan.of(todo), applied, latest);
+    }
+
+    /** One line of a wave's dry run: batches and consumers from analyze, or why they come later. */
+    public record Preview(WavePlan.Item item, Optional<MigrationPlan> plan, String note) {}
+
+    /** The dry run: each pending migration analyzed as {@code drover plan} does; nothing written. */
+    public List<Preview> preview(Pending pending) {
+        List<Preview> previews = new ArrayList<>();
+        for (WavePlan.Item item : pending.plan().items()) {
+            MigrationSpec spec = item.spec();
+            try {
+                MigrationPlan plan = JobLabel.of(spec.id(), context.pool(spec.id()), "plan").call(context.spark(),
+                        () -> new AnalyzeStage(context.spark(), context.config(), context.catalog()).plan(spec));
+                previews.add(new Preview(item, Optional.of(plan), ""));
+            } catch (DroverError e) {
+                if (item.after().isEmpty()) {
+                    throw e;
+                }
+                // its source is written by a migration before it in this wave
+                previews.add(new Preview(item, Optional.empty(), "planned once " + String.join(", ", item.after())
+                        + " has run (" + Messages.firstLine(e.getMessage()) + ")"));
+            }
+        }
+        return previews;
+    }
+
+    /** Runs the wave and records it; returns once every migration ended. */
+    public WaveResult run(WaveSelection selection, boolean allowChangedSpec, int parallel) {
+        long started = System.nanoTime();
+        Pending pending = pending(selection, allowChangedSpec);
+        Ledger ledger = context.ledger();
+        String key = selection.key();
+        Optional<WaveRecord> unfinished = context.ledgerReader().waves().stream()
+                .filter(w -> w.selection().equals(key) && w.status() == WaveStatus.RUNNING).findFirst();
+        String waveId = unfinished.map(WaveRecord::waveId).orElseGet(WaveRunner::newWaveId);
+        Instant startedAt = unfinished.map(WaveRecord::startedAt).orElseGet(Instant::now);
+        Map<String, WaveRunRecord> ended = new LinkedHashMap<>();
+        int recorded = 0;
+        if (unfinished.isPresent()) {
+            context.ledgerReader().waveRuns(waveId).forEach(r -> ended.put(r.migration(), r));
+            recorded = ended.size();
+            // a migration whose run succeeded after the wave started but before its end was recorded
+            for (String id : pending.alreadyApplied()) {
+                RunRecord run = pending.latestRuns().get(id);
+                if (!ended.containsKey(id) && !run.eventTime().isBefore(startedAt)) {
+                    WaveRunRecord recovered = recovered(waveId, run);
+                    ended.put(id, recovered);
+                    ledger.recordWaveRun(recovered);
+                }
+            }
+        }
+        List<WavePlan.Item> items = pending.plan().items();
+        // a resumed wave: what ended before the kill is this wave's too, though no longer pending
+        List<String> applied = new ArrayList<>(pending.alreadyApplied());
+        applied.removeAll(ended.keySet());
+        int total = items.size() + (int) ended.keySet().stream().filter(id -> items.stream().noneMatch(i -> i.id().equals(id))).count();
+        ledger.record(waveRecord(waveId, key, WaveStatus.RUNNING, total, ended.values(), applied.size(), startedAt, Optional.empty()));
+        ledger.flush();
+        out.printf("wave %s: %s%d migration(s) to run, %d at once; %d applied before%n", waveId,
+                unfinished.isPresent() ? "resumed, " + recorded + " ended before the stop"
+                        + (ended.size() > recorded ? " and " + (ended.size() - recorded) + " more whose end was not recorded yet" : "") + "; " : "",
+                items.size() - ended.keySet().stream().filter(id -> items.stream().anyMatch(i -> i.id().equals(id))).count(),
+                Math.max(1, parallel), applied.size());
+        WaveProgress progress = new WaveProgress(out, context.config().progress(), waveId, total);
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
+            Thread t = new Thread(r, "drover-wave");
+            t.setDaemon(true);
+            return t;
+        });
+        Map<String, WaveOutcome> outcomes = new HashMap<>();
+        ended.forEach((id, r) -> outcomes.put(id, r.outcome()));
+        List<WaveRunRecord> results = new ArrayList<>(ended.values());
+        Optional<FleetController> fleet = FleetController.start(context.spark(), context.ledger(), context.config().fleet(),
+                context.backlog(), () -> waveId);
+        try {
+            CompletionService<WaveRunRecord> done = new ExecutorCompletionService<>(threads);
+            List<WavePlan.Item> waiting = new ArrayList<>(items.stream().filter(i -> !ended.containsKey(i.id())).toList());
+            int running = 0;
+            MigrationRunner runner = context.runner();
+            while (!waiting.isEmpty() || running > 0) {
+                boolean changed = true;
+                while (changed) {
+                    changed = false;
+                    for (WavePlan.Item item : List.copyOf(waiting)) {
+                        Optional<String> blocker = item.after().stream()
+                                .filter(a -> outcomes.containsKey(a) && !outcomes.get(a).passed()).findFirst();
+                        if (blocker.isPresent()) {
+                            WaveRunRecord skipped = new WaveRunRecord(waveId, item.id(), "", WaveOutcome.SKIPPED, 0, 0, 0,
+                                    "waits for " + blocker.get() + ", which " + outcomes.get(blocker.get()).label().replace("-", " "),
+                                    Instant.now());
+                            waiting.remove(item);
+                            end(ledger, skipped, outcomes, results);
+                            progress.ended(skipped, false);
+                            changed = true;
+                        } else if (running < Math.max(1, parallel) && item.after().stream().allMatch(outcomes::containsKey)) {
+                            waiting.remove(item);
+                            running++;
+                            progress.started();
+                            done.submit(() -> migrate(runner, waveId, item.spec(), allowChangedSpec));
+                            changed = true;
+                        }
+                    }
+                }
+                context.backlog().setWaiting(waiting.size());
+                if (running == 0) {
+                    break;
+                }
+                WaveRunRecord finished = take(done);
+                running--;
+                end(ledger, finished, outcomes, results);
+                progress.ended(finished, true);
+                KillPoints.reached("wave-migration-ended:" + finished.migration());
+            }
+        } finally {
+            context.backlog().setWaiting(0);
+            fleet.ifPresent(FleetController::close);
+            threads.shutdownNow();
+            progress.finish();
+        }
+        boolean passed = results.stream().allMatch(r -> r.outcome().passed());
+        ledger.record(waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
+                startedAt, Optional.of(Instant.now())));
+        ledger.flush();
+        return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void end(Ledger ledger, WaveRunRecord run, Map<String, WaveOutcome> outcomes, List<WaveRunRecord> results) {
+        outcomes.put(run.migration(), run.outcome());
+        results.add(run);
+        ledger.recordWaveRun(run);
+        // the outcome must be in the ledger before the wave goes on: a kill after this leaves it alone
+        ledger.flush();
+    }
+
+    /** The end of a run that succeeded within the wave, read back from its batches. */
+    private WaveRunRecord recovered(String waveId, RunRecord run) {
+        List<dev.drover.ledger.BatchRecord> batches = context.ledgerReader().batches(run.runId());
+        return new WaveRunRecord(waveId, run.migration(), run.runId(), WaveOutcome.PASSED,
+                batches.stream().mapToLong(dev.drover.ledger.BatchRecord::rowsWritten).sum(),
+                batches.stream().mapToLong(dev.drover.ledger.BatchRecord::rowsQuarantined).sum(), 0,
+                "ended before the stop; recorded when the wave resumed", run.eventTime());
+    }
+
+    private WaveRunRecord migrate(MigrationRunner runner, String waveId, MigrationSpec spec, boolean allowChangedSpec) {
+        long started = System.nanoTime();
+        try {
+            MigrationResult r = runner.migrate(spec, allowChangedSpec);
+            WaveOutcome outcome = switch (r.outcome()) {
+                case SUCCEEDED -> WaveOutcome.PASSED;
+                case ALREADY_APPLIED -> WaveOutcome.ALREADY_APPLIED;
+                case FAILED_AND_ROLLED_BACK -> WaveOutcome.FAILED;
+            };
+            return new WaveRunRecord(waveId, spec.id(), r.runId(), outcome, r.rowsWritten(), r.rowsQuarantined(),
+                    (System.nanoTime() - started) / 1e9, r.message(), Instant.now());
+        } catch (ConflictError e) {
+            return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.HELD, 0, 0, (System.nanoTime() - started) / 1e9,
+                    Messages.firstLine(e.getMessage()), Instant.now());
+        } catch (RuntimeException e) {
+            // the run (if it started) stays in the ledger as it is; the next wave resumes or redoes it
+            return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.FAILED, 0, 0, (System.nanoTime() - started) / 1e9,
+                    "error: " + Messages.firstLine(String.valueOf(e.getMessage())), Instant.now());
+        }
+    }
+
+    private static WaveRunRecord take(CompletionService<WaveRunRecord> done) {
+        try {
+            Future<WaveRunRecord> next = done.take();
+            return next.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the wave ran", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a wave task failed unexpectedly", e.getCause());
+        }
+    }
+
+    private static WaveRecord waveRecord(String waveId, String key, WaveStatus status, int total,
+                                         java.util.Collection<WaveRunRecord> runs, int applied, Instant startedAt,
+                                         Optional<Instant> endedAt) {
+        return new WaveRecord(waveId, key, status, total, count(runs, WaveOutcome.PASSED) + count(runs, WaveOutcome.ALREADY_APPLIED),
+                applied, count(runs, WaveOutcome.FAILED), count(runs, WaveOutcome.HELD), count(runs, WaveOutcome.SKIPPED),
+                startedAt, endedAt, Instant.now(), Hosts.name(), ProcessHandle.current().pid());
+    }
+
+    private static long count(java.util.Collection<WaveRunRecord> runs, WaveOutcome outcome) {
+        return runs.stream().filter(r -> r.outcome() == outcome).count();
+    }
+
+    static String newWaveId() {
+        return "w" + WAVE_TIME.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.ledger.FleetRecord;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.WaveRecord;
+import dev.drover.ledger.WaveRunRecord;
+import dev.drover.model.WaveOutcome;
+import dev.drover.model.WaveStatus;
+import dev.drover.testing.SharedSpark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A wave on a real Spark standalone cluster (a master and two workers, each its own process,
+ * started by submit/cluster/start), submitted through Spark's SparkSubmit entry point with the
+ * application jar: the step policy asks for executors only while the backlog is high, they come,
+ * and idle ones go again, as the ledger's fleet table shows.
+ */
+class ClusterFleetTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aWaveOnAStandaloneClusterScalesUpWithTheBacklogAndBackDownAfter() throws Exception {
+        Path jar = Project.root().resolve("consumer-notifier/target/drover.jar");
+        assertTrue(Files.exists(jar), "the build made " + jar);
+        // four small migrations of three batches each run at once; a fifth, one large batch held to one task by its
+        // quota, starts when the first of them ends and outlasts them all: then the backlog is that one batch, and the
+        // executors it does not need go idle and leave
+        FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 5, i -> i == 5 ? 4_000_000 : 3_000,
+                Set.of(), false);
+        Path tail = fleet.conf.resolve("migrations/fleet-0005/V1__copy.conf");
+        Files.writeString(tail, Files.readString(tail) + "batching { max-rows = 100000000 }\nquota { max-tasks = 1 }\n");
+
+        Path clusterDir = tmp.resolve("cluster");
+        // should this JVM end abruptly, the cluster's processes must not outlive it
+        Thread guard = new Thread(() -> {
+            try {
+                stopCluster(clusterDir);
+            } catch (Exception ignored) {
+                // nothing more to do on the way out
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(guard);
+        String master = startCluster(clusterDir);
+        try {
+            List<String> command = Project.javaCommand(Project.testClasspath(), List.of());
+            command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", "dev.drover.cli.DroverCli",
+                    "--jars", deltaJars(), "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=768m",
+                    "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
+            command.addAll(fleet.options());
+            command.addAll(List.of("--conf", "drover.batching.max-rows=800", "--conf", "drover.fleet.max-executors=4",
+                    "--conf", "drover.fleet.idle-timeout=5s", "--conf", "drover.fleet.scale-up.backlog=2",
+                    "--conf", "drover.fleet.scale-up.after=2s", "--conf", "drover.fleet.scale-up.step=1",
+                    "wave", "--parallel", "4"));
+            try (Driver driver = Driver.start(command, tmp.resolve("wave.out"))) {
+                assertEquals(0, driver.waitFor(600), driver.stderr());
+            }
+        } finally {
+            stopCluster(clusterDir);
+            Runtime.getRuntime().removeShutdownHook(guard);
+        }
+        String out = Files.readString(tmp.resolve("wave.out"));
+        assertTrue(out.contains("5 passed, 0 failed"), out);
+
+        LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        WaveRecord wave = ledger.waves().get(0);
+        assertEquals(WaveStatus.SUCCEEDED, wave.status());
+        for (WaveRunRecord r : ledger.waveRuns(wave.waveId())) {
+            assertEquals(WaveOutcome.PASSED, r.outcome(), r.toString());
+        }
+        long tailRows = SharedSpark.session().read().format("delta").load(fleet.warehouse.resolve("dst_0005").toUri().toString()).count();
+        assertEquals(4_000_000, tailRows);
+
+        List<FleetRecord> changes = ledger.fleet(null, null);
+        String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
+                + " executors " + f.executors() + " " + f.reason()).collect(Collectors.joining("\n"))
+                + "\nmigrations:\n" + ledger.waveRuns(wave.waveId()).stream().map(r -> r.eventTime() + " " + r.migration()
+                + " " + r.seconds() + " s").collect(Collectors.joining("\n"));
+        assertTrue(changes.stream().allMatch(f -> f.waveId().equals(wave.waveId())), table);
+        // the policy asked for more only while the backlog was above 2, and executors came
+        List<FleetRecord> requests = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).toList();
+        assertTrue(!requests.isEmpty() && requests.stream().allMatch(f -> f.backlog() > 2), table);
+        List<FleetRecord> added = changes.stream().filter(f -> f.event().equals(FleetRecord.ADDED)).toList();
+        assertTrue(added.stream().map(FleetRecord::executor).distinct().count() >= 2, "two executors or more came: " + table);
+        // dynamic allocation may bring the first one for the first job on its own; more came while the backlog was high
+        assertTrue(added.stream().anyMatch(f -> f.backlog() > 2), "executors came while the backlog was high: " + table);
+        FleetRecord firstAdded = added.get(0);
+        // and once the backlog had drained to the large batch, idle ones went (dynamic allocation's idle timeout)
+        int peak = changes.stream().mapToInt(FleetRecord::executors).max().orElse(0);
+        assertTrue(peak >= 2, table);
+        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.REMOVED) && f.backlog() <= 2
+                && f.eventTime().isAfter(firstAdded.eventTime())), "an executor left after the backlog drained: " + table);
+        assertTrue(changes.get(changes.size() - 1).executors() < peak, "fewer executors at the end than at the peak: " + table);
+
+        // status --wave draws it from the ledger
+        Cli status = Cli.run(concatOptions(fleet, "status", "--wave", wave.waveId()));
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.out().contains("fleet: " + added.size() + " added"), status.out());
+    }
+
+    private static List<String> concatOptions(FleetFixture fleet, String... args) {
+        List<String> all = new ArrayList<>(fleet.options());
+        all.addAll(Arrays.asList(args));
+        return all;
+    }
+
+    private static String deltaJars() {
+        return Arrays.stream(Project.testClasspath().split(":"))
+                .filter(p -> p.matches(".*/delta-(spark_2\\.12|storage)-[^/]*\\.jar"))
+                .collect(Collectors.joining(","));
+    }
+
+    private static String startCluster(Path dir) throws IOException, InterruptedException {
+        Process start = new ProcessBuilder(Project.root().resolve("submit/cluster/start").toString(), "--workers", "2", "--cores", "2",
+                "--memory", "2g", "--port", "0", "--webui-port", "0", "--dir", dir.toString())
+                .directory(Project.root().toFile()).redirectError(dir.getParent().resolve("cluster-start.err").toFile()).start();
+        String url = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(start.waitFor(300, TimeUnit.SECONDS), "cluster/start finished");
+        assertEquals(0, start.exitValue(), Files.readString(dir.getParent().resolve("cluster-start.err")));
+        assertTrue(url.startsWith("spark://127.0.0.1:"), url);
+        return url;
+    }
+
+    private static void stopCluster(Path dir) throws IOException, InterruptedException {
+        Process stop = new ProcessBuilder(Project.root().resolve("submit/cluster/stop").toString(), "--dir", dir.toString())
+                .directory(Project.root().toFile()).redirectErrorStream(true).start();
+        stop.getInputStream().readAllBytes();
+        stop.waitFor(120, TimeUnit.SECONDS);
+    }
+}
