@@ -206,7 +206,7 @@ public final class MigrationBenchmark {
     }
 
     /** Runs a main class in a fresh JVM with the launcher's flags and this classpath. */
-    private static Ran process(Path root, List<String> mainAndArgs) throws IOException, InterruptedException {
+    static Ran process(Path root, List<String> mainAndArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("bench.process.heap", "-Xmx4g")));
         for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",

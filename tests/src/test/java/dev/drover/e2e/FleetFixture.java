@@ -82,18 +82,22 @@ public final class FleetFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        FleetFixture fleet = new FleetFixture(conf, warehouse, size);
         if (spark != null) {
             for (int i = 1; i <= size; i++) {
-                long n = rows.applyAsLong(i);
-                // one row in ten has an amount that is not a number where the migration must fail
-                String amount = failing.contains(i) ? "IF(id % 10 = 0, 'n/a', CAST(id % 1000 AS STRING))" : "CAST(id % 1000 AS STRING)";
-                spark.range(n).selectExpr("id", "concat('name-', id) AS name", amount + " AS amount",
-                                "date_add(DATE'2026-01-01', CAST(id % 3 AS INT)) AS dt")
-                        .repartition(2).write().format("delta").partitionBy("dt").mode("overwrite")
-                        .save(warehouse.resolve(source(i).replace('-', '_')).toUri().toString());
+                fleet.writeSource(spark, i, rows.applyAsLong(i), failing.contains(i));
             }
         }
-        return new FleetFixture(conf, warehouse, size);
+        return fleet;
+    }
+
+    /** Writes source table {@code i} with {@code rows} rows; with {@code failing}, one row in ten has an amount that is not a number. */
+    public void writeSource(SparkSession spark, int i, long rows, boolean failing) {
+        String amount = failing ? "IF(id % 10 = 0, 'n/a', CAST(id % 1000 AS STRING))" : "CAST(id % 1000 AS STRING)";
+        spark.range(rows).selectExpr("id", "concat('name-', id) AS name", amount + " AS amount",
+                        "date_add(DATE'2026-01-01', CAST(id % 3 AS INT)) AS dt")
+                .repartition(2).write().format("delta").partitionBy("dt").mode("overwrite")
+                .save(warehouse.resolve(source(i).replace('-', '_')).toUri().toString());
     }
 
     private static String dataset(String name, String owner, String parity, String columns) {
