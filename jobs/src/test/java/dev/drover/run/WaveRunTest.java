@@ -87,6 +87,8 @@ class WaveRunTest {
         ws.write("migrations/countries/V2__upper_case_names.conf", ws.read("migrations/countries/V2__upper_case_names.conf")
                 + "quota { weight = 3, min-share = 2 }\n");
         Drover drover = ws.drover();
+        // as if an earlier wave of this application had made the pool with the default quota: idle, it is made again
+        dev.drover.exec.FairPools.ensure(ws.spark().sparkContext(), "countries/V2", new dev.drover.model.Quota(1, 0, 0));
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         WaveRunner waves = drover.waves(new PrintStream(lines, true), new PrintStream(ByteArrayOutputStream.nullOutputStream()));
         WaveResult result = waves.run(WaveSelection.ALL, false, 2);
