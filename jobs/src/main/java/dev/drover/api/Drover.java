@@ -109,9 +109,9 @@ public final class Drover implements AutoCloseable {
         return context.ledgerReader().waveRuns(waveId);
     }
 
-    /** The fleet's changes between two times (null: open), oldest first. */
-    public List<dev.drover.ledger.FleetRecord> fleet(java.time.Instant from, java.time.Instant to) {
-        return context.ledgerReader().fleet(from, to);
+    /** The fleet's changes during a wave (null: all of them), oldest first. */
+    public List<dev.drover.ledger.FleetRecord> fleet(String waveId) {
+        return context.ledgerReader().fleet(waveId);
     }
 
     public RunContext context() {

@@ -45,8 +45,7 @@ final class StatusCommand implements Callable<Integer> {
             var record = waves.stream().filter(w -> w.waveId().equals(wave)).findFirst()
                     .orElseThrow(() -> new dev.drover.error.InputError("", "--wave", "no wave '" + wave + "' in the ledger; see drover status --wave"));
             var runs = ledger.waveRuns(wave);
-            var fleet = ledger.fleet(record.startedAt(), record.endedAt().orElse(null)).stream()
-                    .filter(f -> f.waveId().equals(wave)).toList();
+            var fleet = ledger.fleet(wave);
             if (json) {
                 root.out().println(writer.writeValueAsString(WaveView.waveJson(record, runs, fleet)));
             } else {

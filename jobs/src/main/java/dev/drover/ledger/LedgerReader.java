@@ -131,15 +131,9 @@ public final class LedgerReader {
                 WaveRecord::eventTime), WaveRecord::eventTime);
     }
 
-    /** The fleet's changes between two times (either may be null: open), oldest first. */
-    public List<FleetRecord> fleet(Instant from, Instant to) {
-        Column where = org.apache.spark.sql.functions.lit(true);
-        if (from != null) {
-            where = where.and(col("event_time").geq(java.sql.Timestamp.from(from)));
-        }
-        if (to != null) {
-            where = where.and(col("event_time").leq(java.sql.Timestamp.from(to)));
-        }
+    /** The fleet's changes during a wave (null: all of them), oldest first. */
+    public List<FleetRecord> fleet(String waveId) {
+        Column where = waveId == null ? org.apache.spark.sql.functions.lit(true) : col("wave_id").equalTo(waveId);
         return rows(LedgerTables.FLEET, where).stream().sorted(Comparator.comparing(FleetRecord::eventTime)).toList();
     }
 

@@ -85,7 +85,7 @@ class ClusterFleetTest {
         long tailRows = SharedSpark.session().read().format("delta").load(fleet.warehouse.resolve("dst_0005").toUri().toString()).count();
         assertEquals(4_000_000, tailRows);
 
-        List<FleetRecord> changes = ledger.fleet(null, null);
+        List<FleetRecord> changes = ledger.fleet(null);
         String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
                 + " executors " + f.executors() + " " + f.reason()).collect(Collectors.joining("\n"))
                 + "\nmigrations:\n" + ledger.waveRuns(wave.waveId()).stream().map(r -> r.eventTime() + " " + r.migration()
