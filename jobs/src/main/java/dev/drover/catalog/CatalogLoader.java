@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.types.DataType;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Reads Backstage entity YAML: every {@code .yaml}/{@code .yml} file under the catalog and
@@ -41,7 +42,19 @@ public final class CatalogLoader {
     private static final Pattern TAG = Pattern.compile("^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$");
     private static final Pattern REF = Pattern.compile("^(?:([a-zA-Z]+):)?(?:([a-zA-Z0-9_.-]+)/)?([a-zA-Z0-9_.-]+)$");
 
-    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    /**
+     * SnakeYAML stops at 3 MiB of text per file by default; a generated catalog of thousands of
+     * entities in one file is bigger than that, so files up to this many code points are read.
+     */
+    static final int MAX_FILE_CODE_POINTS = 256 * 1024 * 1024;
+
+    private final ObjectMapper yaml = new ObjectMapper(YAMLFactory.builder().loaderOptions(loaderOptions()).build());
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_FILE_CODE_POINTS);
+        return options;
+    }
 
     public Catalog load(Path catalogDir, Path templatesDir) {
         List<Doc> docs = new ArrayList<>();
