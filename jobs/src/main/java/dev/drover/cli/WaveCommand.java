@@ -52,6 +52,9 @@ final class WaveCommand implements Callable<Integer> {
     @Option(names = "--allow-changed-spec", description = "Apply again migrations whose spec changed since they were applied.")
     boolean allowChangedSpec;
 
+    @Option(names = "--timings", description = "Print the seconds the migrations spent per phase, summed over the wave.")
+    boolean timings;
+
     @Option(names = "--json", description = "Print JSON for scripts (the wave's progress lines go to stderr).")
     boolean json;
 
@@ -99,9 +102,16 @@ final class WaveCommand implements Callable<Integer> {
         PrintStream runs = live ? new PrintStream(OutputStream.nullOutputStream()) : lines;
         WaveResult result = drover.waves(lines, runs).run(selection, allowChangedSpec, n);
         if (json) {
-            out.println(Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(WaveView.resultJson(result)));
+            var node = WaveView.resultJson(result);
+            if (timings) {
+                result.timings().forEach((phase, s) -> node.with("phaseSeconds").put(phase, Math.round(s * 100) / 100.0));
+            }
+            out.println(Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         } else {
             WaveView.result(out, result);
+            if (timings) {
+                Render.timings(out, result.timings());
+            }
         }
         if (result.count(WaveOutcome.FAILED) > 0) {
             return ExitCode.CHECKS_FAILED.code();

@@ -37,11 +37,13 @@ public final class Ledger {
         return new Ledger(new LedgerWriter(spark, stateDir), new LedgerReader(spark, stateDir));
     }
 
-    public <R extends Record> void append(LedgerTable<R> table, List<R> rows) {
+    /** Queues {@code rows}; the future completes when they are committed ({@link #flush()} waits for it too). */
+    public <R extends Record> CompletableFuture<Void> append(LedgerTable<R> table, List<R> rows) {
         CompletableFuture<Void> done = writer.append(table, rows);
         synchronized (pending) {
             pending.add(done);
         }
+        return done;
     }
 
     public void record(RunRecord run) {
@@ -64,8 +66,8 @@ public final class Ledger {
         append(LedgerTables.FLEET, List.of(change));
     }
 
-    public void recordWaveRun(WaveRunRecord run) {
-        append(LedgerTables.WAVE_RUNS, List.of(run));
+    public CompletableFuture<Void> recordWaveRun(WaveRunRecord run) {
+        return append(LedgerTables.WAVE_RUNS, List.of(run));
     }
 
     public void recordQuarantine(List<QuarantineCount> counts) {

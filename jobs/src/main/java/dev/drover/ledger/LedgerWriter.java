@@ -25,6 +25,13 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LedgerWriter implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Ledger tables take a commit per group of small records: with Delta's default of a
+     * checkpoint every 10 commits, a wave spent a checkpoint job on some table every few
+     * migrations. Readers replay at most this many small JSON commits instead (set when a table
+     * is made; tables made before keep theirs).
+     */
+    static final int CHECKPOINT_INTERVAL = 100;
 
     private final SparkSession spark;
     private final String stateDir;
@@ -92,6 +99,7 @@ public final class LedgerWriter implements AutoCloseable {
                 String name = queue.table.name();
                 JobLabel.ledger(name).run(spark, () -> spark.createDataFrame(rows, queue.table.schema()).coalesce(1)
                         .write().format("delta").mode("append").option("mergeSchema", "true")
+                        .option("delta.checkpointInterval", CHECKPOINT_INTERVAL)
                         .option("userMetadata", JSON.createObjectNode().put("tool", "drover").put("stage", "ledger")
                                 .put("table", name).put("rows", rows.size()).toString())
                         .save(location(name)));

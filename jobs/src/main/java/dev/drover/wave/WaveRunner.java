@@ -10,6 +10,7 @@ import dev.drover.error.DroverError;
 import dev.drover.error.InputError;
 import dev.drover.exec.JobLabel;
 import dev.drover.exec.KillPoints;
+import dev.drover.exec.Timings;
 import dev.drover.fleet.FleetController;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunRecord;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -54,6 +56,8 @@ public final class WaveRunner {
 
     private final RunContext context;
     private final PrintStream out;
+    /** Every migration's phases, summed (see {@link WaveResult#timings()}). */
+    private final Timings phases = new Timings();
 
     /** {@code context} runs the migrations (its output is theirs); {@code out} gets the wave's own lines. */
     public WaveRunner(RunContext context, PrintStream out) {
@@ -133,7 +137,17 @@ public final class WaveRunner {
         if (unfinished.isPresent()) {
             context.ledgerReader().waveRuns(waveId).forEach(r -> ended.put(r.migration(), r));
             recorded = ended.size();
-            // a migration whose run succeeded after the wave started but before its end was recorded
+            // a migration whose run ended (passed, or failed and rolled back) after the wave started
+            // but before its end was recorded: the run's own record says how
+            for (WavePlan.Item item : pending.plan().items()) {
+                RunRecord run = pending.latestRuns().get(item.id());
+                if (!ended.containsKey(item.id()) && run != null && run.status() == RunStatus.FAILED
+                        && !run.eventTime().isBefore(startedAt)) {
+                    WaveRunRecord recovered = recovered(waveId, run);
+                    ended.put(item.id(), recovered);
+                    ledger.recordWaveRun(recovered);
+                }
+            }
             for (String id : pending.alreadyApplied()) {
                 RunRecord run = pending.latestRuns().get(id);
                 if (!ended.containsKey(id) && !run.eventTime().isBefore(startedAt)) {
@@ -201,9 +215,9 @@ public final class WaveRunner {
                 }
                 WaveRunRecord finished = take(done);
                 running--;
-                end(ledger, finished, outcomes, results);
+                end(ledger, finished, outcomes, results)
+                        .thenRun(() -> KillPoints.reached("wave-migration-ended:" + finished.migration()));
                 progress.ended(finished, true);
-                KillPoints.reached("wave-migration-ended:" + finished.migration());
             }
         } finally {
             context.backlog().setWaiting(0);
@@ -215,30 +229,37 @@ public final class WaveRunner {
         ledger.record(waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
                 startedAt, Optional.of(Instant.now())));
         ledger.flush();
-        return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9);
+        return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9,
+                phases.seconds());
     }
 
-    private void end(Ledger ledger, WaveRunRecord run, Map<String, WaveOutcome> outcomes, List<WaveRunRecord> results) {
+    /**
+     * Records how a migration ended; the wave goes on without waiting for the commit (a kill
+     * before it lands is recovered from the run's own record when the wave resumes).
+     */
+    private static CompletableFuture<Void> end(Ledger ledger, WaveRunRecord run, Map<String, WaveOutcome> outcomes,
+                                               List<WaveRunRecord> results) {
         outcomes.put(run.migration(), run.outcome());
         results.add(run);
-        ledger.recordWaveRun(run);
-        // the outcome must be in the ledger before the wave goes on: a kill after this leaves it alone
-        ledger.flush();
+        return ledger.recordWaveRun(run);
     }
 
-    /** The end of a run that succeeded within the wave, read back from its batches. */
+    /** The end of a run that ended within the wave, read back from its record and batches. */
     private WaveRunRecord recovered(String waveId, RunRecord run) {
-        List<dev.drover.ledger.BatchRecord> batches = context.ledgerReader().batches(run.runId());
-        return new WaveRunRecord(waveId, run.migration(), run.runId(), WaveOutcome.PASSED,
+        boolean passed = run.status() == RunStatus.SUCCEEDED;
+        List<dev.drover.ledger.BatchRecord> batches = passed ? context.ledgerReader().batches(run.runId()) : List.of();
+        return new WaveRunRecord(waveId, run.migration(), run.runId(), passed ? WaveOutcome.PASSED : WaveOutcome.FAILED,
                 batches.stream().mapToLong(dev.drover.ledger.BatchRecord::rowsWritten).sum(),
                 batches.stream().mapToLong(dev.drover.ledger.BatchRecord::rowsQuarantined).sum(), 0,
-                "ended before the stop; recorded when the wave resumed", run.eventTime());
+                passed ? "ended before the stop; recorded when the wave resumed"
+                        : run.message() + " (ended before the stop; recorded when the wave resumed)", run.eventTime());
     }
 
     private WaveRunRecord migrate(MigrationRunner runner, String waveId, MigrationSpec spec, boolean allowChangedSpec) {
         long started = System.nanoTime();
         try {
             MigrationResult r = runner.migrate(spec, allowChangedSpec);
+            r.timings().forEach(phases::add);
             WaveOutcome outcome = switch (r.outcome()) {
                 case SUCCEEDED -> WaveOutcome.PASSED;
                 case ALREADY_APPLIED -> WaveOutcome.ALREADY_APPLIED;

@@ -105,6 +105,13 @@ class WaveRunTest {
         assertTrue(wave.endedAt().isPresent());
         assertEquals(result.runs(), ledger.waveRuns(result.waveId()));
         assertTrue(lines.toString().contains("[2/2] users/V2 passed"), lines.toString());
+        // the phases of both migrations, summed: each ran analyze and batch writes, and waited for the ledger
+        assertTrue(result.timings().get("batch writes") > 0 && result.timings().get("ledger wait") > 0, result.timings().toString());
+        assertTrue(result.timings().get("analyze") < result.runs().stream().mapToDouble(WaveRunRecord::seconds).sum(),
+                result.timings().toString());
+        // ledger tables checkpoint every 100 commits, not Delta's 10 (a wave commits to them often)
+        org.apache.spark.sql.Row detail = ws.spark().sql("DESCRIBE DETAIL delta.`" + ledger.location("runs") + "`").first();
+        assertEquals("100", detail.getJavaMap(detail.fieldIndex("properties")).get("delta.checkpointInterval"));
 
         // each migration ran in its own pool, made with its quota (FAIR scheduling in the tests' session)
         var countries = ws.spark().sparkContext().getPoolForName("countries/V2").get();

@@ -71,7 +71,7 @@ public final class FleetBenchmark {
         // the wave: one process for all n
         List<String> command = new ArrayList<>(List.of("dev.drover.cli.DroverCli"));
         command.addAll(fleet.options());
-        command.addAll(List.of("wave", "--list", list.toString(), "--parallel", String.valueOf(parallel)));
+        command.addAll(List.of("wave", "--list", list.toString(), "--parallel", String.valueOf(parallel), "--timings"));
         MigrationBenchmark.Ran wave = MigrationBenchmark.process(root, command);
         List<Double> inWave = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("passed \\(run [^,]+, [0-9,]+ rows, ([0-9.]+) s\\)").matcher(wave.output());
@@ -90,6 +90,9 @@ public final class FleetBenchmark {
         System.out.printf("    in the wave a migration took %.1f s (median; %.1f-%.1f s), %.1f at once on average%n",
                 inWave.get(inWave.size() / 2), inWave.get(0), inWave.get(inWave.size() - 1),
                 inWave.stream().mapToDouble(Double::doubleValue).sum() / wave.seconds());
+        // where the time goes: every migration's phases, summed over the wave (they overlap)
+        wave.output().lines().filter(l -> l.trim().startsWith("timings:")).findFirst()
+                .ifPresent(l -> System.out.println("    summed over the wave's migrations: " + l.trim().substring("timings:".length()).trim()));
     }
 
     static void p7(Path root, Path dir, String sizes) throws Exception {

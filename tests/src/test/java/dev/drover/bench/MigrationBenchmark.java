@@ -214,6 +214,12 @@ public final class MigrationBenchmark {
             command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
         }
         command.add("-Dlog4j2.configurationFile=" + root.resolve("submit/log4j2.properties"));
+        // extra JVM options (;-separated) for the measured processes, e.g. a flight recording to see where the time goes
+        for (String option : System.getProperty("bench.process.opts", "").split(";")) {
+            if (!option.isBlank()) {
+                command.add(option);
+            }
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.addAll(mainAndArgs);
