@@ -240,10 +240,25 @@ public final class ConfigLoader {
                     string(d, "spark.master"), string(d, "spark.app-name"), sparkConf,
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
-                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d));
+                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
+    }
+
+    private static AgentSettings agent(Config d) {
+        for (String key : List.of("agent.requests-topic", "agent.replies-topic")) {
+            String topic = string(d, key);
+            if (!NotifySettings.validTopic(topic)) {
+                throw new ConfigError(origin(d, key), "drover." + key, "expected a Kafka topic name (1-249 letters, digits, '.', '_' or '-'), got '" + topic + "'");
+            }
+        }
+        String group = string(d, "agent.group-id").trim();
+        if (group.isEmpty()) {
+            throw new ConfigError(origin(d, "agent.group-id"), "drover.agent.group-id", "expected a Kafka consumer group id, got an empty one");
+        }
+        return new AgentSettings(string(d, "agent.requests-topic"), string(d, "agent.replies-topic"), group,
+                duration(d, "agent.poll-interval"), duration(d, "agent.drain-timeout"), string(d, "agent.reply-type-prefix"));
     }
 
     private static WaveSettings wave(Config d) {

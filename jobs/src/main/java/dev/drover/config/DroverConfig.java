@@ -34,7 +34,8 @@ public record DroverConfig(
         Progress progress,
         NotifySettings notifications,
         WaveSettings wave,
-        FleetSettings fleet) {
+        FleetSettings fleet,
+        AgentSettings agent) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -54,6 +55,7 @@ public record DroverConfig(
         requireNonNull(notifications, "notifications is null");
         requireNonNull(wave, "wave is null");
         requireNonNull(fleet, "fleet is null");
+        requireNonNull(agent, "agent is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -72,7 +74,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement, wave, fleet);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent);
     }
 
     public Path catalogDir() {

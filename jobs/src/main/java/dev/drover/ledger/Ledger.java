@@ -70,6 +70,10 @@ public final class Ledger {
         return append(LedgerTables.WAVE_RUNS, List.of(run));
     }
 
+    public CompletableFuture<Void> record(RequestRecord request) {
+        return append(LedgerTables.REQUESTS, List.of(request));
+    }
+
     public void recordQuarantine(List<QuarantineCount> counts) {
         append(LedgerTables.QUARANTINE_COUNTS, counts);
     }

@@ -143,6 +143,21 @@ public final class LedgerReader {
                 WaveRunRecord::eventTime).stream().sorted(Comparator.comparing(WaveRunRecord::eventTime)).toList();
     }
 
+    /** The latest state of every request to the agent, newest first. */
+    public List<RequestRecord> requests() {
+        return newestFirst(latest(rows(LedgerTables.REQUESTS, org.apache.spark.sql.functions.lit(true)), RequestRecord::requestId,
+                RequestRecord::eventTime), RequestRecord::eventTime);
+    }
+
+    /** The latest state of some requests. */
+    public List<RequestRecord> requests(Collection<String> requestIds) {
+        if (requestIds.isEmpty()) {
+            return List.of();
+        }
+        return latest(rows(LedgerTables.REQUESTS, col("request_id").isin(requestIds.toArray())), RequestRecord::requestId,
+                RequestRecord::eventTime);
+    }
+
     public List<SpecChecksum> checksums(String migration) {
         return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
     }

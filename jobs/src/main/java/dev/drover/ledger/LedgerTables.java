@@ -12,6 +12,7 @@ public final class LedgerTables {
     public static final LedgerTable<WaveRecord> WAVES = new LedgerTable<>("waves", WaveRecord.class);
     public static final LedgerTable<FleetRecord> FLEET = new LedgerTable<>("fleet", FleetRecord.class);
     public static final LedgerTable<WaveRunRecord> WAVE_RUNS = new LedgerTable<>("wave_runs", WaveRunRecord.class);
+    public static final LedgerTable<RequestRecord> REQUESTS = new LedgerTable<>("requests", RequestRecord.class);
 
     private LedgerTables() {}
 }

@@ -69,10 +69,18 @@ public final class MigrationRunner {
     }
 
     public MigrationResult migrate(MigrationSpec spec, boolean allowChangedSpec) {
-        return JobLabel.of(spec.id(), context.pool(spec.id()), "start").call(context.spark(), () -> start(spec, allowChangedSpec));
+        return migrate(spec, allowChangedSpec, runId -> { });
     }
 
-    private MigrationResult start(MigrationSpec spec, boolean allowChangedSpec) {
+    /**
+     * As {@link #migrate(MigrationSpec, boolean)}; {@code started} hears the run's id once the run
+     * is in the ledger (a new run once analyze accepted the spec, a resumed one at once).
+     */
+    public MigrationResult migrate(MigrationSpec spec, boolean allowChangedSpec, Consumer<String> started) {
+        return JobLabel.of(spec.id(), context.pool(spec.id()), "start").call(context.spark(), () -> start(spec, allowChangedSpec, started));
+    }
+
+    private MigrationResult start(MigrationSpec spec, boolean allowChangedSpec, Consumer<String> started) {
         Timings timings = new Timings();
         Ledger ledger = context.ledger();
         List<RunRecord> runs = ledger.read().runsOf(spec.id());
@@ -87,7 +95,7 @@ public final class MigrationRunner {
         Optional<RunRecord> unfinished = latest.filter(r -> r.status() == RunStatus.RUNNING && r.specChecksum().equals(spec.checksum()));
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
         try (RunLock lock = RunLock.acquire(config.stateDir(), spec.target(), runId, config.lockLease(), config.lockHeartbeat())) {
-            Run run = new Run(context.scope(spec.id(), runId, timings), ledger);
+            Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started);
             return unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
             ledger.flush();
@@ -150,10 +158,12 @@ public final class MigrationRunner {
     private final class Run {
         private final MigrationScope scope;
         private final Ledger ledger;
+        private final Consumer<String> started;
 
-        Run(MigrationScope scope, Ledger ledger) {
+        Run(MigrationScope scope, Ledger ledger, Consumer<String> started) {
             this.scope = scope;
             this.ledger = ledger;
+            this.started = started;
         }
 
         MigrationResult start(MigrationSpec spec) {
@@ -185,11 +195,13 @@ public final class MigrationRunner {
                     plan.sourceVersion(), plan.target().name(), batches.size());
             // the run and its batches must be in the ledger before the target is touched, or a kill would orphan them
             scope.timings().time("ledger wait", ledger::flush);
+            this.started.accept(runId);
             KillPoints.reached("analyzed");
             return finish(plan, run, batches, false, parallel);
         }
 
         MigrationResult resume(MigrationSpec spec, RunRecord run) {
+            started.accept(run.runId());
             StageDetail.Analyze analyzed = analyzeDetail(ledger, run);
             MigrationPlan plan = scope.job(Stage.ANALYZE, null, () -> new AnalyzeStage(context.spark(), config, context.catalog())
                     .plan(spec, pinned(ledger, run)));

@@ -167,6 +167,11 @@ public final class RunContext implements AutoCloseable {
         return new MigrationRunner(this);
     }
 
+    /** Waits until every record queued by any run of this context is committed. */
+    public void drainLedger() {
+        ledgerWriter.drainAll();
+    }
+
     /** Waits for the ledger's last commits, then stops the threads this context started. */
     @Override
     public void close() {

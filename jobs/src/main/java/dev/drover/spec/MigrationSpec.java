@@ -30,4 +30,14 @@ public record MigrationSpec(String id, String family, int version, String descri
         requireNonNull(quota, "quota is null");
         rollout = Map.copyOf(requireNonNull(rollout, "rollout is null"));
     }
+
+    /**
+     * The same migration cut into batches of at most {@code maxRows} rows (a request's batch
+     * size). The checksum stays: batch size is how a run is cut, not what it does (the test
+     * stage proves the same result), and a resumed run keeps the batches it recorded.
+     */
+    public MigrationSpec withBatchMaxRows(long maxRows) {
+        return new MigrationSpec(id, family, version, description, file, checksum, source, target, mode, template, steps,
+                new BatchingSpec(batching.by(), java.util.Optional.of(maxRows), batching.column()), checks, quota, rollout);
+    }
 }

@@ -28,9 +28,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyApiAndCliImportRun = noClasses().that()
-            .resideOutsideOfPackages("dev.drover.run..", "dev.drover.wave..", "..api..", "..cli..")
+            .resideOutsideOfPackages("dev.drover.run..", "dev.drover.wave..", "dev.drover.agent", "..api..", "..cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.drover.run..")
-            .as("only the API, the CLI and waves (which run many migrations through one context) import run");
+            .as("only the API, the CLI, waves and the agent (which run many migrations through one context) import run");
 
     @ArchTest
     static final ArchRule cliGoesThroughTheApi = noClasses().that().resideInAPackage("..cli..")

@@ -56,6 +56,11 @@ final class Driver implements AutoCloseable {
         throw new AssertionError("no '" + text + "' within " + timeoutSeconds + " s: " + String.join("\n", stderr));
     }
 
+    /** SIGTERM, as an operator or a scheduler stops a process. */
+    void terminate() {
+        process.destroy();
+    }
+
     /** kill -9. */
     int kill() throws InterruptedException {
         process.destroyForcibly();
