@@ -31,7 +31,7 @@ class BackstageValidationTest {
         assertTrue(files.size() >= 4, "files: " + files);
         Result result = validate(files);
         assertEquals(0, result.exitCode, result.output);
-        assertTrue(result.output.contains("backstage: 7 entities valid, 0 invalid"), result.output);
+        assertTrue(result.output.contains("backstage: 8 entities valid, 0 invalid"), result.output);
     }
 
     @Test
