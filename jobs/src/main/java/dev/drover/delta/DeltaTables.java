@@ -23,6 +23,16 @@ public final class DeltaTables {
         this.spark = spark;
     }
 
+    /**
+     * Drops what this application keeps in memory about a table: Delta caches a log, its latest
+     * snapshot and the snapshot's state (with the plans and encoders of its Datasets, a few MB) for
+     * every table it opened, for an hour. A wave opens two or three tables per migration: without
+     * this a 1,000-migration wave filled a 4 GiB driver heap at about 700.
+     */
+    public void forget(String location) {
+        DeltaLog.invalidateCache(spark, new org.apache.hadoop.fs.Path(location));
+    }
+
     /** A Delta table with at least one commit is there (a log folder a failed first write left behind is none). */
     public boolean exists(String location) {
         return DeltaTable.isDeltaTable(spark, location) && DeltaLog.forTable(spark, location).update(false, scala.Option.empty(),

@@ -32,13 +32,26 @@ public final class LedgerWriter implements AutoCloseable {
      * is made; tables made before keep theirs).
      */
     static final int CHECKPOINT_INTERVAL = 100;
+    /**
+     * Every this many commits of this writer to a table, its small files are compacted (Delta's
+     * OPTIMIZE, no data change): a wave of 1,000 migrations makes thousands of one-commit files,
+     * and a filtered ledger read opens every file whose statistics do not rule it out.
+     */
+    static final int COMPACT_EVERY = 200;
 
     private final SparkSession spark;
     private final String stateDir;
+    private final int compactEvery;
     private final ExecutorService threads;
     private final Map<String, TableQueue> queues = new ConcurrentHashMap<>();
 
     public LedgerWriter(SparkSession spark, String stateDir) {
+        this(spark, stateDir, COMPACT_EVERY);
+    }
+
+    /** A writer that compacts a table every {@code compactEvery} of its commits (tests). */
+    LedgerWriter(SparkSession spark, String stateDir, int compactEvery) {
+        this.compactEvery = compactEvery;
         this.spark = requireNonNull(spark, "spark is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
         // ledger commits are small and every run waits for them: their pool gets a core first
@@ -104,11 +117,28 @@ public final class LedgerWriter implements AutoCloseable {
                                 .put("table", name).put("rows", rows.size()).toString())
                         .save(location(name)));
                 group.forEach(p -> p.done().complete(null));
+                if (++queue.commits % compactEvery == 0) {
+                    compact(name);
+                }
             } catch (Exception | Error e) {
                 // Spark's own exceptions are checked ones Scala throws undeclared: a waiter must
                 // hear of every failure, or it waits for ever
                 group.forEach(p -> p.done().completeExceptionally(e));
             }
+        }
+    }
+
+    /**
+     * OPTIMIZE of one ledger table, between two of its commits (this writer's appends wait). A
+     * concurrent compaction by another application may win; appends never conflict with it.
+     */
+    private void compact(String table) {
+        try {
+            JobLabel.ledger(table).run(spark, () -> io.delta.tables.DeltaTable.forPath(spark, location(table)).optimize()
+                    .executeCompaction());
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(LedgerWriter.class).warn("ledger table {}: compaction skipped: {}", table,
+                    dev.drover.common.Messages.firstLine(String.valueOf(e.getMessage())));
         }
     }
 
@@ -156,6 +186,7 @@ public final class LedgerWriter implements AutoCloseable {
         final LedgerTable<?> table;
         final List<Pending> waiting = new ArrayList<>();
         boolean draining;
+        int commits;
 
         TableQueue(LedgerTable<?> table) {
             this.table = table;

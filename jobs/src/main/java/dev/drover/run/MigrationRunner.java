@@ -99,6 +99,20 @@ public final class MigrationRunner {
             return unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
             ledger.flush();
+            forget(spec);
+        }
+    }
+
+    /** The migration's own tables out of Delta's in-memory cache: an application may run thousands (lookups stay, shared). */
+    private void forget(MigrationSpec spec) {
+        for (String name : List.of(spec.source(), spec.target())) {
+            context.catalog().dataset(name).ifPresent(d -> {
+                String location = config.resolveLocation(d.location());
+                delta.forget(location);
+                if (name.equals(spec.target())) {
+                    delta.forget(location + config.quarantineSuffix());
+                }
+            });
         }
     }
 
