@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +33,43 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFleetTest {
     @TempDir
+    static Path clusterTmp;
+    private static Path clusterDir;
+    private static String master;
+    private static Thread guard;
+
+    @TempDir
     Path tmp;
+
+    /** One cluster for both tests: starting it is most of the cost on two cores. */
+    @BeforeAll
+    static void startTheCluster() throws Exception {
+        clusterDir = clusterTmp.resolve("cluster");
+        // should this JVM end abruptly, the cluster's processes must not outlive it
+        guard = new Thread(() -> {
+            try {
+                stopCluster(clusterDir);
+            } catch (Exception ignored) {
+                // nothing more to do on the way out
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(guard);
+        master = startCluster(clusterDir);
+    }
+
+    @AfterAll
+    static void stopTheCluster() throws Exception {
+        stopCluster(clusterDir);
+        Runtime.getRuntime().removeShutdownHook(guard);
+    }
+
+    private static List<String> submit(Path jar) {
+        List<String> command = Project.javaCommand(Project.testClasspath(), List.of());
+        command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", "dev.drover.cli.DroverCli",
+                "--jars", deltaJars(), "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=768m",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
+        return command;
+    }
 
     @Test
     void aWaveOnAStandaloneClusterScalesUpWithTheBacklogAndBackDownAfter() throws Exception {
@@ -45,33 +83,14 @@ class ClusterFleetTest {
         Path tail = fleet.conf.resolve("migrations/fleet-0005/V1__copy.conf");
         Files.writeString(tail, Files.readString(tail) + "batching { max-rows = 100000000 }\nquota { max-tasks = 1 }\n");
 
-        Path clusterDir = tmp.resolve("cluster");
-        // should this JVM end abruptly, the cluster's processes must not outlive it
-        Thread guard = new Thread(() -> {
-            try {
-                stopCluster(clusterDir);
-            } catch (Exception ignored) {
-                // nothing more to do on the way out
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(guard);
-        String master = startCluster(clusterDir);
-        try {
-            List<String> command = Project.javaCommand(Project.testClasspath(), List.of());
-            command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", "dev.drover.cli.DroverCli",
-                    "--jars", deltaJars(), "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=768m",
-                    "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
-            command.addAll(fleet.options());
-            command.addAll(List.of("--conf", "drover.batching.max-rows=800", "--conf", "drover.fleet.max-executors=4",
-                    "--conf", "drover.fleet.idle-timeout=5s", "--conf", "drover.fleet.scale-up.backlog=2",
-                    "--conf", "drover.fleet.scale-up.after=2s", "--conf", "drover.fleet.scale-up.step=1",
-                    "wave", "--parallel", "4"));
-            try (Driver driver = Driver.start(command, tmp.resolve("wave.out"))) {
-                assertEquals(0, driver.waitFor(600), driver.stderr());
-            }
-        } finally {
-            stopCluster(clusterDir);
-            Runtime.getRuntime().removeShutdownHook(guard);
+        List<String> command = submit(jar);
+        command.addAll(fleet.options());
+        command.addAll(List.of("--conf", "drover.batching.max-rows=800", "--conf", "drover.fleet.max-executors=4",
+                "--conf", "drover.fleet.idle-timeout=5s", "--conf", "drover.fleet.scale-up.backlog=2",
+                "--conf", "drover.fleet.scale-up.after=2s", "--conf", "drover.fleet.scale-up.step=1",
+                "wave", "--parallel", "4"));
+        try (Driver driver = Driver.start(command, tmp.resolve("wave.out"))) {
+            assertEquals(0, driver.waitFor(600), driver.stderr());
         }
         String out = Files.readString(tmp.resolve("wave.out"));
         assertTrue(out.contains("5 passed, 0 failed"), out);
@@ -110,6 +129,56 @@ class ClusterFleetTest {
         Cli status = Cli.run(concatOptions(fleet, "status", "--wave", wave.waveId()));
         assertEquals(0, status.exitCode(), status.err());
         assertTrue(status.out().contains("fleet: " + added.size() + " added"), status.out());
+    }
+
+    /**
+     * The agent on the cluster: eight requests wait on the queue when it starts, so its backlog (the
+     * queue's lag, the requests waiting their turn, the running ones' batches) is high; the policy
+     * asks for executors on it, they come, every request succeeds, and idle executors go after.
+     */
+    @Test
+    void theAgentOnAStandaloneClusterScalesOnItsQueue() throws Exception {
+        Path jar = Project.root().resolve("consumer-notifier/target/drover.jar");
+        FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 8, i -> 2_000, Set.of(), false);
+        try (dev.drover.notify.LocalKafka kafka = dev.drover.notify.LocalKafka.start(tmp.resolve("kafka"), true)) {
+            List<String> options = new ArrayList<>(fleet.options());
+            options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
+            for (int i = 1; i <= 8; i++) {
+                Cli sent = Cli.run(concat(options, "request", "migrate", FleetFixture.id(i), "--id", "q" + i));
+                assertEquals(0, sent.exitCode(), sent.err());
+            }
+            List<String> command = submit(jar);
+            command.addAll(options);
+            command.addAll(List.of("--conf", "drover.fleet.max-executors=4", "--conf", "drover.fleet.idle-timeout=5s",
+                    "--conf", "drover.fleet.scale-up.backlog=2", "--conf", "drover.fleet.scale-up.after=2s",
+                    "--conf", "drover.fleet.scale-up.step=1", "--conf", "drover.wave.parallel=2",
+                    "--conf", "drover.agent.poll-interval=200ms", "agent", "--exit-when-idle", "20s"));
+            try (Driver driver = Driver.start(command, tmp.resolve("agent.out"))) {
+                assertEquals(0, driver.waitFor(900), driver.stderr());
+            }
+        }
+        String out = Files.readString(tmp.resolve("agent.out"));
+        LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        for (int i = 1; i <= 8; i++) {
+            dev.drover.ledger.RequestRecord r = ledger.requests(List.of("q" + i)).get(0);
+            assertEquals(dev.drover.model.RequestStatus.SUCCEEDED, r.status(), r + "\n" + out);
+        }
+        List<FleetRecord> changes = ledger.fleet(null);
+        String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
+                + " executors " + f.executors() + " " + f.reason()).collect(Collectors.joining("\n"));
+        assertTrue(changes.stream().allMatch(f -> f.waveId().startsWith("agent-")), table);
+        List<FleetRecord> requests = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).toList();
+        assertTrue(!requests.isEmpty() && requests.stream().allMatch(f -> f.backlog() > 2), "asked for executors on the queue: " + table);
+        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.ADDED) && f.backlog() > 2), "executors came: " + table);
+        int peak = changes.stream().mapToInt(FleetRecord::executors).max().orElse(0);
+        assertTrue(peak >= 2, table);
+        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.REMOVED)), "idle executors left: " + table);
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(Arrays.asList(more));
+        return all;
     }
 
     private static List<String> concatOptions(FleetFixture fleet, String... args) {
