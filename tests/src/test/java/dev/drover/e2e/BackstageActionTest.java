@@ -14,7 +14,6 @@ import dev.drover.notify.LocalKafka;
 import dev.drover.testing.SharedSpark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -67,11 +66,5 @@ class BackstageActionTest {
                 assertEquals("user:default/cli", request.requester());
             }
         }
-    }
-
-    static List<String> concat(List<String> first, String... more) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(List.of(more));
-        return all;
     }
 }
