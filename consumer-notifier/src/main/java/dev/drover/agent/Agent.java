@@ -73,8 +73,8 @@ public final class Agent {
     private final NotifySettings kafka;
     private final PrintStream out;
     private final Optional<Duration> exitWhenIdle;
-    private final LinkedBlockingDeque<AgentRequest.Work> queue = new LinkedBlockingDeque<>();
-    private final Set<String> mine = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Accepted requests waiting their turn, each with its state as recorded in the ledger. */
+    private final LinkedBlockingDeque<Queued> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger running = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private final Object drained = new Object();
@@ -220,7 +220,7 @@ public final class Agent {
         }
         Map<String, RequestRecord> known = new HashMap<>();
         context.ledgerReader().requests(byId.keySet()).forEach(k -> known.put(k.requestId(), k));
-        List<AgentRequest.Work> accepted = new ArrayList<>();
+        List<Queued> accepted = new ArrayList<>();
         for (Map.Entry<String, AgentRequest> e : parsed.entrySet()) {
             AgentRequest request = e.getValue();
             ConsumerRecord<String, String> r = byId.get(e.getKey());
@@ -235,18 +235,15 @@ public final class Agent {
                 }
                 continue;
             }
-            RequestRecord first = new RequestRecord(request.id(), request.kind().label(), request.requester(), request.named(),
-                    RequestStatus.ACCEPTED, "", "", 0, false, request.json(), r.partition(), r.offset(), Instant.now(), Hosts.name(),
-                    ProcessHandle.current().pid());
+            RequestRecord first;
             try {
                 AgentRequest.Work work = request.resolve(context.specs(), context.catalog());
-                first = new RequestRecord(request.id(), request.kind().label(), request.requester(), work.target(), RequestStatus.ACCEPTED,
-                        "", "", 0, false, request.json(), r.partition(), r.offset(), first.eventTime(), first.host(), first.pid());
-                accepted.add(work);
+                first = accepted(request, work.target(), r);
+                accepted.add(new Queued(work, first));
                 lines.add(String.format("request %s: accepted: %s %s (by %s)", request.id(), request.kind().label(), work.target(),
                         request.requester().isEmpty() ? request.source() : request.requester()));
             } catch (InputError refused) {
-                first = first.with(RequestStatus.REFUSED, "", Messages.firstLine(refused.getMessage()), 2);
+                first = accepted(request, request.named(), r).with(RequestStatus.REFUSED, "", Messages.firstLine(refused.getMessage()), 2);
                 lines.add(String.format("request %s: refused: %s", request.id(), first.message()));
             }
             ledger.record(first);
@@ -270,10 +267,12 @@ public final class Agent {
             // SIGTERM while committing: the requests are recorded, so commit still (the wakeup is spent)
             consumer.commitSync(offsets);
         }
-        accepted.forEach(w -> {
-            mine.add(w.request().id());
-            queue.addLast(w);
-        });
+        accepted.forEach(queue::addLast);
+    }
+
+    private static RequestRecord accepted(AgentRequest request, String target, ConsumerRecord<String, String> read) {
+        return new RequestRecord(request.id(), request.kind().label(), request.requester(), target, RequestStatus.ACCEPTED, "", "", 0,
+                false, request.json(), read.partition(), read.offset(), Instant.now(), Hosts.name(), ProcessHandle.current().pid());
     }
 
     /**
@@ -295,8 +294,7 @@ public final class Agent {
             try {
                 AgentRequest.Work work = AgentRequest.parse(r.request(), "ledger request " + r.requestId())
                         .resolve(context.specs(), context.catalog());
-                mine.add(r.requestId());
-                queue.addLast(work);
+                queue.addLast(new Queued(work, r));
                 n++;
                 out.printf("request %s: resumed (%s when the last agent stopped): %s %s%n", r.requestId(), r.status().label(), r.kind(), r.target());
             } catch (InputError e) {
@@ -312,7 +310,7 @@ public final class Agent {
 
     private void work() {
         while (!draining) {
-            AgentRequest.Work work;
+            Queued work;
             try {
                 work = queue.pollFirst(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -330,19 +328,17 @@ public final class Agent {
                 serve(work);
             } finally {
                 running.decrementAndGet();
-                mine.remove(work.request().id());
             }
         }
     }
 
     /** Runs one request to its end and answers it: started, then succeeded, failed or rolled-back. */
-    private void serve(AgentRequest.Work work) {
+    private void serve(Queued queued) {
         Ledger ledger = context.ledger();
+        AgentRequest.Work work = queued.work();
         AgentRequest request = work.request();
-        RequestRecord state = context.ledgerReader().requests(List.of(request.id())).stream().findFirst()
-                .orElseThrow(() -> new IllegalStateException("request " + request.id() + " is not in the ledger"));
-        RequestRecord[] current = {state};
-        Long started = System.nanoTime();
+        RequestRecord[] current = {queued.state()};
+        long started = System.nanoTime();
         RequestRecord end;
         try {
             end = switch (request.kind()) {
@@ -492,6 +488,8 @@ public final class Agent {
             // closing after a wakeup may throw it again; nothing is left to commit
         }
     }
+
+    private record Queued(AgentRequest.Work work, RequestRecord state) {}
 
     private static String human(Duration d) {
         return d.toSeconds() % 60 == 0 && d.toMinutes() > 0 ? d.toMinutes() + " min" : d.toMillis() / 1000.0 + " s";

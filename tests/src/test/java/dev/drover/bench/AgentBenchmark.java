@@ -54,13 +54,8 @@ public final class AgentBenchmark {
         double process = MigrationBenchmark.process(root, migrate).seconds();
 
         try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), false)) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g"));
-            for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
-                    "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar")) {
-                command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-            }
-            command.addAll(List.of("-Dlog4j2.configurationFile=" + root.resolve("submit/log4j2.properties"), "-cp",
-                    System.getProperty("java.class.path"), "dev.drover.cli.DroverCli"));
+            List<String> command = MigrationBenchmark.javaCommand(root);
+            command.add("dev.drover.cli.DroverCli");
             command.addAll(fleet.options());
             command.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(), "--conf",
                     "drover.wave.parallel=" + parallel, "--conf", "drover.agent.poll-interval=100ms", "agent"));

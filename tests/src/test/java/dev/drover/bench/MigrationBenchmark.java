@@ -207,6 +207,25 @@ public final class MigrationBenchmark {
 
     /** Runs a main class in a fresh JVM with the launcher's flags and this classpath. */
     static Ran process(Path root, List<String> mainAndArgs) throws IOException, InterruptedException {
+        List<String> command = javaCommand(root);
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        long start = System.nanoTime();
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        int exit = process.waitFor();
+        double took = seconds(start);
+        if (exit != 0) {
+            throw new IllegalStateException("process failed (exit " + exit + "): " + output);
+        }
+        output.lines().filter(l -> l.startsWith("  timings:") || l.startsWith("  process:") || l.startsWith("  opened in"))
+                .forEach(l -> System.out.println("              " + l.trim()));
+        return new Ran(took, output);
+    }
+
+    /** java, the heap, the JVM flags Spark needs, the log config and this JVM's classpath: a measured process, before its main class. */
+    static List<String> javaCommand(Path root) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("bench.process.heap", "-Xmx4g")));
         for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
@@ -222,20 +241,7 @@ public final class MigrationBenchmark {
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        long start = System.nanoTime();
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        int exit = process.waitFor();
-        double took = seconds(start);
-        if (exit != 0) {
-            throw new IllegalStateException("process failed (exit " + exit + "): " + output);
-        }
-        output.lines().filter(l -> l.startsWith("  timings:") || l.startsWith("  process:") || l.startsWith("  opened in"))
-                .forEach(l -> System.out.println("              " + l.trim()));
-        return new Ran(took, output);
+        return command;
     }
 
     /** Drover's time by phase; what no phase accounts for is driver-side bookkeeping. */
