@@ -32,6 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  * and idle ones go again, as the ledger's fleet table shows.
  */
 class ClusterFleetTest {
+    /**
+     * The wave's tail: one batch in one task, long enough that the executors the four small migrations used sit
+     * idle past the idle timeout while it runs (4 million rows was too short on a quiet machine: its own later
+     * jobs kept every executor busy).
+     */
+    private static final long TAIL_ROWS = 8_000_000;
+
     @TempDir
     static Path clusterTmp;
     private static Path clusterDir;
@@ -78,7 +85,7 @@ class ClusterFleetTest {
         // four small migrations of three batches each run at once; a fifth, one large batch held to one task by its
         // quota, starts when the first of them ends and outlasts them all: then the backlog is that one batch, and the
         // executors it does not need go idle and leave
-        FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 5, i -> i == 5 ? 4_000_000 : 3_000,
+        FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 5, i -> i == 5 ? TAIL_ROWS : 3_000,
                 Set.of(), false);
         Path tail = fleet.conf.resolve("migrations/fleet-0005/V1__copy.conf");
         Files.writeString(tail, Files.readString(tail) + "batching { max-rows = 100000000 }\nquota { max-tasks = 1 }\n");
@@ -102,7 +109,7 @@ class ClusterFleetTest {
             assertEquals(WaveOutcome.PASSED, r.outcome(), r.toString());
         }
         long tailRows = SharedSpark.session().read().format("delta").load(fleet.warehouse.resolve("dst_0005").toUri().toString()).count();
-        assertEquals(4_000_000, tailRows);
+        assertEquals(TAIL_ROWS, tailRows);
 
         List<FleetRecord> changes = ledger.fleet(null);
         String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
@@ -121,9 +128,11 @@ class ClusterFleetTest {
         // and once the backlog had drained to the large batch, idle ones went (dynamic allocation's idle timeout)
         int peak = changes.stream().mapToInt(FleetRecord::executors).max().orElse(0);
         assertTrue(peak >= 2, table);
+        // (the fleet then ran with fewer than at its peak; the tail's last jobs may bring one back before the end, as
+        // dynamic allocation does for any job with pending tasks, so the last row is not the measure)
         assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.REMOVED) && f.backlog() <= 2
-                && f.eventTime().isAfter(firstAdded.eventTime())), "an executor left after the backlog drained: " + table);
-        assertTrue(changes.get(changes.size() - 1).executors() < peak, "fewer executors at the end than at the peak: " + table);
+                && f.eventTime().isAfter(firstAdded.eventTime()) && f.executors() < peak),
+                "an executor left after the backlog drained, leaving fewer than at the peak: " + table);
 
         // status --wave draws it from the ledger
         Cli status = Cli.run(concatOptions(fleet, "status", "--wave", wave.waveId()));
