@@ -167,6 +167,16 @@ public final class Drover implements AutoCloseable {
                 reader.checks(runId), reader.schemaChanges(runId), EventState.of(new Outbox(ledger).state(), runId));
     }
 
+    /**
+     * Renders the static HTML dashboard under {@code out} from one read of the ledger, the newest
+     * {@code versions} Delta versions of each target, and the top quarantine errors.
+     */
+    public dev.drover.report.ReportWriter.Written report(java.nio.file.Path out, int versions) throws java.io.IOException {
+        var input = dev.drover.report.Report.read(context.spark(), context.ledgerReader(), new Outbox(context.ledger()),
+                config().quarantineSuffix(), versions);
+        return dev.drover.report.Report.write(input, out);
+    }
+
     /** Delta history of a dataset, newest first, joined with the ledger. */
     public List<HistoryEntry> history(String dataset, int limit) {
         var entity = catalog().dataset(dataset).orElseThrow(() -> new InputError("", "dataset",

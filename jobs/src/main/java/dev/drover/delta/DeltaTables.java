@@ -143,6 +143,34 @@ public final class DeltaTables {
     }
 
     /**
+     * The newest {@code limit} commits of a table, newest first, read from its log on the driver
+     * (no Spark job, so a report can afford it for many tables); empty when there is no table.
+     */
+    public List<Version> recentVersions(String location, int limit) {
+        List<Version> out = new ArrayList<>();
+        if (limit <= 0 || !exists(location)) {
+            return out;
+        }
+        for (org.apache.spark.sql.delta.DeltaHistory info : JavaConverters.seqAsJavaList(DeltaLog.forTable(spark, location).history()
+                .getHistory(scala.Option.apply(limit)))) {
+            Map<String, String> metrics = info.operationMetrics().isDefined() ? JavaConverters.mapAsJavaMap(info.operationMetrics().get())
+                    : Map.of();
+            String rows = metrics.getOrDefault("numOutputRows", metrics.get("numRestoredFiles"));
+            out.add(new Version((Long) info.version().get(), info.timestamp().toInstant(), info.operation(),
+                    info.userMetadata().isDefined() ? info.userMetadata().get() : null,
+                    rows == null ? Optional.empty() : Optional.of(Long.parseLong(rows))));
+        }
+        return out;
+    }
+
+    /** One version of a table: when, what made it, Drover's tag, rows written (or files restored). */
+    public record Version(long version, java.time.Instant timestamp, String operation, String userMetadata, Optional<Long> rows) {
+        public Optional<CommitTag> tag() {
+            return CommitTag.parse(userMetadata);
+        }
+    }
+
+    /**
      * Restores the table to {@code version} in a new commit tagged with {@code tag}. RESTORE has
      * no writer options, so the tag goes through a child session's commitInfo setting, which
      * leaves the shared session untouched.

@@ -90,35 +90,50 @@ public final class LedgerReader {
 
     /** A run's stages (latest record of each), in the order they started. */
     public List<StageRecord> stages(String runId) {
-        return latest(rows(LedgerTables.STAGES, col("run_id").equalTo(runId)), StageRecord::stage, StageRecord::eventTime)
-                .stream().sorted(Comparator.comparing(StageRecord::startedAt)).toList();
+        return stagesOf(rows(LedgerTables.STAGES, col("run_id").equalTo(runId)));
+    }
+
+    static List<StageRecord> stagesOf(List<StageRecord> rows) {
+        return latest(rows, StageRecord::stage, StageRecord::eventTime).stream().sorted(Comparator.comparing(StageRecord::startedAt)).toList();
     }
 
     /** A run's batches (latest record of each), by id. */
     public List<BatchRecord> batches(String runId) {
-        return latest(rows(LedgerTables.BATCHES, col("run_id").equalTo(runId)), BatchRecord::batchId, BatchRecord::eventTime)
-                .stream().sorted(Comparator.comparingInt(BatchRecord::batchId)).toList();
+        return batchesOf(rows(LedgerTables.BATCHES, col("run_id").equalTo(runId)));
+    }
+
+    static List<BatchRecord> batchesOf(List<BatchRecord> rows) {
+        return latest(rows, BatchRecord::batchId, BatchRecord::eventTime).stream().sorted(Comparator.comparingInt(BatchRecord::batchId)).toList();
     }
 
     /** The latest validation of a run: its checks, in the order they ran. */
     public List<CheckResult> checks(String runId) {
-        List<CheckRecord> all = rows(LedgerTables.CHECKS, col("run_id").equalTo(runId));
+        return checksOf(rows(LedgerTables.CHECKS, col("run_id").equalTo(runId)));
+    }
+
+    static List<CheckResult> checksOf(List<CheckRecord> all) {
         Optional<Instant> newest = all.stream().map(CheckRecord::eventTime).max(Comparator.naturalOrder());
         return all.stream().filter(c -> newest.isPresent() && c.eventTime().equals(newest.get())).map(CheckRecord::result).toList();
     }
 
     /** The schema contract of a run's latest validation, column by column. */
     public List<SchemaChangeRecord> schemaChanges(String runId) {
-        List<SchemaChangeRecord> all = rows(LedgerTables.SCHEMA_CHANGES, col("run_id").equalTo(runId));
+        return schemaChangesOf(rows(LedgerTables.SCHEMA_CHANGES, col("run_id").equalTo(runId)));
+    }
+
+    static List<SchemaChangeRecord> schemaChangesOf(List<SchemaChangeRecord> all) {
         Optional<Instant> newest = all.stream().map(SchemaChangeRecord::eventTime).max(Comparator.naturalOrder());
         return all.stream().filter(c -> newest.isPresent() && c.eventTime().equals(newest.get())).toList();
     }
 
     /** Quarantined rows of a run by step, most first. */
     public Map<String, Long> quarantineCounts(String runId) {
+        return quarantineOf(rows(LedgerTables.QUARANTINE_COUNTS, col("run_id").equalTo(runId)));
+    }
+
+    static Map<String, Long> quarantineOf(List<QuarantineCount> rows) {
         Map<String, Long> byStep = new LinkedHashMap<>();
-        rows(LedgerTables.QUARANTINE_COUNTS, col("run_id").equalTo(runId))
-                .forEach(q -> byStep.merge(q.step(), q.errorCount(), Long::sum));
+        rows.forEach(q -> byStep.merge(q.step(), q.errorCount(), Long::sum));
         Map<String, Long> sorted = new LinkedHashMap<>();
         byStep.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
@@ -139,8 +154,36 @@ public final class LedgerReader {
 
     /** How each migration of a wave ended, in the order they ended. */
     public List<WaveRunRecord> waveRuns(String waveId) {
-        return latest(rows(LedgerTables.WAVE_RUNS, col("wave_id").equalTo(waveId)), WaveRunRecord::migration,
-                WaveRunRecord::eventTime).stream().sorted(Comparator.comparing(WaveRunRecord::eventTime)).toList();
+        return waveRunsOf(rows(LedgerTables.WAVE_RUNS, col("wave_id").equalTo(waveId)));
+    }
+
+    static List<WaveRunRecord> waveRunsOf(List<WaveRunRecord> rows) {
+        return latest(rows, WaveRunRecord::migration, WaveRunRecord::eventTime).stream()
+                .sorted(Comparator.comparing(WaveRunRecord::eventTime)).toList();
+    }
+
+    /**
+     * The whole ledger at once, grouped by run and wave: one read per table whatever the number of
+     * runs, for reports over many runs.
+     */
+    public LedgerContents everything() {
+        org.apache.spark.sql.Column all = org.apache.spark.sql.functions.lit(true);
+        return new LedgerContents(runs(),
+                byKey(rows(LedgerTables.STAGES, all), StageRecord::runId, LedgerReader::stagesOf),
+                byKey(rows(LedgerTables.BATCHES, all), BatchRecord::runId, LedgerReader::batchesOf),
+                byKey(rows(LedgerTables.CHECKS, all), CheckRecord::runId, LedgerReader::checksOf),
+                byKey(rows(LedgerTables.SCHEMA_CHANGES, all), SchemaChangeRecord::runId, LedgerReader::schemaChangesOf),
+                byKey(rows(LedgerTables.QUARANTINE_COUNTS, all), QuarantineCount::runId, LedgerReader::quarantineOf),
+                waves(), byKey(rows(LedgerTables.WAVE_RUNS, all), WaveRunRecord::waveId, LedgerReader::waveRunsOf),
+                fleet(null), requests());
+    }
+
+    private static <R, V> Map<String, V> byKey(List<R> rows, Function<R, String> key, Function<List<R>, V> fold) {
+        Map<String, List<R>> grouped = new LinkedHashMap<>();
+        rows.forEach(r -> grouped.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r));
+        Map<String, V> out = new LinkedHashMap<>();
+        grouped.forEach((k, v) -> out.put(k, fold.apply(v)));
+        return out;
     }
 
     /** The latest state of every request to the agent, newest first. */

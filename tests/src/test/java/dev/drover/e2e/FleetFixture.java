@@ -51,7 +51,7 @@ public final class FleetFixture {
             Files.createDirectories(conf.resolve("catalog"));
             TestFiles.copyTree(Project.conf().resolve("templates"), conf.resolve("templates"));
             TestFiles.copyTree(Project.conf().resolve("environments"), conf.resolve("environments"));
-            Files.copy(Project.conf().resolve("drover.conf"), conf.resolve("drover.conf"));
+            Files.copy(Project.conf().resolve("drover.conf"), conf.resolve("drover.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             StringBuilder catalog = new StringBuilder("# generated: a fleet of " + size + " datasets\n");
             for (int i = 1; i <= size; i++) {
                 catalog.append(dataset(source(i), "team-" + (i % 3), i % 2 == 0 ? "even" : "odd",

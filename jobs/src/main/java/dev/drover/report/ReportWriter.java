@@ -1,0 +1,445 @@
+package dev.drover.report;
+
+import static dev.drover.report.Html.badge;
+import static dev.drover.report.Html.count;
+import static dev.drover.report.Html.esc;
+
+import dev.drover.delta.CommitTag;
+import dev.drover.delta.DeltaTables;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.FleetRecord;
+import dev.drover.ledger.LedgerContents;
+import dev.drover.ledger.RequestRecord;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.SchemaChangeRecord;
+import dev.drover.ledger.StageRecord;
+import dev.drover.ledger.WaveRecord;
+import dev.drover.ledger.WaveRunRecord;
+import dev.drover.model.CheckResult;
+import dev.drover.model.ExpectedRuntime;
+import dev.drover.model.RunStatus;
+import dev.drover.model.Stage;
+import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Renders the dashboard: {@code index.html} (requests, waves, runs, newest first, with filters),
+ * {@code runs/<run>.html} per run, {@code fleet.html} (executors against the backlog per wave),
+ * and {@code assets/} (one style sheet, one small script, no outside links).
+ */
+public final class ReportWriter {
+    private final ReportInput in;
+    private final LedgerContents ledger;
+    private final Map<String, RequestRecord> requestByRun = new HashMap<>();
+    private final Map<String, String> waveByRun = new HashMap<>();
+    private final Map<String, RunSummary> summaries = new LinkedHashMap<>();
+
+    /** What was written: the pages and the runs, waves and requests they show. */
+    public record Written(Path index, int runPages, int waves, int requests) {}
+
+    /** The figures of a run the index shows and the run page heads with. */
+    record RunSummary(RunRecord run, Instant started, Optional<Instant> ended, long rows, long quarantined, long checksPassed,
+                      long checksFailed, long eventsTold, long events, String askedBy) {
+        Optional<Duration> duration() {
+            return ended.map(e -> Duration.between(started, e));
+        }
+    }
+
+    ReportWriter(ReportInput input) {
+        this.in = input;
+        this.ledger = input.ledger();
+        ledger.requests().stream().filter(r -> !r.runId().isEmpty())
+                .forEach(r -> requestByRun.putIfAbsent(r.runId(), r));
+        ledger.waveRuns().forEach((wave, runs) -> runs.forEach(r -> waveByRun.put(r.runId(), wave)));
+        ledger.runs().forEach(r -> summaries.put(r.runId(), summarize(r)));
+    }
+
+    Written write(Path out) throws IOException {
+        Files.createDirectories(out.resolve("runs"));
+        Files.createDirectories(out.resolve("assets"));
+        copyAsset("report.css", out);
+        copyAsset("report.js", out);
+        Files.writeString(out.resolve("index.html"), index(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("fleet.html"), fleet(), StandardCharsets.UTF_8);
+        for (RunSummary s : summaries.values()) {
+            Files.writeString(out.resolve("runs").resolve(fileName(s.run().runId())), runPage(s), StandardCharsets.UTF_8);
+        }
+        return new Written(out.resolve("index.html"), summaries.size(), ledger.waves().size(), ledger.requests().size());
+    }
+
+    private RunSummary summarize(RunRecord run) {
+        List<StageRecord> stages = ledger.stagesOf(run.runId());
+        List<BatchRecord> batches = ledger.batchesOf(run.runId());
+        Instant started = stages.stream().map(StageRecord::startedAt).min(Comparator.naturalOrder()).orElse(run.eventTime());
+        Optional<Instant> ended = run.status() == RunStatus.RUNNING ? Optional.empty()
+                : Optional.of(stages.stream().map(s -> s.endedAt().orElse(s.startedAt())).max(Comparator.naturalOrder()).orElse(run.eventTime()));
+        long rows = batches.stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        long quarantined = ledger.quarantineOf(run.runId()).values().stream().mapToLong(Long::longValue).sum();
+        List<CheckResult> checks = ledger.checksOf(run.runId());
+        long passed = checks.stream().filter(CheckResult::passed).count();
+        List<EventState> events = in.events().getOrDefault(run.runId(), List.of()).stream()
+                .filter(e -> e.status() != Delivery.Status.CANCELLED).toList();
+        long told = events.stream().filter(e -> e.status() == Delivery.Status.DELIVERED).count();
+        RequestRecord request = requestByRun.get(run.runId());
+        String askedBy = request != null ? request.requester() + " (request " + request.requestId() + ")"
+                : waveByRun.containsKey(run.runId()) ? "wave " + waveByRun.get(run.runId()) : "command on " + run.host();
+        return new RunSummary(run, started, ended, rows, quarantined, passed, checks.size() - passed, told, events.size(), askedBy);
+    }
+
+    // ---- index
+
+    private String index() {
+        List<RunSummary> runs = new ArrayList<>(summaries.values());
+        long failed = runs.stream().filter(s -> s.run().status() == RunStatus.FAILED || s.run().status() == RunStatus.ROLLED_BACK).count();
+        long finished = runs.stream().filter(s -> s.run().status() != RunStatus.RUNNING).count();
+        long running = runs.size() - finished;
+        long checksFailed = runs.stream().mapToLong(RunSummary::checksFailed).sum();
+        long checks = runs.stream().mapToLong(s -> s.checksPassed() + s.checksFailed()).sum();
+        StringBuilder b = new StringBuilder();
+        b.append("<h1>Migrations</h1><p class=\"meta\">Generated ").append(Html.time(in.generatedAt())).append(" from the ledger.</p>");
+        b.append("<section class=\"tiles\">")
+                .append(tile("runs-total", "runs", count(runs.size())))
+                .append(tile("runs-running", "running", count(running)))
+                .append(tile("runs-failed", "failed or rolled back", count(failed)))
+                .append(tile("error-rate", "error rate", finished == 0 ? "–" : percent(failed, finished)))
+                .append(tile("checks-failed", "checks failed", count(checksFailed) + " of " + count(checks)))
+                .append(tile("rows-total", "rows written", count(runs.stream().mapToLong(RunSummary::rows).sum())))
+                .append(tile("quarantined-total", "rows quarantined", count(runs.stream().mapToLong(RunSummary::quarantined).sum())))
+                .append(tile("waves-total", "waves", count(ledger.waves().size())))
+                .append(tile("requests-total", "agent requests", count(ledger.requests().size())))
+                .append("</section>");
+        b.append("<form class=\"filters\" onsubmit=\"return false\"><label>Status <select id=\"status-filter\"><option value=\"\">any</option>");
+        for (String s : List.of("running", "succeeded", "failed", "rolled-back", "refused", "accepted", "started", "passed")) {
+            b.append("<option>").append(s).append("</option>");
+        }
+        b.append("</select></label> <label>Search <input id=\"text-filter\" type=\"search\" placeholder=\"dataset, migration, run, requester\"></label>")
+                .append(" <span id=\"shown\"></span> · <a href=\"fleet.html\">fleet</a></form>");
+
+        b.append("<h2>Agent requests</h2>");
+        if (ledger.requests().isEmpty()) {
+            b.append("<p class=\"empty\">No requests: the agent has not been asked for anything.</p>");
+        } else {
+            b.append("<table class=\"filterable\" id=\"requests\"><thead><tr><th>request</th><th>kind</th><th>target</th><th>who asked</th>"
+                    + "<th>status</th><th>run</th><th>exit</th><th>when</th><th>message</th></tr></thead><tbody>");
+            for (RequestRecord r : ledger.requests()) {
+                b.append(row(r.status().label(), r.requestId() + " " + r.kind() + " " + r.target() + " " + r.requester() + " " + r.runId()))
+                        .append(td(r.requestId())).append(td(r.kind())).append(td(r.target())).append(td(r.requester()))
+                        .append("<td>").append(badge(r.status().label())).append("</td><td>").append(runLink(r.runId(), "runs/"))
+                        .append("</td>").append(td(r.exitCode())).append(td(Html.time(r.eventTime()))).append(td(r.message())).append("</tr>");
+            }
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Waves</h2>");
+        if (ledger.waves().isEmpty()) {
+            b.append("<p class=\"empty\">No waves.</p>");
+        } else {
+            b.append("<table class=\"filterable\" id=\"waves\"><thead><tr><th>wave</th><th>selection</th><th>status</th><th class=\"n\">migrations</th>"
+                    + "<th class=\"n\">passed</th><th class=\"n\">already applied</th><th class=\"n\">failed</th><th class=\"n\">held</th>"
+                    + "<th>started</th><th>took</th></tr></thead><tbody>");
+            for (WaveRecord w : ledger.waves()) {
+                b.append(row(w.status().label(), w.waveId() + " " + w.selection()))
+                        .append("<td><a href=\"fleet.html#").append(esc(anchor(w.waveId()))).append("\">").append(esc(w.waveId())).append("</a></td>")
+                        .append(td(w.selection())).append("<td>").append(badge(w.status().label())).append("</td>")
+                        .append(num(w.migrations())).append(num(w.passed())).append(num(w.alreadyApplied())).append(num(w.failed()))
+                        .append(num(w.held())).append(td(Html.time(w.startedAt())))
+                        .append(td(w.endedAt().map(e -> Html.seconds(Duration.between(w.startedAt(), e))).orElse("running"))).append("</tr>");
+            }
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Runs</h2>");
+        if (runs.isEmpty()) {
+            b.append("<p class=\"empty\">No runs in the ledger yet.</p>");
+        } else {
+            b.append("<table class=\"filterable\" id=\"runs\"><thead><tr><th>run</th><th>migration</th><th>dataset</th><th>status</th>"
+                    + "<th class=\"n\">rows</th><th class=\"n\">took</th><th class=\"n\">checks passed</th><th class=\"n\">checks failed</th>"
+                    + "<th class=\"n\">quarantined</th><th class=\"n\">consumers told</th><th>who asked</th><th>started</th></tr></thead><tbody>");
+            for (RunSummary s : runs) {
+                RunRecord r = s.run();
+                b.append(row(r.status().label(), r.runId() + " " + r.migration() + " " + r.target() + " " + s.askedBy()))
+                        .append("<td>").append(runLink(r.runId(), "runs/")).append("</td>").append(td(r.migration())).append(td(r.target()))
+                        .append("<td>").append(badge(r.status().label())).append("</td>")
+                        .append("<td class=\"n rows\">").append(count(s.rows())).append("</td>")
+                        .append("<td class=\"n\">").append(s.duration().map(Html::seconds).orElse("running")).append("</td>")
+                        .append("<td class=\"n checks-passed\">").append(s.checksPassed()).append("</td>")
+                        .append("<td class=\"n checks-failed").append(s.checksFailed() > 0 ? " bad" : "").append("\">").append(s.checksFailed()).append("</td>")
+                        .append("<td class=\"n quarantined").append(s.quarantined() > 0 ? " warn" : "").append("\">").append(count(s.quarantined())).append("</td>")
+                        .append("<td class=\"n told\">").append(s.eventsTold()).append(" of ").append(s.events()).append("</td>")
+                        .append(td(s.askedBy())).append(td(Html.time(s.started()))).append("</tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        return Html.page("Drover — migrations", "assets/", "", b.toString());
+    }
+
+    // ---- a run
+
+    private String runPage(RunSummary s) {
+        RunRecord r = s.run();
+        List<StageRecord> stages = ledger.stagesOf(r.runId());
+        List<BatchRecord> batches = ledger.batchesOf(r.runId());
+        StringBuilder b = new StringBuilder();
+        b.append("<p><a href=\"../index.html\">all runs</a></p>");
+        b.append("<h1>Run <span id=\"run-id\">").append(esc(r.runId())).append("</span> ").append(badge(r.status().label())).append("</h1>");
+        b.append("<p class=\"meta\">").append(esc(r.migration())).append(": ").append(esc(r.source())).append(" v").append(r.sourceVersion())
+                .append(" → ").append(esc(r.target())).append(" (").append(esc(r.mode().label())).append(")")
+                .append(r.snapshotVersion().map(v -> ", snapshot v" + v).orElse(""))
+                .append(r.targetVersion().map(v -> ", now at v" + v).orElse("")).append(" · asked by ").append(esc(s.askedBy())).append("</p>");
+        if (!r.message().isEmpty()) {
+            b.append("<p class=\"message").append(r.status() == RunStatus.SUCCEEDED ? " note-warn" : "").append("\">")
+                    .append(esc(r.message())).append("</p>");
+        }
+        double transformSeconds = stages.stream().filter(st -> st.stage() == Stage.TRANSFORM).findFirst()
+                .map(st -> seconds(st.startedAt(), st.endedAt().orElse(in.generatedAt()))).orElse(0.0);
+        b.append("<section class=\"tiles\">")
+                .append(tile("run-rows", "rows written", count(s.rows())))
+                .append(tile("run-duration", "took", s.duration().map(Html::seconds).orElse("running")))
+                .append(tile("run-rate", "rows/s (transform)", transformSeconds > 0 ? count(Math.round(s.rows() / transformSeconds)) : "–"))
+                .append(tile("run-checks", "checks passed", s.checksPassed() + " of " + (s.checksPassed() + s.checksFailed())))
+                .append(tile("run-quarantined", "rows quarantined", count(s.quarantined())))
+                .append(tile("run-told", "consumers told", s.eventsTold() + " of " + s.events()))
+                .append("</section>");
+
+        b.append("<h2>Stages</h2><table id=\"stages\"><thead><tr><th>stage</th><th>outcome</th><th>started</th><th class=\"n\">took</th>"
+                + "<th>expected (template)</th><th class=\"n\">bound</th><th>against the bound</th></tr></thead><tbody>");
+        Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
+        stages.forEach(st -> durations.put(st.stage(), Duration.between(st.startedAt(), st.endedAt().orElse(in.generatedAt()))));
+        for (StageRecord st : stages) {
+            Duration took = durations.get(st.stage());
+            Optional<Duration> bound = ExpectedRuntime.bound(st.expectedRuntime(), s.rows(), 1, durations);
+            boolean over = bound.isPresent() && took.compareTo(bound.get()) > 0;
+            b.append("<tr class=\"").append(over ? "over" : "").append("\">").append(td(st.stage().label())).append(td(st.outcome()))
+                    .append(td(Html.time(st.startedAt()))).append("<td class=\"n\">").append(st.endedAt().isPresent() ? Html.seconds(took) : "running")
+                    .append("</td>").append(td(st.expectedRuntime())).append("<td class=\"n\">").append(bound.map(Html::seconds).orElse("–"))
+                    .append("</td><td>").append(Svg.bar(took.toMillis() / 1000.0, bound.map(d -> d.toMillis() / 1000.0).orElse(0.0)))
+                    .append(over ? " over" : "").append("</td></tr>");
+        }
+        b.append("</tbody></table><p class=\"note\">Bounds read from the template's words; \"per executor core\" is taken at one core.</p>");
+
+        b.append("<h2>Batches</h2>");
+        List<double[]> cumulative = new ArrayList<>();
+        long sum = 0;
+        cumulative.add(new double[] {0, 0});
+        for (BatchRecord batch : batches.stream().filter(BatchRecord::isCommitted).sorted(Comparator.comparing(BatchRecord::eventTime)).toList()) {
+            sum += batch.rowsWritten();
+            cumulative.add(new double[] {seconds(s.started(), batch.eventTime()), sum});
+        }
+        b.append(Svg.chart("Rows written over the run", "seconds from the run's start", "rows", "", List.of(
+                new Svg.Series("rows written", "line-rows", cumulative.size() > 1 ? cumulative : List.of(), false, false))));
+        b.append("<table id=\"batches\"><thead><tr><th class=\"n\">batch</th><th>status</th><th class=\"n\">estimated</th><th class=\"n\">written</th>"
+                + "<th class=\"n\">quarantined</th><th class=\"n\">retried</th><th class=\"n\">target version</th><th>at</th><th>predicate</th></tr></thead><tbody>");
+        for (BatchRecord batch : batches) {
+            b.append("<tr>").append(num(batch.batchId())).append(td(batch.status().label())).append(num(batch.estimatedRows()))
+                    .append(num(batch.rowsWritten())).append(num(batch.rowsQuarantined())).append(num(batch.rowsRetried()))
+                    .append("<td class=\"n\">").append(batch.targetVersion().map(String::valueOf).orElse("")).append("</td>")
+                    .append(td(Html.time(batch.eventTime()))).append("<td class=\"code\">").append(esc(batch.predicate())).append("</td></tr>");
+        }
+        b.append("</tbody></table>");
+
+        List<CheckResult> checks = ledger.checksOf(r.runId());
+        b.append("<h2>Checks</h2>");
+        if (checks.isEmpty()) {
+            b.append("<p class=\"empty\">No checks recorded.</p>");
+        } else {
+            b.append("<table id=\"checks\"><thead><tr><th>kind</th><th>check</th><th>result</th><th>expected</th><th>observed</th></tr></thead><tbody>");
+            for (CheckResult c : checks) {
+                String result = !c.passed() ? "failed" : c.warning() ? "warning" : "passed";
+                b.append("<tr class=\"check ").append(result).append("\">").append(td(c.kind().label())).append(td(c.name()))
+                        .append("<td>").append(badge(result)).append("</td>").append(td(c.expected())).append(td(c.observed())).append("</tr>");
+            }
+            b.append("</tbody></table>");
+        }
+
+        List<SchemaChangeRecord> schema = ledger.schemaChangesOf(r.runId());
+        b.append("<h2>Schema change</h2>");
+        if (schema.isEmpty()) {
+            b.append("<p class=\"empty\">No schema contract recorded.</p>");
+        } else {
+            b.append("<table id=\"schema\"><thead><tr><th>from column</th><th>type</th><th>nullable</th><th>to column</th><th>type</th>"
+                    + "<th>nullable</th><th>change</th><th>breaking</th></tr></thead><tbody>");
+            for (SchemaChangeRecord c : schema) {
+                b.append("<tr class=\"").append(c.breaking() ? "bad" : "").append("\">").append(td(c.fromColumn().orElse("–")))
+                        .append(td(c.fromType().orElse(""))).append(td(c.fromNullable().map(String::valueOf).orElse("")))
+                        .append(td(c.toColumn().orElse("–"))).append(td(c.toType().orElse(""))).append(td(c.toNullable().map(String::valueOf).orElse("")))
+                        .append(td(c.kinds())).append(td(c.breaking() ? "yes" : "no")).append("</tr>");
+            }
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Quarantine</h2>");
+        Map<String, Long> byStep = ledger.quarantineOf(r.runId());
+        if (byStep.isEmpty() || s.quarantined() == 0) {
+            b.append("<p class=\"empty\">Nothing quarantined.</p>");
+        } else {
+            b.append("<table id=\"quarantine\"><thead><tr><th>step</th><th class=\"n\">rows</th></tr></thead><tbody>");
+            byStep.forEach((step, n) -> b.append("<tr>").append(td(step)).append(num(n)).append("</tr>"));
+            b.append("</tbody></table><h3>Top errors</h3><table id=\"errors\"><thead><tr><th>step</th><th>error</th><th class=\"n\">rows</th></tr></thead><tbody>");
+            in.topErrors().getOrDefault(r.runId(), List.of())
+                    .forEach(e -> b.append("<tr>").append(td(e.step())).append(td(e.error())).append(num(e.rows())).append("</tr>"));
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Consumers</h2>");
+        List<EventState> events = in.events().getOrDefault(r.runId(), List.of());
+        if (events.isEmpty()) {
+            b.append("<p class=\"empty\">No consumer events.</p>");
+        } else {
+            Map<String, Long> byStatus = events.stream().collect(Collectors.groupingBy(e -> e.status().label(), LinkedHashMap::new, Collectors.counting()));
+            b.append("<p class=\"meta\" id=\"event-states\">").append(esc(byStatus.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                    .collect(Collectors.joining(", ")))).append("</p>");
+            b.append("<table id=\"consumers\"><thead><tr><th>strategy</th><th class=\"n\">wave</th><th>consumer</th><th>event</th><th>topic</th>"
+                    + "<th>status</th><th class=\"n\">attempts</th><th>error</th></tr></thead><tbody>");
+            events.stream().sorted(Comparator.comparing(EventState::strategy).thenComparingInt(EventState::wave).thenComparing(EventState::consumer))
+                    .forEach(e -> b.append("<tr>").append(td(e.strategy())).append(num(e.wave())).append(td(e.consumer())).append(td(e.type()))
+                            .append(td(e.topic())).append("<td>").append(badge(e.status().label())).append("</td>").append(num(e.attempts()))
+                            .append(td(e.error())).append("</tr>"));
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Delta history of ").append(esc(r.target())).append("</h2>");
+        List<DeltaTables.Version> versions = in.history().getOrDefault(r.targetLocation(), List.of());
+        if (versions.isEmpty()) {
+            b.append("<p class=\"empty\">Not read (see --versions) or no table.</p>");
+        } else {
+            b.append("<table id=\"history\"><thead><tr><th class=\"n\">version</th><th>when</th><th>operation</th><th>run</th><th>stage</th>"
+                    + "<th class=\"n\">batch</th><th class=\"n\">rows</th></tr></thead><tbody>");
+            for (DeltaTables.Version v : versions) {
+                Optional<CommitTag> tag = v.tag();
+                boolean mine = tag.map(t -> t.run().equals(r.runId())).orElse(false);
+                b.append("<tr class=\"").append(mine ? "mine" : "").append("\">").append(num(v.version())).append(td(Html.time(v.timestamp())))
+                        .append(td(v.operation())).append("<td>").append(tag.map(t -> runLink(t.run(), "")).orElse("")).append("</td>")
+                        .append(td(tag.map(t -> t.stage().label()).orElse(""))).append("<td class=\"n\">")
+                        .append(tag.map(CommitTag::batch).map(String::valueOf).orElse("")).append("</td><td class=\"n\">")
+                        .append(v.rows().map(Html::count).orElse("")).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        return Html.page("Drover — run " + r.runId(), "../assets/", "", b.toString());
+    }
+
+    // ---- the fleet
+
+    private String fleet() {
+        Map<String, List<FleetRecord>> byWave = new LinkedHashMap<>();
+        ledger.fleet().forEach(f -> byWave.computeIfAbsent(f.waveId(), k -> new ArrayList<>()).add(f));
+        Map<String, WaveRecord> waves = ledger.waves().stream().collect(Collectors.toMap(WaveRecord::waveId, w -> w, (a, b) -> a));
+        StringBuilder b = new StringBuilder("<p><a href=\"index.html\">all runs</a></p><h1>Fleet</h1>");
+        b.append("<p class=\"meta\">Executors over time against the backlog (pending batches, plus queued requests for the agent), per wave.</p>");
+        if (byWave.isEmpty()) {
+            b.append("<p class=\"empty\">No fleet changes recorded (dynamic allocation off, or no wave yet).</p>");
+        }
+        List<String> order = new ArrayList<>();
+        ledger.waves().forEach(w -> order.add(w.waveId()));
+        byWave.keySet().stream().filter(k -> !order.contains(k)).forEach(order::add);
+        for (String wave : order) {
+            List<FleetRecord> changes = byWave.getOrDefault(wave, List.of());
+            WaveRecord w = waves.get(wave);
+            b.append("<section class=\"wave\" id=\"").append(esc(anchor(wave))).append("\"><h2>").append(esc(wave)).append("</h2>");
+            if (w != null) {
+                b.append("<p class=\"meta\">").append(esc(w.selection())).append(" · ").append(badge(w.status().label())).append(" · ")
+                        .append(w.passed()).append(" passed, ").append(w.failed()).append(" failed of ").append(w.migrations()).append("</p>");
+            }
+            if (changes.isEmpty()) {
+                b.append("<p class=\"empty\">No fleet changes in this wave.</p></section>");
+                continue;
+            }
+            Instant start = w != null ? w.startedAt() : changes.get(0).eventTime();
+            List<double[]> executors = new ArrayList<>();
+            List<double[]> backlog = new ArrayList<>();
+            for (FleetRecord f : changes) {
+                double x = Math.max(0, seconds(start, f.eventTime()));
+                executors.add(new double[] {x, f.executors()});
+                backlog.add(new double[] {x, f.backlog()});
+            }
+            long added = changes.stream().filter(f -> f.event().equals(FleetRecord.ADDED)).count();
+            long removed = changes.stream().filter(f -> f.event().equals(FleetRecord.REMOVED)).count();
+            long requested = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).count();
+            b.append("<p class=\"fleet-counts\" data-added=\"").append(added).append("\" data-removed=\"").append(removed).append("\">")
+                    .append(added).append(" added, ").append(removed).append(" removed, ").append(requested).append(" policy requests; peak ")
+                    .append(changes.stream().mapToInt(FleetRecord::executors).max().orElse(0)).append(" executors</p>");
+            b.append(Svg.chart("Executors and backlog", "seconds from the wave's start", "executors", "backlog", List.of(
+                    new Svg.Series("executors", "line-executors", executors, true, false),
+                    new Svg.Series("backlog", "line-backlog", backlog, true, true))));
+            b.append("<details><summary>").append(changes.size()).append(" changes</summary><table><thead><tr><th>at</th><th>event</th>"
+                    + "<th>executor</th><th class=\"n\">executors</th><th class=\"n\">backlog</th><th>reason</th></tr></thead><tbody>");
+            for (FleetRecord f : changes) {
+                b.append("<tr>").append(td(Html.time(f.eventTime()))).append(td(f.event())).append(td(f.executor())).append(num(f.executors()))
+                        .append(num(f.backlog())).append(td(f.reason())).append("</tr>");
+            }
+            b.append("</tbody></table></details></section>");
+        }
+        return Html.page("Drover — fleet", "assets/", "", b.toString());
+    }
+
+    // ---- pieces
+
+    private String runLink(String runId, String prefix) {
+        if (runId == null || runId.isEmpty()) {
+            return "";
+        }
+        if (!summaries.containsKey(runId)) {
+            return esc(runId);
+        }
+        return "<a href=\"" + prefix + esc(fileName(runId)) + "\">" + esc(runId) + "</a>";
+    }
+
+    /** A run's page name: its id with anything outside [A-Za-z0-9._-] made '_'. */
+    static String fileName(String runId) {
+        return runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".html";
+    }
+
+    private static String anchor(String id) {
+        return "w-" + id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static String row(String status, String search) {
+        return "<tr data-status=\"" + esc(status) + "\" data-search=\"" + esc(search.toLowerCase(java.util.Locale.ROOT)) + "\">";
+    }
+
+    private static String td(Object value) {
+        return "<td>" + esc(value) + "</td>";
+    }
+
+    private static String num(long value) {
+        return "<td class=\"n\">" + count(value) + "</td>";
+    }
+
+    private static String tile(String id, String label, String value) {
+        return "<div class=\"tile\"><div class=\"value\" id=\"" + id + "\">" + esc(value) + "</div><div class=\"label\">" + esc(label) + "</div></div>";
+    }
+
+    private static String percent(long part, long whole) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * part / whole);
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    private static void copyAsset(String name, Path out) throws IOException {
+        try (InputStream asset = ReportWriter.class.getResourceAsStream("/report/" + name)) {
+            if (asset == null) {
+                throw new UncheckedIOException(new IOException("the report's asset " + name + " is missing from the jar"));
+            }
+            Files.write(out.resolve("assets").resolve(name), asset.readAllBytes());
+        }
+    }
+}
