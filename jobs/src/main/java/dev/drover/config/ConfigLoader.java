@@ -240,10 +240,34 @@ public final class ConfigLoader {
                     string(d, "spark.master"), string(d, "spark.app-name"), sparkConf,
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
-                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d));
+                    duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d),
+                    alerts(d));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
+    }
+
+    private static AlertSettings alerts(Config d) {
+        String slack = string(d, "alerts.slack-webhook").trim();
+        String pagerduty = string(d, "alerts.pagerduty-url").trim();
+        // the values are secrets: errors name the key and what was expected, never what was given
+        for (String[] url : new String[][] {{"alerts.slack-webhook", slack}, {"alerts.pagerduty-url", pagerduty}}) {
+            if (!url[1].isEmpty() && !url[1].matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+                throw new ConfigError(origin(d, url[0]), "drover." + url[0], "expected an http:// or https:// URL (value not shown: it may be a secret)");
+            }
+        }
+        double factor;
+        try {
+            factor = d.getDouble("alerts.runtime-factor");
+        } catch (ConfigException e) {
+            throw new ConfigError(origin(d, "alerts.runtime-factor"), "drover.alerts.runtime-factor", "expected a number above 0 such as 2.0");
+        }
+        if (factor <= 0) {
+            throw new ConfigError(origin(d, "alerts.runtime-factor"), "drover.alerts.runtime-factor", "expected a number above 0, got " + factor);
+        }
+        return new AlertSettings(slack, string(d, "alerts.pagerduty-routing-key").trim(), pagerduty, factor,
+                ratio(d, "alerts.quarantine-warning"), (int) positiveLong(d, "alerts.attempts"), duration(d, "alerts.backoff"),
+                duration(d, "alerts.timeout"));
     }
 
     private static AgentSettings agent(Config d) {

@@ -35,7 +35,8 @@ public record DroverConfig(
         NotifySettings notifications,
         WaveSettings wave,
         FleetSettings fleet,
-        AgentSettings agent) {
+        AgentSettings agent,
+        AlertSettings alerts) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -56,6 +57,7 @@ public record DroverConfig(
         requireNonNull(wave, "wave is null");
         requireNonNull(fleet, "fleet is null");
         requireNonNull(agent, "agent is null");
+        requireNonNull(alerts, "alerts is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -74,7 +76,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts);
     }
 
     public Path catalogDir() {

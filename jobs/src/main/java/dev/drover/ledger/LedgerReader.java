@@ -201,6 +201,12 @@ public final class LedgerReader {
                 RequestRecord::eventTime);
     }
 
+    /** Alerts about a migration (or wave), oldest first. */
+    public List<AlertRecord> alerts(String migration) {
+        return rows(LedgerTables.ALERTS, col("migration").equalTo(migration)).stream()
+                .sorted(Comparator.comparing(AlertRecord::eventTime)).toList();
+    }
+
     public List<SpecChecksum> checksums(String migration) {
         return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
     }

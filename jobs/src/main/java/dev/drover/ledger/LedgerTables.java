@@ -13,6 +13,7 @@ public final class LedgerTables {
     public static final LedgerTable<FleetRecord> FLEET = new LedgerTable<>("fleet", FleetRecord.class);
     public static final LedgerTable<WaveRunRecord> WAVE_RUNS = new LedgerTable<>("wave_runs", WaveRunRecord.class);
     public static final LedgerTable<RequestRecord> REQUESTS = new LedgerTable<>("requests", RequestRecord.class);
+    public static final LedgerTable<AlertRecord> ALERTS = new LedgerTable<>("alerts", AlertRecord.class);
 
     private LedgerTables() {}
 }

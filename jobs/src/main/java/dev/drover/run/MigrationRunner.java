@@ -94,13 +94,17 @@ public final class MigrationRunner {
         }
         Optional<RunRecord> unfinished = latest.filter(r -> r.status() == RunStatus.RUNNING && r.specChecksum().equals(spec.checksum()));
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
+        MigrationResult result;
         try (RunLock lock = RunLock.acquire(config.stateDir(), spec.target(), runId, config.lockLease(), config.lockHeartbeat())) {
             Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started);
-            return unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
+            result = unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
             ledger.flush();
             forget(spec);
         }
+        // after the lock is let go: a slow or unreachable sink holds no dataset
+        timings.time("alerts", () -> context.alerts().afterRun(result.runId()));
+        return result;
     }
 
     /** The migration's own tables out of Delta's in-memory cache: an application may run thousands (lookups stay, shared). */

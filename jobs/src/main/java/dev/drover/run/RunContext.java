@@ -138,6 +138,11 @@ public final class RunContext implements AutoCloseable {
         return new Ledger(ledgerWriter, ledgerReader);
     }
 
+    /** The alerts of this context's runs and waves (off when no sink is configured). */
+    public dev.drover.alert.Alerts alerts() {
+        return new dev.drover.alert.Alerts(config.alerts(), ledger(), out);
+    }
+
     /** Batches planned and not written by every migration this context runs, plus a wave's waiting ones. */
     public Backlog backlog() {
         return backlog;

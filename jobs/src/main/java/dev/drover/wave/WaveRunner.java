@@ -226,9 +226,11 @@ public final class WaveRunner {
             progress.finish();
         }
         boolean passed = results.stream().allMatch(r -> r.outcome().passed());
-        ledger.record(waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
-                startedAt, Optional.of(Instant.now())));
+        WaveRecord last = waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
+                startedAt, Optional.of(Instant.now()));
+        ledger.record(last);
         ledger.flush();
+        context.alerts().afterWave(last);
         return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9,
                 phases.seconds());
     }

@@ -67,6 +67,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void alertSinksAreOffByDefaultAndTheirSecretsNeverShow() throws Exception {
+        Files.createDirectories(conf.resolve("catalog"));
+        AlertSettings off = ConfigLoader.load(conf, List.of()).alerts();
+        assertTrue(!off.any() && off.attempts() == 3 && off.runtimeFactor() == 2.0, off.toString());
+        String hook = "https://hooks.example.test/services/T000/B000/s3cr3tT0ken";
+        AlertSettings on = ConfigLoader.load(conf, List.of("drover.alerts.slack-webhook=" + hook,
+                "drover.alerts.pagerduty-routing-key=rk-s3cr3t")).alerts();
+        assertTrue(on.slack() && on.pagerduty(), on.toString());
+        assertEquals(hook, on.slackWebhook());
+        assertTrue(!on.toString().contains("s3cr3t"), "toString hides the secrets: " + on);
+        // a bad webhook is refused without echoing it
+        var e = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.alerts.slack-webhook=not-a-url-s3cr3t")));
+        assertTrue(e.getMessage().contains("drover.alerts.slack-webhook: expected an http:// or https:// URL") && !e.getMessage().contains("s3cr3t"),
+                e.getMessage());
+        var factor = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.alerts.runtime-factor=0")));
+        assertTrue(factor.getMessage().contains("drover.alerts.runtime-factor: expected a number above 0"), factor.getMessage());
+    }
+
+    @Test
     void unknownKeysAreRefusedWithTheNearestKnownOne() throws Exception {
         Files.writeString(conf.resolve("drover.conf"), "drover { transform { parallel-batchs = 2 } }");
         var file = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));

@@ -39,7 +39,26 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
         if (json) {
             root.out().println(json(result));
         }
+        if (!dryRun) {
+            alertUndelivered(result);
+        }
         return (result.complete() ? ExitCode.OK : ExitCode.UNDELIVERED).code();
+    }
+
+    /** An alert per run whose events this notify left undelivered (failed or unconfirmed). */
+    private void alertUndelivered(NotifyResult result) {
+        var alerts = new dev.drover.alert.Alerts(root.config().alerts(), root.drover().ledger(), json ? nullStream() : root.out());
+        if (!alerts.enabled()) {
+            return;
+        }
+        java.util.Map<String, String> migrationOfRun = new java.util.HashMap<>();
+        result.due().forEach(d -> migrationOfRun.putIfAbsent(d.event().runId(),
+                d.event().migration() == null ? d.event().runId() : d.event().migration()));
+        java.util.Map<String, Long> undelivered = new java.util.TreeMap<>();
+        result.deliveries().stream().filter(d -> d.status() == dev.drover.outbox.Delivery.Status.FAILED
+                        || d.status() == dev.drover.outbox.Delivery.Status.UNCONFIRMED)
+                .forEach(d -> undelivered.merge(d.runId(), 1L, Long::sum));
+        alerts.undelivered(migrationOfRun, undelivered);   // recorded in the ledger before the command's Drover closes
     }
 
     static String json(NotifyResult r) {

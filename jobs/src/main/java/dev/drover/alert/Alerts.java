@@ -1,0 +1,273 @@
+package dev.drover.alert;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.config.AlertSettings;
+import dev.drover.ledger.AlertRecord;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.Ledger;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.RunRecord;
+import dev.drover.ledger.StageRecord;
+import dev.drover.ledger.WaveRecord;
+import dev.drover.model.ExpectedRuntime;
+import dev.drover.model.RunStatus;
+import dev.drover.model.Stage;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what to alert on and delivers it: after a run (failed checks, a slow stage, quarantine
+ * over the warning level; resolving the migration's open PagerDuty incidents when it passes),
+ * after a wave with failures, after a notify that left events undelivered. Each (subject,
+ * reason, action, sink) goes once: the ledger's {@code alerts} table says what was sent. A sink
+ * that does not answer is retried ({@code attempts}, backoff doubling), the failure recorded;
+ * nothing here ever throws into a migration.
+ */
+public final class Alerts {
+    private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
+    private static final Set<String> RESOLVED_BY_A_PASSING_RUN = Set.of(Alert.RUN_FAILED, Alert.SLOW_STAGE, Alert.QUARANTINE);
+
+    private final AlertSettings settings;
+    private final Ledger ledger;
+    private final PrintStream out;
+    private final List<Sink> sinks = new ArrayList<>();
+    private final HttpClient http;
+
+    public Alerts(AlertSettings settings, Ledger ledger, PrintStream out) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.ledger = requireNonNull(ledger, "ledger is null");
+        this.out = requireNonNull(out, "out is null");
+        if (settings.slack()) {
+            sinks.add(new Sink.Slack(settings.slackWebhook()));
+        }
+        if (settings.pagerduty()) {
+            sinks.add(new Sink.PagerDuty(settings.pagerdutyUrl(), settings.pagerdutyRoutingKey(), host()));
+        }
+        this.http = sinks.isEmpty() ? null : HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    }
+
+    public boolean enabled() {
+        return !sinks.isEmpty();
+    }
+
+    /** After a run ended (passed, or failed and rolled back): what it calls for. */
+    public void afterRun(String runId) {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            LedgerReader read = ledger.read();
+            RunRecord run = read.requireRun(runId);
+            List<Alert> triggers = runAlerts(run, read.stages(runId), read.batches(runId), read.quarantineCounts(runId));
+            List<AlertRecord> history = read.alerts(run.migration());
+            List<Alert> resolves = new ArrayList<>();
+            if (run.status() == RunStatus.SUCCEEDED) {
+                Set<String> raisedNow = new java.util.HashSet<>();
+                triggers.forEach(t -> raisedNow.add(t.reason()));
+                for (String reason : open(history)) {
+                    if (RESOLVED_BY_A_PASSING_RUN.contains(reason) && !raisedNow.contains(reason)) {
+                        resolves.add(new Alert(runId, run.migration(), reason, "info",
+                                run.migration() + ": run " + runId + " passed", Map.of()));
+                    }
+                }
+            }
+            deliver(triggers, resolves, history);
+        } catch (RuntimeException e) {
+            LOG.warn("alerts after run {} were not evaluated: {}", runId, e.toString());
+        }
+    }
+
+    /** After a wave ended: one alert when any of its migrations failed. */
+    public void afterWave(WaveRecord wave) {
+        if (!enabled() || wave.failed() == 0) {
+            return;
+        }
+        try {
+            Alert alert = new Alert(wave.waveId(), "wave/" + wave.waveId(), Alert.WAVE_FAILED, "error",
+                    "wave " + wave.waveId() + " ended with " + wave.failed() + " of " + wave.migrations() + " migration(s) failed",
+                    ordered("selection", wave.selection(), "passed", String.valueOf(wave.passed()), "failed", String.valueOf(wave.failed()),
+                            "held", String.valueOf(wave.held())));
+            deliver(List.of(alert), List.of(), ledger.read().alerts(alert.group()));
+        } catch (RuntimeException e) {
+            LOG.warn("alerts after wave {} were not evaluated: {}", wave.waveId(), e.toString());
+        }
+    }
+
+    /** After notify: an alert per run whose events were left undelivered (run id to migration and count). */
+    public void undelivered(Map<String, String> migrationOfRun, Map<String, Long> undeliveredByRun) {
+        if (!enabled()) {
+            return;
+        }
+        undeliveredByRun.forEach((runId, count) -> {
+            try {
+                String migration = migrationOfRun.getOrDefault(runId, runId);
+                Alert alert = new Alert(runId, migration, Alert.UNDELIVERED, "warning",
+                        migration + ": " + count + " consumer event(s) of run " + runId + " not delivered; drover notify --retry-failed sends them again",
+                        ordered("run", runId, "undelivered", String.valueOf(count)));
+                deliver(List.of(alert), List.of(), ledger.read().alerts(migration));
+            } catch (RuntimeException e) {
+                LOG.warn("alerts after notify for run {} were not evaluated: {}", runId, e.toString());
+            }
+        });
+    }
+
+    List<Alert> runAlerts(RunRecord run, List<StageRecord> stages, List<BatchRecord> batches, Map<String, Long> quarantine) {
+        List<Alert> alerts = new ArrayList<>();
+        String runId = run.runId();
+        long written = batches.stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        if (run.status() == RunStatus.FAILED || run.status() == RunStatus.ROLLED_BACK) {
+            alerts.add(new Alert(runId, run.migration(), Alert.RUN_FAILED, "error",
+                    run.migration() + ": run " + runId + " failed its checks and was rolled back: " + run.message(),
+                    ordered("run", runId, "target", run.target(), "status", run.status().label())));
+        }
+        Map<Stage, Duration> took = new EnumMap<>(Stage.class);
+        stages.forEach(s -> s.endedAt().ifPresent(e -> took.put(s.stage(), Duration.between(s.startedAt(), e))));
+        List<String> slow = new ArrayList<>();
+        for (StageRecord s : stages) {
+            Duration d = took.get(s.stage());
+            if (d == null) {
+                continue;
+            }
+            ExpectedRuntime.bound(s.expectedRuntime(), written, 1, took).ifPresent(bound -> {
+                if (d.toMillis() > settings.runtimeFactor() * bound.toMillis()) {
+                    slow.add(String.format(Locale.ROOT, "%s took %.1f s, over %.1f x its expected %s", s.stage().label(),
+                            d.toMillis() / 1000.0, settings.runtimeFactor(), s.expectedRuntime()));
+                }
+            });
+        }
+        if (!slow.isEmpty()) {
+            alerts.add(new Alert(runId, run.migration(), Alert.SLOW_STAGE, "warning",
+                    run.migration() + ": run " + runId + " ran over its template's expected runtime: " + String.join("; ", slow),
+                    ordered("run", runId, "target", run.target())));
+        }
+        long quarantined = quarantine.values().stream().mapToLong(Long::longValue).sum();
+        long seen = written + quarantined;
+        if (quarantined > 0 && seen > 0 && (double) quarantined / seen >= settings.quarantineWarning()) {
+            alerts.add(new Alert(runId, run.migration(), Alert.QUARANTINE, "warning",
+                    String.format(Locale.ROOT, "%s: run %s quarantined %,d of %,d rows (%.3f%%, warning level %.3f%%)", run.migration(), runId,
+                            quarantined, seen, 100.0 * quarantined / seen, 100 * settings.quarantineWarning()),
+                    ordered("run", runId, "target", run.target(), "by step", quarantine.toString())));
+        }
+        return alerts;
+    }
+
+    /** Reasons with a PagerDuty trigger sent and no resolve sent after it. */
+    private static List<String> open(List<AlertRecord> history) {
+        Map<String, Boolean> open = new LinkedHashMap<>();
+        for (AlertRecord r : history) {
+            if (r.sink().equals("pagerduty") && r.sent()) {
+                open.put(r.reason(), r.action().equals(AlertRecord.TRIGGER));
+            }
+        }
+        return open.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
+    }
+
+    private void deliver(List<Alert> triggers, List<Alert> resolves, List<AlertRecord> history) {
+        List<AlertRecord> records = new ArrayList<>();
+        for (String action : List.of(AlertRecord.TRIGGER, AlertRecord.RESOLVE)) {
+            for (Alert alert : action.equals(AlertRecord.TRIGGER) ? triggers : resolves) {
+                for (Sink sink : sinks) {
+                    boolean done = history.stream().anyMatch(r -> r.sent() && r.subject().equals(alert.subject())
+                            && r.reason().equals(alert.reason()) && r.action().equals(action) && r.sink().equals(sink.name()));
+                    HttpRequest request = done ? null : sink.request(alert, action, settings.timeout());
+                    if (request != null) {
+                        records.add(send(sink, alert, action, request));
+                    }
+                }
+            }
+        }
+        if (!records.isEmpty()) {
+            ledger.append(dev.drover.ledger.LedgerTables.ALERTS, records);
+        }
+    }
+
+    private AlertRecord send(Sink sink, Alert alert, String action, HttpRequest request) {
+        String error = "";
+        int attempt = 0;
+        Duration wait = settings.backoff();
+        while (attempt < settings.attempts()) {
+            attempt++;
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int code = response.statusCode();
+                if (code >= 200 && code < 300) {
+                    out.printf("alert: %s %s %s to %s%n", alert.reason(), action, alert.subject(), sink.name());
+                    return record(sink, alert, action, AlertRecord.SENT, attempt, "");
+                }
+                error = "HTTP " + code + " " + scrub(sink, first(response.body()));
+                if (code < 500 && code != 429) {
+                    break;   // the sink refused the request itself: sending it again will not help
+                }
+            } catch (java.io.IOException e) {
+                error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + scrub(sink, first(e.getMessage())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted";
+                break;
+            }
+            if (attempt < settings.attempts()) {
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                wait = wait.multipliedBy(2);
+            }
+        }
+        out.printf("alert: %s %s %s to %s NOT delivered after %d attempt(s): %s%n", alert.reason(), action, alert.subject(), sink.name(),
+                attempt, error);
+        LOG.warn("alert {} {} {} to {} not delivered after {} attempt(s): {}", alert.reason(), action, alert.subject(), sink.name(), attempt, error);
+        return record(sink, alert, action, AlertRecord.FAILED, attempt, error);
+    }
+
+    private static AlertRecord record(Sink sink, Alert alert, String action, String status, int attempts, String error) {
+        return new AlertRecord(alert.subject(), alert.group(), alert.reason(), action, sink.name(), status, attempts, alert.dedupKey(),
+                alert.summary(), error, Instant.now());
+    }
+
+    private static String scrub(Sink sink, String text) {
+        String clean = text;
+        for (String secret : sink.secrets()) {
+            if (secret != null && secret.length() > 1) {
+                clean = clean.replace(secret, "<secret>");
+            }
+        }
+        return clean;
+    }
+
+    private static String first(String text) {
+        String line = text == null ? "" : text.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "drover";
+        }
+    }
+}

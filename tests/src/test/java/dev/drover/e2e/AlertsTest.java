@@ -1,0 +1,212 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drover.api.Drover;
+import dev.drover.ledger.AlertRecord;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.LedgerTables;
+import dev.drover.ledger.RunRecord;
+import dev.drover.model.RunStatus;
+import dev.drover.testing.SharedSpark;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alerts against a real HTTP server process (WebhookRecorder) standing in for Slack's incoming
+ * webhook and PagerDuty's Events API v2: a wave with a failing migration (run-failed, slow-stage,
+ * wave-failed), quarantine over the warning level, a flaky sink retried, an unreachable sink that
+ * fails nothing, notify leaving events undelivered, de-duplication per run and reason, the
+ * incident resolved when a later run of the migration passes, and the secrets nowhere.
+ */
+class AlertsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SLACK_TOKEN = "T0SECRETSLK/B0SECRETSLK/xoxSecretHookToken42";
+    private static final String ROUTING_KEY = "R0UTINGKEYs3cr3t0123456789abcdef";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void alertsAreSentOnceResolvedByAPassingRunRetriedAndNeverLeakTheirSecrets() throws Exception {
+        Path requests = tmp.resolve("requests.jsonl");
+        List<String> recorder = Project.javaCommand(Project.testClasspath(), List.of());
+        recorder.addAll(List.of(WebhookRecorder.class.getName(), requests.toString(), "1"));
+        try (Driver server = Driver.start(recorder, tmp.resolve("recorder.out"))) {
+            server.awaitLine("listening ", 60);
+            String port = Arrays.stream(server.stderr().split("\n")).filter(l -> l.startsWith("listening ")).findFirst().orElseThrow()
+                    .substring("listening ".length()).trim();
+            String slack = "http://127.0.0.1:" + port + "/services/slack/" + SLACK_TOKEN;
+            String pagerduty = "http://127.0.0.1:" + port + "/flaky/v2/enqueue";   // its first answer is a 500: retried
+
+            E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+            FleetFixture fleet = FleetFixture.create(ws.root, SharedSpark.session(), 2, i -> 400L * i, Set.of(2), false);
+            List<String> alerts = List.of("--conf", "drover.alerts.slack-webhook=" + slack, "--conf", "drover.alerts.pagerduty-routing-key=" + ROUTING_KEY,
+                    "--conf", "drover.alerts.pagerduty-url=" + pagerduty, "--conf", "drover.alerts.runtime-factor=0.001",
+                    "--conf", "drover.alerts.quarantine-warning=0.0005", "--conf", "drover.alerts.backoff=200ms");
+            List<Cli> outputs = new ArrayList<>();
+
+            // a wave: fleet-0002 fails its checks and rolls back; every stage is "slow" at a factor of 0.001
+            Cli wave = run(outputs, ws, alerts, "wave", "--tag", "fleet", "--parallel", "2");
+            assertEquals(1, wave.exitCode(), wave.err() + wave.out());
+            LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+            RunRecord failed = ledger.runsOf("fleet-0002/V1").get(0);
+            assertEquals(RunStatus.FAILED, failed.status());
+            List<JsonNode> sent = read(requests);
+            JsonNode slackFailed = only(sent, r -> r.path("path").asText().contains("/slack/") && text(r).contains("fleet-0002/V1: run "
+                    + failed.runId() + " failed its checks"));
+            assertTrue(text(slackFailed).startsWith("Drover error: "), text(slackFailed));
+            JsonNode pdFailed = only(sent, r -> pd(r, "trigger", "drover/fleet-0002/V1/run-failed") && r.path("status").asInt() == 202);
+            JsonNode pdBody = body(pdFailed);
+            assertEquals(ROUTING_KEY, pdBody.path("routing_key").asText());
+            assertEquals("error", pdBody.path("payload").path("severity").asText());
+            assertEquals("run-failed", pdBody.path("payload").path("class").asText());
+            assertEquals(failed.runId(), pdBody.path("payload").path("custom_details").path("subject").asText());
+            assertEquals(1, sent.stream().filter(r -> r.path("status").asInt() == 500).count(), "the flaky sink failed once");
+            String waveId = ledger.waves().get(0).waveId();
+            only(sent, r -> pd(r, "trigger", "drover/wave/" + waveId + "/wave-failed"));
+            only(sent, r -> pd(r, "trigger", "drover/fleet-0001/V1/slow-stage"));
+            List<AlertRecord> records = ledger.alerts("fleet-0002/V1");
+            assertTrue(records.stream().allMatch(AlertRecord::sent), records.toString());
+            List<AlertRecord> all = ledger.rows(LedgerTables.ALERTS, org.apache.spark.sql.functions.lit(true));
+            assertEquals(1, all.stream().filter(a -> a.sink().equals("pagerduty") && a.sent() && a.attempts() == 2).count(),
+                    "the 500 was retried, and the ledger says it took two attempts: " + all);
+
+            // the same run again: nothing sent twice
+            int before = read(requests).size();
+            try (Drover drover = Drover.open(SharedSpark.session(), Drover.config(ws.conf, overrides(ws, alerts)))) {
+                drover.context().alerts().afterRun(failed.runId());
+                drover.context().drainLedger();
+            }
+            assertEquals(before, read(requests).size(), "de-duplicated per run and reason");
+
+            // quarantine over the warning level, with Slack unreachable: the migration passes all the same
+            String closed = "http://127.0.0.1:" + closedPort() + "/services/slack/" + SLACK_TOKEN;
+            List<String> unreachable = new ArrayList<>(alerts);
+            unreachable.addAll(List.of("--conf", "drover.alerts.slack-webhook=" + closed, "--conf", "drover.alerts.attempts=2"));
+            Cli migrate = run(outputs, ws, unreachable, "migrate", "users/V2");
+            assertEquals(0, migrate.exitCode(), "an undeliverable alert fails nothing: " + migrate.err());
+            assertTrue(migrate.out().contains("NOT delivered after 2 attempt(s)"), migrate.out());
+            List<AlertRecord> users = ledger.alerts("users/V2");
+            assertTrue(users.stream().anyMatch(a -> a.sink().equals("slack") && a.reason().equals("quarantine") && !a.sent() && a.attempts() == 2),
+                    users.toString());
+            assertTrue(users.stream().anyMatch(a -> a.sink().equals("pagerduty") && a.reason().equals("quarantine") && a.sent()), users.toString());
+            JsonNode quarantine = body(only(read(requests), r -> pd(r, "trigger", "drover/users/V2/quarantine")));
+            assertTrue(quarantine.path("payload").path("summary").asText().contains("quarantined 3 of 3,000 rows"),
+                    quarantine.path("payload").path("summary").asText());
+
+            // fleet-0002 fixed at its source and run again: it passes, and the incident is resolved
+            fleet.writeSource(SharedSpark.session(), 2, 800, false);
+            Cli fixed = run(outputs, ws, alerts, "migrate", "fleet-0002/V1");
+            assertEquals(0, fixed.exitCode(), fixed.err());
+            JsonNode resolve = body(only(read(requests), r -> pd(r, "resolve", "drover/fleet-0002/V1/run-failed")));
+            assertEquals(ROUTING_KEY, resolve.path("routing_key").asText());
+            String fixedRun = ledger.runsOf("fleet-0002/V1").get(0).runId();
+            assertTrue(body(only(read(requests), r -> pd(r, "resolve", "drover/fleet-0002/V1/run-failed"))).path("payload").isMissingNode());
+            assertFalse(read(requests).stream().anyMatch(r -> r.path("path").asText().contains("/slack/")
+                    && text(r).contains("run " + fixedRun + " passed")), "Slack hears of triggers only");
+
+            // notify with no broker to reach: its events stay undelivered, and that is an alert
+            List<String> noBroker = new ArrayList<>(alerts);
+            noBroker.addAll(List.of("--conf", "drover.notify.bootstrap-servers=127.0.0.1:" + closedPort(),
+                    "--conf", "drover.notify.max-block=2s", "--conf", "drover.notify.delivery-timeout=3s"));
+            Cli notify = run(outputs, ws, noBroker, "notify");
+            assertEquals(4, notify.exitCode(), notify.err() + notify.out());
+            only(read(requests), r -> pd(r, "trigger", "drover/users/V2/undelivered"));
+
+            // and the report shows nothing secret either
+            Cli report = run(outputs, ws, alerts, "report", "--out", tmp.resolve("report").toString());
+            assertEquals(0, report.exitCode(), report.err());
+
+            List<String> secrets = List.of(SLACK_TOKEN, ROUTING_KEY, "xoxSecretHookToken42");
+            for (Cli c : outputs) {
+                for (String secret : secrets) {
+                    assertFalse((c.out() + c.err()).contains(secret), "output shows a secret: " + c.out() + c.err());
+                }
+            }
+            try (Stream<Path> files = Files.walk(tmp)) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(requests)).toList()) {
+                    String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    for (String secret : secrets) {
+                        assertFalse(content.contains(secret), f + " holds a secret");
+                    }
+                }
+            }
+            assertTrue(Files.readString(requests).contains(ROUTING_KEY), "the recorder saw the key: the scan would see it too");
+        }
+    }
+
+    private static Cli run(List<Cli> outputs, E2eWorkspace ws, List<String> extra, String... args) {
+        List<String> command = ws.options();
+        command.addAll(extra);
+        command.addAll(Arrays.asList(args));
+        Cli cli = Cli.run(command);
+        outputs.add(cli);
+        return cli;
+    }
+
+    private static List<String> overrides(E2eWorkspace ws, List<String> alerts) {
+        List<String> out = new ArrayList<>(List.of("drover.warehouse=" + ws.warehouse, "drover.environment=test", "drover.progress=never"));
+        for (int i = 1; i < alerts.size(); i += 2) {
+            out.add(alerts.get(i));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> read(Path requests) throws IOException {
+        if (!Files.exists(requests)) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(requests)) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    private static JsonNode only(List<JsonNode> requests, java.util.function.Predicate<JsonNode> which) {
+        List<JsonNode> found = requests.stream().filter(which).toList();
+        assertEquals(1, found.size(), "exactly one such request among " + requests);
+        return found.get(0);
+    }
+
+    private static boolean pd(JsonNode request, String action, String dedupKey) {
+        if (!request.path("path").asText().contains("/v2/enqueue") || request.path("status").asInt() != 202) {
+            return false;
+        }
+        JsonNode body = body(request);
+        return body.path("event_action").asText().equals(action) && body.path("dedup_key").asText().equals(dedupKey);
+    }
+
+    private static JsonNode body(JsonNode request) {
+        try {
+            return JSON.readTree(request.path("body").asText());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String text(JsonNode request) {
+        return body(request).path("text").asText();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
