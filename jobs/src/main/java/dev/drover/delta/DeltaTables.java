@@ -143,24 +143,62 @@ public final class DeltaTables {
     }
 
     /**
-     * The newest {@code limit} commits of a table, newest first, read from its log on the driver
-     * (no Spark job, so a report can afford it for many tables); empty when there is no table.
+     * The newest {@code limit} commits of a table, newest first, from the commit files of its
+     * {@code _delta_log} alone (their {@code commitInfo} action: no snapshot, no Spark job, a
+     * listing and a few small reads, so a report can afford it for a thousand tables); empty when
+     * there is no table.
      */
     public List<Version> recentVersions(String location, int limit) {
         List<Version> out = new ArrayList<>();
-        if (limit <= 0 || !exists(location)) {
+        if (limit <= 0) {
             return out;
         }
-        for (org.apache.spark.sql.delta.DeltaHistory info : JavaConverters.seqAsJavaList(DeltaLog.forTable(spark, location).history()
-                .getHistory(scala.Option.apply(limit)))) {
-            Map<String, String> metrics = info.operationMetrics().isDefined() ? JavaConverters.mapAsJavaMap(info.operationMetrics().get())
-                    : Map.of();
-            String rows = metrics.getOrDefault("numOutputRows", metrics.get("numRestoredFiles"));
-            out.add(new Version((Long) info.version().get(), info.timestamp().toInstant(), info.operation(),
-                    info.userMetadata().isDefined() ? info.userMetadata().get() : null,
-                    rows == null ? Optional.empty() : Optional.of(Long.parseLong(rows))));
+        try {
+            org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(location, "_delta_log");
+            org.apache.hadoop.fs.FileSystem fs = log.getFileSystem(hadoopConf());
+            if (!fs.exists(log)) {
+                return out;
+            }
+            List<org.apache.hadoop.fs.Path> commits = new ArrayList<>();
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log, p -> COMMIT_FILE.matcher(p.getName()).matches())) {
+                commits.add(f.getPath());
+            }
+            commits.sort(java.util.Comparator.comparing(org.apache.hadoop.fs.Path::getName).reversed());
+            for (org.apache.hadoop.fs.Path commit : commits.subList(0, Math.min(limit, commits.size()))) {
+                long version = Long.parseLong(commit.getName().substring(0, 20));
+                try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        if (line.startsWith("{\"commitInfo\"")) {
+                            out.add(version(version, JSON.readTree(line).path("commitInfo")));
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the Delta log of " + location, e);
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern COMMIT_FILE = java.util.regex.Pattern.compile("\\d{20}\\.json");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private volatile org.apache.hadoop.conf.Configuration hadoopConf;
+
+    private org.apache.hadoop.conf.Configuration hadoopConf() {
+        if (hadoopConf == null) {
+            hadoopConf = spark.sessionState().newHadoopConf();
+        }
+        return hadoopConf;
+    }
+
+    private static Version version(long version, com.fasterxml.jackson.databind.JsonNode info) {
+        var metrics = info.path("operationMetrics");
+        String rows = metrics.hasNonNull("numOutputRows") ? metrics.get("numOutputRows").asText()
+                : metrics.hasNonNull("numRestoredFiles") ? metrics.get("numRestoredFiles").asText() : null;
+        return new Version(version, java.time.Instant.ofEpochMilli(info.path("timestamp").asLong()), info.path("operation").asText(""),
+                info.hasNonNull("userMetadata") ? info.get("userMetadata").asText() : null,
+                rows == null ? Optional.empty() : Optional.of(Long.parseLong(rows)));
     }
 
     /** One version of a table: when, what made it, Drover's tag, rows written (or files restored). */

@@ -167,15 +167,30 @@ public final class LedgerReader {
      * runs, for reports over many runs.
      */
     public LedgerContents everything() {
+        return everything(Runnable::run);
+    }
+
+    /** The same, the tables read at once on {@code readers} (Spark runs the jobs of several threads side by side). */
+    public LedgerContents everything(java.util.concurrent.Executor readers) {
         org.apache.spark.sql.Column all = org.apache.spark.sql.functions.lit(true);
-        return new LedgerContents(runs(),
-                byKey(rows(LedgerTables.STAGES, all), StageRecord::runId, LedgerReader::stagesOf),
-                byKey(rows(LedgerTables.BATCHES, all), BatchRecord::runId, LedgerReader::batchesOf),
-                byKey(rows(LedgerTables.CHECKS, all), CheckRecord::runId, LedgerReader::checksOf),
-                byKey(rows(LedgerTables.SCHEMA_CHANGES, all), SchemaChangeRecord::runId, LedgerReader::schemaChangesOf),
-                byKey(rows(LedgerTables.QUARANTINE_COUNTS, all), QuarantineCount::runId, LedgerReader::quarantineOf),
-                waves(), byKey(rows(LedgerTables.WAVE_RUNS, all), WaveRunRecord::waveId, LedgerReader::waveRunsOf),
-                fleet(null), requests());
+        var runs = java.util.concurrent.CompletableFuture.supplyAsync(this::runs, readers);
+        var stages = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.STAGES, all), StageRecord::runId, LedgerReader::stagesOf), readers);
+        var batches = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.BATCHES, all), BatchRecord::runId, LedgerReader::batchesOf), readers);
+        var checks = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.CHECKS, all), CheckRecord::runId, LedgerReader::checksOf), readers);
+        var schema = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.SCHEMA_CHANGES, all), SchemaChangeRecord::runId, LedgerReader::schemaChangesOf), readers);
+        var quarantine = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.QUARANTINE_COUNTS, all), QuarantineCount::runId, LedgerReader::quarantineOf), readers);
+        var waves = java.util.concurrent.CompletableFuture.supplyAsync(this::waves, readers);
+        var waveRuns = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> byKey(rows(LedgerTables.WAVE_RUNS, all), WaveRunRecord::waveId, LedgerReader::waveRunsOf), readers);
+        var fleet = java.util.concurrent.CompletableFuture.supplyAsync(() -> fleet(null), readers);
+        var requests = java.util.concurrent.CompletableFuture.supplyAsync(this::requests, readers);
+        return new LedgerContents(runs.join(), stages.join(), batches.join(), checks.join(), schema.join(), quarantine.join(),
+                waves.join(), waveRuns.join(), fleet.join(), requests.join());
     }
 
     private static <R, V> Map<String, V> byKey(List<R> rows, Function<R, String> key, Function<List<R>, V> fold) {

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -27,24 +30,42 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Report {
     private static final int TOP_ERRORS = 5;
+    /** Reads at once: the ledger's tables, the outbox and the targets' logs are many small reads, mostly waiting on files. */
+    private static final int READERS = 8;
 
     private Report() {}
 
     /** The report's reads; {@code versions} newest versions per target dataset (0: none). */
     public static ReportInput read(SparkSession spark, LedgerReader reader, Outbox outbox, String quarantineSuffix, int versions) {
-        LedgerContents ledger = reader.everything();
-        Map<String, List<EventState>> events = EventState.byRun(outbox.state());
-        DeltaTables delta = new DeltaTables(spark);
-        Map<String, List<DeltaTables.Version>> history = new LinkedHashMap<>();
-        Map<String, List<ReportInput.ErrorKind>> errors = new LinkedHashMap<>();
-        for (RunRecord run : ledger.runs()) {
-            history.computeIfAbsent(run.targetLocation(), location -> delta.recentVersions(location, versions));
-            if (ledger.quarantineOf(run.runId()).values().stream().mapToLong(Long::longValue).sum() > 0) {
-                errors.put(run.runId(), topErrors(spark, run.targetLocation() + quarantineSuffix, run.runId()));
+        ExecutorService pool = Executors.newFixedThreadPool(READERS, r -> {
+            Thread t = new Thread(r, "drover-report-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // the outbox and each target's log are read while the ledger's tables are
+            CompletableFuture<Map<String, List<EventState>>> events = CompletableFuture.supplyAsync(() -> EventState.byRun(outbox.state()), pool);
+            LedgerContents ledger = reader.everything(pool);
+            DeltaTables delta = new DeltaTables(spark);
+            Map<String, CompletableFuture<List<DeltaTables.Version>>> history = new LinkedHashMap<>();
+            Map<String, CompletableFuture<List<ReportInput.ErrorKind>>> errors = new LinkedHashMap<>();
+            for (RunRecord run : ledger.runs()) {
+                history.computeIfAbsent(run.targetLocation(), location -> CompletableFuture.supplyAsync(() -> delta.recentVersions(location, versions), pool));
+                if (ledger.quarantineOf(run.runId()).values().stream().mapToLong(Long::longValue).sum() > 0) {
+                    errors.put(run.runId(), CompletableFuture.supplyAsync(
+                            () -> topErrors(spark, run.targetLocation() + quarantineSuffix, run.runId()), pool));
+                }
             }
+            return new ReportInput(ledger, events.join(), joined(history), joined(errors), Instant.now());
+        } finally {
+            pool.shutdownNow();
         }
-        history.keySet().forEach(delta::forget);
-        return new ReportInput(ledger, events, history, errors, Instant.now());
+    }
+
+    private static <V> Map<String, V> joined(Map<String, CompletableFuture<V>> futures) {
+        Map<String, V> out = new LinkedHashMap<>();
+        futures.forEach((k, f) -> out.put(k, f.join()));
+        return out;
     }
 
     /** Writes the report under {@code out}; returns what it wrote. */
