@@ -1,0 +1,179 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.RunRecord;
+import dev.drover.model.RunStatus;
+import dev.drover.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every notebook under notebooks/, cell by cell and in order, against a local session after a
+ * demo run: SQL cells through spark.sql (their parameters cell given this run's locations), Scala
+ * cells through Spark's own REPL (what spark-shell runs) with the shared session and a local
+ * dbutils. Each cell's result is checked against what Spark, Delta and the ledger say directly.
+ */
+class NotebooksTest {
+    private static final Pattern SET = Pattern.compile("(?m)^SET\\s+(\\w+)\\s*=\\s*[^;\\n]*;?$");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyNotebookIsCheckedHere() throws Exception {
+        try (Stream<Path> files = Files.walk(Project.root().resolve("notebooks"))) {
+            List<String> found = files.filter(Files::isRegularFile).map(f -> Project.root().resolve("notebooks").relativize(f).toString())
+                    .sorted().toList();
+            assertEquals(List.of("scala/03_migrate_watch_roll_back.scala", "sql/01_history_and_time_travel.sql",
+                    "sql/02_ledger_and_quarantine.sql"), found, "a new notebook needs its cells checked in this test");
+        }
+    }
+
+    @Test
+    void theSqlNotebooksRunCellByCellOnADemoRun() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+        Cli migrate = Cli.run(ws.command("migrate", "users/V2"));
+        assertEquals(0, migrate.exitCode(), migrate.err());
+        String target = ws.warehouse.resolve("users_v2").toUri().toString().replaceAll("/$", "");
+        String state = ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover";
+        LedgerReader ledger = new LedgerReader(spark, state);
+        RunRecord run = ledger.runs().get(0);
+        long versions = io.delta.tables.DeltaTable.forPath(spark, target).history().count();
+        assertTrue(versions >= 3, "a new table, then a commit per batch");
+
+        // 01: history, Drover's tags, time travel, a diff of two versions
+        Notebook history = Notebook.read(Project.root().resolve("notebooks/sql/01_history_and_time_travel.sql"));
+        List<List<Row>> h = runSql(spark, history, Map.of("target", target, "from_version", "1", "to_version", "2"));
+        assertEquals(5, h.size());
+        assertEquals(versions, h.get(1).size(), "DESCRIBE HISTORY: every version");
+        List<Row> tagged = h.get(2);
+        assertEquals(versions, tagged.size(), "one parsed row per commit");
+        for (Row r : tagged) {
+            assertEquals(run.runId(), r.getAs("run"), "every version of the new table was made by the demo run: " + r);
+        }
+        long batches = ledger.batches(run.runId()).stream().filter(BatchRecord::isCommitted).count();
+        assertEquals(batches, tagged.stream().filter(r -> "transform".equals(r.getAs("stage")) && r.getAs("batch") != null).count(),
+                "a transform commit per batch (and one that made the table)");
+        long atOne = spark.read().format("delta").option("versionAsOf", 1).load(target).count();
+        assertEquals(atOne, h.get(3).get(0).getLong(0), "VERSION AS OF 1");
+        Dataset<Row> two = spark.read().format("delta").option("versionAsOf", 2).load(target);
+        long added = two.exceptAll(spark.read().format("delta").option("versionAsOf", 1).load(target)).count();
+        assertTrue(added > 0);
+        assertEquals(added, h.get(4).size(), "EXCEPT ALL: the rows version 2 added");
+
+        // 02: the ledger's tables and the quarantine
+        Notebook ledgerBook = Notebook.read(Project.root().resolve("notebooks/sql/02_ledger_and_quarantine.sql"));
+        List<List<Row>> l = runSql(spark, ledgerBook, Map.of("state", state, "quarantine", target + "_quarantine"));
+        assertEquals(8, l.size());
+        assertEquals(1, l.get(1).size());
+        assertEquals(run.runId(), l.get(1).get(0).getAs("run_id"));
+        assertEquals("succeeded", l.get(1).get(0).getAs("status"));
+        assertEquals(ledger.stages(run.runId()).size(), l.get(2).size(), "every stage with its duration");
+        Row checks = l.get(3).get(0);
+        assertEquals((long) ledger.checks(run.runId()).size(), (long) checks.getAs("passed"));
+        assertEquals(0L, (long) checks.getAs("failed"));
+        long quarantined = ledger.quarantineCounts(run.runId()).values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(3, quarantined);
+        assertEquals(quarantined, l.get(4).stream().mapToLong(r -> r.getAs("rows")).sum(), "quarantined rows per step");
+        assertEquals(1, l.get(5).size());
+        assertEquals("pending", l.get(5).get(0).getAs("status"));
+        assertEquals(3L, (long) l.get(5).get(0).getAs("events"), "an event per consumer, none sent yet");
+        assertEquals(quarantined, l.get(6).stream().mapToLong(r -> r.getAs("rows")).sum(), "triage covers every quarantined row");
+        assertFalse(((String) l.get(6).get(0).getAs("kind")).isBlank());
+        assertEquals(quarantined, l.get(7).size(), "the sample rows (at most 5)");
+        l.get(7).forEach(r -> assertFalse(((String) r.getAs("error")).isBlank(), r.toString()));
+    }
+
+    @Test
+    void theScalaNotebookRunsInSparksRepl() throws Exception {
+        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+        Notebook book = Notebook.read(Project.root().resolve("notebooks/scala/03_migrate_watch_roll_back.scala"));
+        assertEquals(7, book.cells().size());
+        Map<Integer, String> checks = new LinkedHashMap<>();
+        checks.put(0, "migration + \" \" + (confDir == \"" + ws.conf + "\")");
+        checks.put(1, "plan.batches.size");
+        checks.put(2, "result.outcome + \" \" + result.rowsWritten + \" \" + result.rowsQuarantined");
+        checks.put(3, "view.stages.size + \" \" + view.checks.stream.filter(c => !c.passed).count + \" \" + view.committedBatches");
+        checks.put(4, "history.get(0).run == result.runId");
+        checks.put(5, "pending.alreadyApplied.contains(\"users/V2\") + \" \" + (pending.plan.items.size + pending.alreadyApplied.size)");
+        checks.put(6, "rolledBack.changed");
+
+        StringBuilder script = new StringBuilder("val dbutils = dev.drover.api.LocalDbutils.create()\n")
+                .append("dbutils.widgets.set(\"conf_dir\", \"").append(ws.conf).append("\")\n")
+                .append("dbutils.widgets.set(\"warehouse\", \"").append(ws.warehouse).append("\")\n")
+                .append("dbutils.widgets.set(\"batch_rows\", \"1000\")\n");
+        for (int i = 0; i < book.cells().size(); i++) {
+            script.append("println(\"@@cell ").append(i).append("\")\n").append(book.cells().get(i)).append('\n')
+                    .append("println(\"@@check ").append(i).append(" \" + (").append(checks.get(i)).append("))\n");
+        }
+        script.append("drover.close()\n");
+        org.apache.spark.repl.Main.sparkSession_$eq(SharedSpark.session());
+        scala.tools.nsc.Settings settings = new scala.tools.nsc.Settings();
+        settings.processArgumentString("-Yrepl-class-based -Yrepl-outdir " + Files.createDirectories(tmp.resolve("repl")));
+        settings.classpath().value_$eq(Project.testClasspath());
+        String transcript = org.apache.spark.repl.SparkILoop.run(script.toString(), settings);
+
+        Map<Integer, String> results = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^(?:scala> )?@@check (\\d+) (.*)$").matcher(transcript);
+        while (m.find()) {
+            results.put(Integer.parseInt(m.group(1)), m.group(2).trim());
+        }
+        List<String> errors = new ArrayList<>();
+        transcript.lines().filter(line -> line.contains("error:") || line.startsWith("java.lang.") || line.contains("Exception"))
+                .forEach(errors::add);
+        assertTrue(errors.isEmpty(), "the REPL reported errors:\n" + String.join("\n", errors) + "\n---\n" + transcript);
+        assertEquals(book.cells().size(), results.size(), "every cell ran and was checked:\n" + transcript);
+
+        LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        RunRecord run = ledger.runsOf("users/V2").get(0);
+        long written = ledger.batches(run.runId()).stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        assertEquals("users/V2 true", results.get(0), "the widgets' values");
+        assertEquals("3", results.get(1), "three batches of 1,000 rows");
+        assertEquals("SUCCEEDED " + written + " 3", results.get(2));
+        assertEquals(ledger.stages(run.runId()).size() + " 0 3", results.get(3));
+        assertEquals("true", results.get(4), "the newest version is the run's");
+        assertEquals("true 2", results.get(5), "users/V2 applied; the conf's other migration pending");
+        assertEquals("true", results.get(6));
+        assertEquals(RunStatus.ROLLED_BACK, run.status(), "the ledger says the notebook rolled the run back");
+    }
+
+    /** Runs a SQL notebook's code cells in order, its parameters cell given {@code parameters}; each cell's rows. */
+    private static List<List<Row>> runSql(SparkSession spark, Notebook book, Map<String, String> parameters) {
+        List<List<Row>> results = new ArrayList<>();
+        for (String cell : book.cells()) {
+            String code = SET.matcher(cell).replaceAll(match -> {
+                String name = match.group(1);
+                assertTrue(parameters.containsKey(name), "parameter " + name + " of " + book.file() + " is not given");
+                return Matcher.quoteReplacement("SET " + name + " = " + parameters.get(name) + ";");
+            });
+            List<Row> rows = List.of();
+            for (String statement : code.split(";\\s*(\\n|$)")) {
+                String sql = statement.lines().filter(line -> !line.strip().startsWith("--")).reduce("", (a, b) -> a + b + "\n").strip();
+                if (!sql.isEmpty()) {
+                    rows = spark.sql(sql).collectAsList();
+                }
+            }
+            results.add(rows);
+        }
+        parameters.forEach((name, value) -> assertEquals(value, spark.conf().get(name), "the parameters cell set " + name));
+        return results;
+    }
+}
