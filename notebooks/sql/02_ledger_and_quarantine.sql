@@ -60,6 +60,16 @@ GROUP BY coalesce(d.status, 'pending')
 
 -- COMMAND ----------
 
+-- The fleet: executors added and removed and the policy's requests, per wave, with the peaks
+-- (rows appear when a wave or the agent runs on a cluster with dynamic allocation)
+SELECT wave_id, event, count(*) AS changes, max(executors) AS peak_executors, max(backlog) AS peak_backlog,
+       min(event_time) AS first_at, max(event_time) AS last_at
+FROM delta.`${state}/ledger/fleet`
+GROUP BY wave_id, event
+ORDER BY wave_id, event
+
+-- COMMAND ----------
+
 -- Quarantine triage: the most frequent kinds of error (the text before the first ':')
 SELECT step, trim(regexp_extract(error, '^([^:]*)', 1)) AS kind, count(*) AS rows, min(key) AS a_key
 FROM delta.`${quarantine}`

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.FleetRecord;
 import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.RunRecord;
 import dev.drover.model.RunStatus;
@@ -79,10 +80,20 @@ class NotebooksTest {
         assertTrue(added > 0);
         assertEquals(added, h.get(4).size(), "EXCEPT ALL: the rows version 2 added");
 
-        // 02: the ledger's tables and the quarantine
+        // 02: the ledger's tables and the quarantine. A local run has no fleet: the fleet table gets the rows a wave on
+        // a cluster records (ClusterFleetTest makes real ones), written through the ledger's own writer
+        {
+            dev.drover.ledger.Ledger writer = dev.drover.ledger.Ledger.open(spark, state);
+            java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00Z");
+            writer.recordFleet(new FleetRecord(t, FleetRecord.REQUESTED, "", "", 0, "backlog 9 above 8 for 10 s: 2 more executor(s)", 9, 1, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(3), FleetRecord.ADDED, "1", "127.0.0.1", 1, "granted", 9, 2, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(4), FleetRecord.ADDED, "2", "127.0.0.1", 1, "granted", 7, 3, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(90), FleetRecord.REMOVED, "1", "127.0.0.1", 1, "idle", 0, 2, "w1", "app"));
+            writer.flush();
+        }
         Notebook ledgerBook = Notebook.read(Project.root().resolve("notebooks/sql/02_ledger_and_quarantine.sql"));
         List<List<Row>> l = runSql(spark, ledgerBook, Map.of("state", state, "quarantine", target + "_quarantine"));
-        assertEquals(8, l.size());
+        assertEquals(9, l.size());
         assertEquals(1, l.get(1).size());
         assertEquals(run.runId(), l.get(1).get(0).getAs("run_id"));
         assertEquals("succeeded", l.get(1).get(0).getAs("status"));
@@ -96,10 +107,13 @@ class NotebooksTest {
         assertEquals(1, l.get(5).size());
         assertEquals("pending", l.get(5).get(0).getAs("status"));
         assertEquals(3L, (long) l.get(5).get(0).getAs("events"), "an event per consumer, none sent yet");
-        assertEquals(quarantined, l.get(6).stream().mapToLong(r -> r.getAs("rows")).sum(), "triage covers every quarantined row");
-        assertFalse(((String) l.get(6).get(0).getAs("kind")).isBlank());
-        assertEquals(quarantined, l.get(7).size(), "the sample rows (at most 5)");
-        l.get(7).forEach(r -> assertFalse(((String) r.getAs("error")).isBlank(), r.toString()));
+        List<Row> fleet = l.get(6);
+        assertEquals(List.of("w1 added 2 3 9", "w1 removed 1 2 0", "w1 requested 1 1 9"), fleet.stream().map(r -> r.getAs("wave_id") + " "
+                + r.getAs("event") + " " + r.getAs("changes") + " " + r.getAs("peak_executors") + " " + r.getAs("peak_backlog")).toList());
+        assertEquals(quarantined, l.get(7).stream().mapToLong(r -> r.getAs("rows")).sum(), "triage covers every quarantined row");
+        assertFalse(((String) l.get(7).get(0).getAs("kind")).isBlank());
+        assertEquals(quarantined, l.get(8).size(), "the sample rows (at most 5)");
+        l.get(8).forEach(r -> assertFalse(((String) r.getAs("error")).isBlank(), r.toString()));
     }
 
     @Test
