@@ -150,6 +150,65 @@ class AlertsTest {
         }
     }
 
+    /**
+     * Over HTTPS with a certificate of its own: a driver process whose JVM trust store has it
+     * delivers; this JVM, whose default trust store does not, refuses the handshake and records
+     * the alert as not delivered (so TLS was really spoken).
+     */
+    @Test
+    void overHttpsTheJvmsTrustStoreDecides() throws Exception {
+        Path keystore = tmp.resolve("recorder.p12");
+        Path truststore = tmp.resolve("trust.p12");
+        Path cert = tmp.resolve("recorder.crt");
+        keytool("-genkeypair", "-alias", "recorder", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
+        keytool("-exportcert", "-alias", "recorder", "-keystore", keystore.toString(), "-storepass", "changeit", "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", "recorder", "-file", cert.toString(), "-keystore", truststore.toString(),
+                "-storetype", "PKCS12", "-storepass", "changeit");
+        Path requests = tmp.resolve("requests.jsonl");
+        List<String> recorder = Project.javaCommand(Project.testClasspath(), List.of());
+        recorder.addAll(List.of(WebhookRecorder.class.getName(), requests.toString(), "0", keystore.toString(), "changeit"));
+        try (Driver server = Driver.start(recorder, tmp.resolve("recorder.out"))) {
+            server.awaitLine("listening ", 60);
+            String port = Arrays.stream(server.stderr().split("\n")).filter(l -> l.startsWith("listening ")).findFirst().orElseThrow()
+                    .substring("listening ".length()).trim();
+            FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 2, i -> 500, Set.of(1, 2), false);
+            List<String> options = new ArrayList<>(fleet.options());
+            options.addAll(List.of("--conf", "drover.alerts.pagerduty-routing-key=" + ROUTING_KEY,
+                    "--conf", "drover.alerts.pagerduty-url=https://127.0.0.1:" + port + "/v2/enqueue", "--conf", "drover.alerts.attempts=1"));
+
+            List<String> trusting = Project.javaCommand(Project.testClasspath(), List.of("-Djavax.net.ssl.trustStore=" + truststore,
+                    "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"));
+            trusting.add("dev.drover.cli.DroverCli");
+            trusting.addAll(options);
+            trusting.addAll(List.of("migrate", FleetFixture.id(1)));
+            try (Driver driver = Driver.start(trusting, tmp.resolve("trusting.out"))) {
+                assertEquals(1, driver.waitFor(600), "the migration fails its checks: " + driver.stderr());
+            }
+            JsonNode sent = only(read(requests), r -> pd(r, "trigger", "drover/" + FleetFixture.id(1) + "/run-failed"));
+            assertEquals("https", sent.path("scheme").asText());
+            int before = read(requests).size();
+
+            List<String> untrusting = new ArrayList<>(options);
+            untrusting.addAll(List.of("migrate", FleetFixture.id(2)));
+            Cli refused = Cli.run(untrusting);
+            assertEquals(1, refused.exitCode(), "an alert that cannot be delivered changes nothing: " + refused.err());
+            LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+            AlertRecord record = ledger.alerts(FleetFixture.id(2)).get(0);
+            assertFalse(record.sent(), record.toString());
+            assertTrue(record.error().contains("SSLHandshakeException"), record.error());
+            assertEquals(before, read(requests).size(), "nothing reached the server without trust");
+        }
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + out);
+    }
+
     private static Cli run(List<Cli> outputs, E2eWorkspace ws, List<String> extra, String... args) {
         List<String> command = ws.options();
         command.addAll(extra);
