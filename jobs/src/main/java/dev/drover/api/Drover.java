@@ -104,6 +104,11 @@ public final class Drover implements AutoCloseable {
         return context.ledgerReader().waves();
     }
 
+    /** The agent's requests as they stand now, newest first. */
+    public List<dev.drover.ledger.RequestRecord> requests() {
+        return context.ledgerReader().requests();
+    }
+
     /** How each migration of a wave ended, in the order they ended. */
     public List<dev.drover.ledger.WaveRunRecord> waveRuns(String waveId) {
         return context.ledgerReader().waveRuns(waveId);

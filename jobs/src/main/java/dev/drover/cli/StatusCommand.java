@@ -10,7 +10,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows runs from the ledger: all of them, or one run's stages, batches, checks and quarantine.",
-                "--wave lists the waves; --wave WAVE-ID shows one wave's migrations."})
+                "--wave lists the waves; --wave WAVE-ID shows one wave's migrations; --requests lists the agent's requests."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     DroverCli root;
@@ -25,9 +25,24 @@ final class StatusCommand implements Callable<Integer> {
             description = "The waves, newest first; with an id, that wave and how each of its migrations ended.")
     String wave;
 
+    @Option(names = "--requests", description = "The agent's requests, newest first: kind, target, requester, status, run, exit code.")
+    boolean requests;
+
     @Override
     public Integer call() throws Exception {
         var writer = Render.JSON.writerWithDefaultPrettyPrinter();
+        if (requests) {
+            if (runId != null || wave != null) {
+                throw new dev.drover.error.InputError("", "--requests", "give --requests alone, not with a run id or --wave");
+            }
+            var list = root.drover(false).requests();
+            if (json) {
+                root.out().println(writer.writeValueAsString(Render.requestsJson(list)));
+            } else {
+                Render.requests(root.out(), list);
+            }
+            return 0;
+        }
         if (wave != null) {
             if (runId != null) {
                 throw new dev.drover.error.InputError("", "RUN-ID", "give a run id or --wave, not both");

@@ -124,6 +124,28 @@ public final class Render {
         }
     }
 
+    public static void requests(PrintStream out, List<dev.drover.ledger.RequestRecord> requests) {
+        if (requests.isEmpty()) {
+            out.println("no agent requests in the ledger yet");
+            return;
+        }
+        out.printf("%-20s %-9s %-22s %-14s %-12s %-24s %4s  %s%n", "REQUEST", "KIND", "TARGET", "REQUESTER", "STATUS", "RUN", "EXIT", "UPDATED");
+        for (var r : requests) {
+            out.printf("%-20s %-9s %-22s %-14s %-12s %-24s %4d  %s%s%n", r.requestId(), r.kind(), r.target(), r.requester(),
+                    r.status().label(), r.runId().isEmpty() ? "-" : r.runId(), r.exitCode(), time(r.eventTime()),
+                    r.message().isEmpty() ? "" : "  " + r.message());
+        }
+    }
+
+    public static ArrayNode requestsJson(List<dev.drover.ledger.RequestRecord> requests) {
+        ArrayNode array = JSON.createArrayNode();
+        requests.forEach(r -> array.addObject().put("request", r.requestId()).put("kind", r.kind()).put("target", r.target())
+                .put("requester", r.requester()).put("status", r.status().label()).put("run", r.runId().isEmpty() ? null : r.runId())
+                .put("exitCode", r.exitCode()).put("replied", r.replied()).put("message", r.message())
+                .put("updated", r.eventTime().toString()));
+        return array;
+    }
+
     public static ArrayNode runsJson(List<RunRecord> runs) {
         ArrayNode array = JSON.createArrayNode();
         runs.forEach(r -> array.add(runJson(r)));

@@ -135,6 +135,20 @@ class AgentTest {
             assertEquals(3_000 - 3, ws.table("users_v2").count(), "one score in 1,000 is not a number: quarantined");
             assertEquals(1, ledger.batches(run1).size(), "the request's batch size (3,000 rows) over the spec's (1,000: three batches)");
 
+            // drover status --requests shows the same, newest first
+            Cli listed = Cli.run(concat(options, "status", "--requests", "--json"));
+            assertEquals(0, listed.exitCode(), listed.err());
+            JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(listed.out());
+            assertEquals(end.size(), rows.size());
+            Map<String, JsonNode> byId = new java.util.HashMap<>();
+            rows.forEach(r -> byId.put(r.path("request").asText(), r));
+            assertEquals("succeeded", byId.get("r2").path("status").asText());
+            assertEquals(run2, byId.get("r2").path("run").asText());
+            assertEquals("refused", byId.get("r4").path("status").asText());
+            assertEquals(2, byId.get("r4").path("exitCode").asInt());
+            Cli text = Cli.run(concat(options, "status", "--requests"));
+            assertTrue(text.out().startsWith("REQUEST") && text.out().contains(run1), text.out());
+
             // the replies as a consumer sees them: per request, in order, each end once per delivery
             List<JsonNode> replies = replies(kafka);
             List<String> r2 = replies.stream().filter(r -> r.path("subject").asText().equals("r2")).map(r -> r.path("data").path("status").asText()).toList();
