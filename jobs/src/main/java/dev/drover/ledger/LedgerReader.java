@@ -189,8 +189,10 @@ public final class LedgerReader {
                 () -> byKey(rows(LedgerTables.WAVE_RUNS, all), WaveRunRecord::waveId, LedgerReader::waveRunsOf), readers);
         var fleet = java.util.concurrent.CompletableFuture.supplyAsync(() -> fleet(null), readers);
         var requests = java.util.concurrent.CompletableFuture.supplyAsync(this::requests, readers);
+        var alerts = java.util.concurrent.CompletableFuture.supplyAsync(() -> byKey(rows(LedgerTables.ALERTS, all).stream()
+                .sorted(Comparator.comparing(AlertRecord::eventTime)).toList(), AlertRecord::subject, list -> list), readers);
         return new LedgerContents(runs.join(), stages.join(), batches.join(), checks.join(), schema.join(), quarantine.join(),
-                waves.join(), waveRuns.join(), fleet.join(), requests.join());
+                waves.join(), waveRuns.join(), fleet.join(), requests.join(), alerts.join());
     }
 
     private static <R, V> Map<String, V> byKey(List<R> rows, Function<R, String> key, Function<List<R>, V> fold) {

@@ -124,6 +124,8 @@ public final class ReportWriter {
                 .append(tile("quarantined-total", "rows quarantined", count(runs.stream().mapToLong(RunSummary::quarantined).sum())))
                 .append(tile("waves-total", "waves", count(ledger.waves().size())))
                 .append(tile("requests-total", "agent requests", count(ledger.requests().size())))
+                .append(tile("alerts-sent", "alerts sent", count(ledger.alerts().values().stream().flatMap(List::stream)
+                        .filter(dev.drover.ledger.AlertRecord::sent).count())))
                 .append("</section>");
         b.append("<form class=\"filters\" onsubmit=\"return false\"><label>Status <select id=\"status-filter\"><option value=\"\">any</option>");
         for (String s : List.of("running", "succeeded", "failed", "rolled-back", "refused", "accepted", "started", "passed")) {
@@ -311,6 +313,19 @@ public final class ReportWriter {
                     .forEach(e -> b.append("<tr>").append(td(e.strategy())).append(num(e.wave())).append(td(e.consumer())).append(td(e.type()))
                             .append(td(e.topic())).append("<td>").append(badge(e.status().label())).append("</td>").append(num(e.attempts()))
                             .append(td(e.error())).append("</tr>"));
+            b.append("</tbody></table>");
+        }
+
+        b.append("<h2>Alerts</h2>");
+        List<dev.drover.ledger.AlertRecord> alerts = ledger.alertsAbout(r.runId());
+        if (alerts.isEmpty()) {
+            b.append("<p class=\"empty\">No alerts about this run.</p>");
+        } else {
+            b.append("<table id=\"alerts\"><thead><tr><th>when</th><th>reason</th><th>action</th><th>sink</th><th>status</th>"
+                    + "<th class=\"n\">attempts</th><th>summary</th><th>error</th></tr></thead><tbody>");
+            alerts.forEach(a -> b.append("<tr>").append(td(Html.time(a.eventTime()))).append(td(a.reason())).append(td(a.action()))
+                    .append(td(a.sink())).append("<td>").append(badge(a.sent() ? "delivered" : "failed")).append("</td>")
+                    .append(num(a.attempts())).append(td(a.summary())).append(td(a.error())).append("</tr>"));
             b.append("</tbody></table>");
         }
 

@@ -131,6 +131,14 @@ class AlertsTest {
             // and the report shows nothing secret either
             Cli report = run(outputs, ws, alerts, "report", "--out", tmp.resolve("report").toString());
             assertEquals(0, report.exitCode(), report.err());
+            String failedPage = Files.readString(tmp.resolve("report/runs/" + failed.runId() + ".html"));
+            long alertsAboutIt = ledger.rows(LedgerTables.ALERTS, org.apache.spark.sql.functions.col("subject").equalTo(failed.runId())).size();
+            assertTrue(alertsAboutIt >= 2, "run-failed and slow-stage, to each sink");
+            int start = failedPage.indexOf("<table id=\"alerts\">");
+            assertTrue(start >= 0, "the run's page lists its alerts");
+            String table = failedPage.substring(start, failedPage.indexOf("</table>", start));
+            assertEquals(alertsAboutIt, table.split("<tr>", -1).length - 2, "a row per alert about the run: " + table);
+            assertTrue(table.contains("run-failed") && table.contains("pagerduty") && table.contains("slack"), table);
 
             List<String> secrets = List.of(SLACK_TOKEN, ROUTING_KEY, "xoxSecretHookToken42");
             for (Cli c : outputs) {
