@@ -1,14 +1,9 @@
 package dev.drover.notify;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,18 +21,14 @@ import org.apache.kafka.common.Uuid;
  * {@code mvn dependency:copy-dependencies}) into {@code ~/.cache/drover/kafka-<version>}, or the
  * folder named by {@code DROVER_KAFKA_HOME}.
  */
-public final class LocalKafka implements AutoCloseable {
+public final class LocalKafka extends dev.drover.local.LocalServer {
     public static final String VERSION = "4.1.1";
 
-    private final Path dir;
-    private final int port;
     private final int controllerPort;
     private final boolean autoCreateTopics;
-    private Process process;
 
     private LocalKafka(Path dir, int port, int controllerPort, boolean autoCreateTopics) {
-        this.dir = dir;
-        this.port = port;
+        super(dir, port);
         this.controllerPort = controllerPort;
         this.autoCreateTopics = autoCreateTopics;
     }
@@ -61,38 +52,6 @@ public final class LocalKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    public boolean running() {
-        return process != null && process.isAlive();
-    }
-
-    /** Stops the broker (SIGTERM, as an operator would); its data stays for {@link #restart()}. */
-    public void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
-    }
-
-    /** Starts the stopped broker again on the same port and data. */
-    public void restart() {
-        if (running()) {
-            return;
-        }
-        try {
-            launch();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not restart the local Kafka broker in " + dir, e);
-        }
-    }
-
     public void createTopics(int partitions, String... topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> fresh = new ArrayList<>();
@@ -103,11 +62,6 @@ public final class LocalKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + List.of(topics) + " on " + bootstrapServers(), e);
         }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private Path properties() {
@@ -136,28 +90,31 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private void launch() throws IOException {
-        process = run(List.of("-Xms256m", "-Xmx512m", "kafka.Kafka", properties().toString()), dir.resolve("broker.log"), false);
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the local Kafka broker exited with " + process.exitValue() + "; see " + dir.resolve("broker.log"));
-            }
-            if (answers()) {
-                return;
-            }
-            sleep(200);
-        }
-        stop();
-        throw new IllegalStateException("the local Kafka broker did not answer on " + bootstrapServers() + " within 90 s; see " + dir.resolve("broker.log"));
+    @Override
+    protected String name() {
+        return "the local Kafka broker";
     }
 
-    private boolean answers() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        } catch (IOException e) {
+    @Override
+    protected Path log() {
+        return dir.resolve("broker.log");
+    }
+
+    @Override
+    protected long startSeconds() {
+        return 90;
+    }
+
+    @Override
+    protected List<String> command() throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", jars().resolve("*").toString()));
+        command.addAll(List.of("-Xms256m", "-Xmx512m", "kafka.Kafka", properties().toString()));
+        return command;
+    }
+
+    @Override
+    protected boolean answers() {
+        if (!listening(port)) {
             return false;
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
@@ -171,7 +128,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private Process run(List<String> args, Path log, boolean wait) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java());
         command.add("-cp");
         command.add(jars().resolve("*").toString());
         command.addAll(args);
@@ -191,50 +148,7 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** The broker's jars, resolved by Maven on first use. */
-    static synchronized Path jars() throws IOException {
-        String home = System.getenv("DROVER_KAFKA_HOME");
-        Path base = home != null && !home.isBlank() ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".cache", "drover", "kafka-" + VERSION);
-        Path lib = base.resolve("lib");
-        Path done = base.resolve(".resolved");
-        if (Files.exists(done)) {
-            return lib;
-        }
-        Files.createDirectories(base);
-        try (InputStream pom = LocalKafka.class.getResourceAsStream("kafka-broker-pom.xml")) {
-            Files.copy(pom, base.resolve("pom.xml"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        System.err.println("drover: resolving the Kafka " + VERSION + " broker jars with Maven into " + lib + " (once) ...");
-        List<String> mvn = new ArrayList<>(List.of("mvn", "-q", "-B"));
-        if (Boolean.getBoolean("drover.mvn.offline")) {
-            mvn.add("-o");
-        }
-        mvn.addAll(List.of("-f", base.resolve("pom.xml").toString(), "dependency:copy-dependencies", "-DoutputDirectory=" + lib));
-        Process p = new ProcessBuilder(mvn).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("resolve.log").toFile())).start();
-        try {
-            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException("Maven could not resolve the Kafka broker jars; see " + base.resolve("resolve.log"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        Files.writeString(done, VERSION);
-        return lib;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    static Path jars() throws IOException {
+        return dev.drover.local.ToolJars.resolve("kafka", VERSION, "kafka-broker-pom.xml", "DROVER_KAFKA_HOME");
     }
 }

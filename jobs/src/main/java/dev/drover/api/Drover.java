@@ -22,10 +22,10 @@ import dev.drover.outbox.EventState;
 import dev.drover.outbox.Outbox;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.run.RunContext;
-import dev.drover.run.RunLock;
 import dev.drover.spec.MigrationSpec;
 import dev.drover.spec.SpecLoader;
 import dev.drover.spec.Specs;
+import dev.drover.storage.RunLock;
 import dev.drover.view.RunView;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -168,7 +168,7 @@ public final class Drover implements AutoCloseable {
         LedgerReader reader = ledger.read();
         RunRecord run = reader.requireRun(runId);
         return new RunView(run, reader.stages(runId), reader.batches(runId), reader.quarantineCounts(runId),
-                Optional.ofNullable(RunLock.holder(config().stateDir(), run.target(), config().lockLease())),
+                RunLock.holder(context.lockFiles(), run.target() + ".lock", config().lockLease()).map(RunLock.Holder::run),
                 reader.checks(runId), reader.schemaChanges(runId), EventState.of(new Outbox(ledger).state(), runId));
     }
 

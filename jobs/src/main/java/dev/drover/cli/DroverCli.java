@@ -201,6 +201,11 @@ public final class DroverCli implements Runnable {
                 System.err.println("drover: " + error.getMessage());
                 return ExitCode.of(error).code();
             }
+            java.util.Optional<String> refused = dev.drover.storage.ObjectStorage.refusal(e);
+            if (refused.isPresent()) {
+                System.err.println("drover: " + refused.get());
+                return ExitCode.BAD_INPUT.code();
+            }
             throw e;
         });
         String[] argv = hoistGlobalOptions(args);

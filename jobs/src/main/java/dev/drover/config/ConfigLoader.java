@@ -203,6 +203,8 @@ public final class ConfigLoader {
         stateDir = stateDir.isBlank() ? warehouse + "/_drover" : Locations.normalize(stateDir);
         Map<String, String> sparkConf = new LinkedHashMap<>();
         settings(d, "spark.conf").forEach(sparkConf::put);
+        refuseKeys(d, sparkConf);
+        s3(d).forEach(sparkConf::putIfAbsent);
         long maxRows = positiveLong(d, "batching.max-rows");
         int attempts = (int) positiveLong(d, "transform.max-attempts");
         int parallel = (int) positiveLong(d, "transform.parallel-batches");
@@ -245,6 +247,73 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
+    }
+
+    /** s3a settings that would hold a secret: keys, session tokens, encryption keys. */
+    private static final java.util.regex.Pattern S3A_SECRET = java.util.regex.Pattern.compile(
+            "^(spark\\.hadoop\\.)?fs\\.s3[an]?\\.(bucket\\.[^.]+\\.)?(access\\.key|secret\\.key|session\\.token"
+                    + "|server-side-encryption\\.key|encryption\\.key)$");
+
+    /** Keys in a config file end up in git and in every copy of it: they come from the environment. */
+    private static void refuseKeys(Config d, Map<String, String> sparkConf) {
+        for (String key : sparkConf.keySet()) {
+            if (S3A_SECRET.matcher(key).matches()) {
+                String where = origin(d, ConfigUtil.joinPath("spark", "conf", key));
+                throw new ConfigError(where.equals("the configuration") ? origin(d, "spark.conf." + key) : where, "drover.spark.conf." + key, "is a secret and does not go in the "
+                        + "configuration (value not shown); set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in "
+                        + "the environment, or name a provider in drover.storage.s3.credentials-provider");
+            }
+        }
+    }
+
+    /** {@code drover.storage.s3} as the s3a settings it stands for (only those given). */
+    static Map<String, String> s3(Config d) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String prefix = "spark.hadoop.fs.s3a.";
+        String endpoint = string(d, "storage.s3.endpoint").trim();
+        if (!endpoint.isEmpty()) {
+            if (!endpoint.matches("(?i)(https?://)?[A-Za-z0-9.-]+(:\\d+)?/?")) {
+                throw new ConfigError(origin(d, "storage.s3.endpoint"), "drover.storage.s3.endpoint",
+                        "expected a URL such as http://127.0.0.1:9000 or a host name such as s3.eu-west-1.amazonaws.com, got '" + endpoint + "'");
+            }
+            out.put(prefix + "endpoint", endpoint.replaceAll("/$", ""));
+            if (endpoint.regionMatches(true, 0, "http://", 0, 7)) {
+                out.put(prefix + "connection.ssl.enabled", "false");
+            }
+        }
+        String region = string(d, "storage.s3.region").trim();
+        if (!region.isEmpty()) {
+            if (!region.matches("[a-z0-9-]+")) {
+                throw new ConfigError(origin(d, "storage.s3.region"), "drover.storage.s3.region",
+                        "expected a region name such as eu-west-1, got '" + region + "'");
+            }
+            out.put(prefix + "endpoint.region", region);
+        }
+        try {
+            // only when asked: false would override a cluster's own core-site.xml
+            if (d.getBoolean("storage.s3.path-style-access")) {
+                out.put(prefix + "path.style.access", "true");
+            }
+        } catch (ConfigException e) {
+            throw new ConfigError(origin(d, "storage.s3.path-style-access"), "drover.storage.s3.path-style-access", "expected true or false");
+        }
+        String provider = string(d, "storage.s3.credentials-provider").trim();
+        if (!provider.isEmpty()) {
+            if (!provider.matches("[\\w.$]+(\\s*,\\s*[\\w.$]+)*")) {
+                throw new ConfigError(origin(d, "storage.s3.credentials-provider"), "drover.storage.s3.credentials-provider",
+                        "expected class names separated by commas, such as com.amazonaws.auth.DefaultAWSCredentialsProviderChain");
+            }
+            out.put(prefix + "aws.credentials.provider", provider);
+        }
+        String markers = string(d, "storage.s3.directory-marker-retention").trim();
+        if (!markers.isEmpty()) {
+            if (!List.of("keep", "delete", "authoritative").contains(markers)) {
+                throw new ConfigError(origin(d, "storage.s3.directory-marker-retention"), "drover.storage.s3.directory-marker-retention",
+                        "expected keep, delete or authoritative (or empty: s3a's default), got '" + markers + "'");
+            }
+            out.put(prefix + "directory.marker.retention", markers);
+        }
+        return out;
     }
 
     private static AlertSettings alerts(Config d) {

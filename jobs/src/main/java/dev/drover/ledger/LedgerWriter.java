@@ -38,12 +38,21 @@ public final class LedgerWriter implements AutoCloseable {
      * and a filtered ledger read opens every file whose statistics do not rule it out.
      */
     static final int COMPACT_EVERY = 200;
+    /** A ledger commit lock's lease: a holder that stopped heart-beating this long ago is gone. */
+    static final java.time.Duration COMMIT_LEASE = java.time.Duration.ofSeconds(60);
 
     private final SparkSession spark;
     private final String stateDir;
     private final int compactEvery;
     private final ExecutorService threads;
     private final Map<String, TableQueue> queues = new ConcurrentHashMap<>();
+    /**
+     * On S3 with Delta's single-driver log store, a ledger table is written by every application
+     * that uses the state folder, and that store is safe for one writer at a time: each commit then
+     * holds the table's lock file (a conditional PUT) for its duration. Null elsewhere.
+     */
+    private final dev.drover.storage.LockFiles commitLocks;
+    private final String writerId = "ledger-" + java.util.UUID.randomUUID();
 
     public LedgerWriter(SparkSession spark, String stateDir) {
         this(spark, stateDir, COMPACT_EVERY);
@@ -54,6 +63,8 @@ public final class LedgerWriter implements AutoCloseable {
         this.compactEvery = compactEvery;
         this.spark = requireNonNull(spark, "spark is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
+        this.commitLocks = dev.drover.storage.ObjectStorage.singleDriverLogStore(spark, stateDir)
+                ? dev.drover.storage.ObjectStorage.locks(stateDir, spark.sparkContext().hadoopConfiguration()) : null;
         // ledger commits are small and every run waits for them: their pool gets a core first
         dev.drover.exec.FairPools.ensure(spark.sparkContext(), dev.drover.exec.JobLabel.LEDGER_POOL, new dev.drover.model.Quota(1, 1, 0));
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -110,12 +121,12 @@ public final class LedgerWriter implements AutoCloseable {
             group.forEach(p -> rows.addAll(p.rows()));
             try {
                 String name = queue.table.name();
-                JobLabel.ledger(name).run(spark, () -> spark.createDataFrame(rows, queue.table.schema()).coalesce(1)
+                guarded(name, () -> JobLabel.ledger(name).run(spark, () -> spark.createDataFrame(rows, queue.table.schema()).coalesce(1)
                         .write().format("delta").mode("append").option("mergeSchema", "true")
                         .option("delta.checkpointInterval", CHECKPOINT_INTERVAL)
                         .option("userMetadata", JSON.createObjectNode().put("tool", "drover").put("stage", "ledger")
                                 .put("table", name).put("rows", rows.size()).toString())
-                        .save(location(name)));
+                        .save(location(name))));
                 group.forEach(p -> p.done().complete(null));
                 if (++queue.commits % compactEvery == 0) {
                     compact(name);
@@ -134,11 +145,23 @@ public final class LedgerWriter implements AutoCloseable {
      */
     private void compact(String table) {
         try {
-            JobLabel.ledger(table).run(spark, () -> io.delta.tables.DeltaTable.forPath(spark, location(table)).optimize()
-                    .executeCompaction());
+            guarded(table, () -> JobLabel.ledger(table).run(spark, () -> io.delta.tables.DeltaTable.forPath(spark, location(table))
+                    .optimize().executeCompaction()));
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(LedgerWriter.class).warn("ledger table {}: compaction skipped: {}", table,
                     dev.drover.common.Messages.firstLine(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Runs one commit to {@code table}, holding its commit lock when the state folder needs one. */
+    private void guarded(String table, Runnable commit) {
+        if (commitLocks == null) {
+            commit.run();
+            return;
+        }
+        try (var lock = dev.drover.storage.RunLock.await(commitLocks, "ledger/" + table + ".lock", writerId, COMMIT_LEASE,
+                COMMIT_LEASE.dividedBy(4), COMMIT_LEASE.multipliedBy(2))) {
+            commit.run();
         }
     }
 

@@ -38,6 +38,7 @@ import dev.drover.plan.MigrationPlan;
 import dev.drover.restore.Restorer;
 import dev.drover.restore.Rollback;
 import dev.drover.spec.MigrationSpec;
+import dev.drover.storage.RunLock;
 import dev.drover.transform.TransformStage;
 import dev.drover.verify.VerifyStage;
 import java.time.Instant;
@@ -95,7 +96,7 @@ public final class MigrationRunner {
         Optional<RunRecord> unfinished = latest.filter(r -> r.status() == RunStatus.RUNNING && r.specChecksum().equals(spec.checksum()));
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
         MigrationResult result;
-        try (RunLock lock = RunLock.acquire(config.stateDir(), spec.target(), runId, config.lockLease(), config.lockHeartbeat())) {
+        try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", runId, config.lockLease(), config.lockHeartbeat())) {
             Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started);
             result = unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
@@ -165,7 +166,7 @@ public final class MigrationRunner {
         if (nothing.isPresent()) {
             return nothing.get();
         }
-        try (RunLock lock = RunLock.acquire(config.stateDir(), run.target(), runId, config.lockLease(), config.lockHeartbeat())) {
+        try (RunLock lock = RunLock.acquire(context.lockFiles(), run.target() + ".lock", runId, config.lockLease(), config.lockHeartbeat())) {
             MigrationScope scope = context.scope(run.migration(), runId, new Timings());
             String quarantine = run.targetLocation() + config.quarantineSuffix();
             return scope.job(Stage.ROLLBACK, null, () -> new Rollback(context.spark(), ledger).rollback(run, quarantine, force));

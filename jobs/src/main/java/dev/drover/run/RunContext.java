@@ -41,6 +41,7 @@ public final class RunContext implements AutoCloseable {
     private final LocationLocks locks;
     private final Backlog backlog;
     private volatile Specs specs;
+    private volatile dev.drover.storage.LockFiles lockFiles;
     private final RunContext owner;
 
     private RunContext(SparkSession spark, DroverConfig config, Catalog catalog, Specs specs, PrintStream out,
@@ -141,6 +142,17 @@ public final class RunContext implements AutoCloseable {
     /** The alerts of this context's runs and waves (off when no sink is configured). */
     public dev.drover.alert.Alerts alerts() {
         return new dev.drover.alert.Alerts(config.alerts(), ledger(), out);
+    }
+
+    /** The run locks under the state folder (a local disk or S3), made on first use. */
+    public dev.drover.storage.LockFiles lockFiles() {
+        if (owner != null) {
+            return owner.lockFiles();
+        }
+        if (lockFiles == null) {
+            lockFiles = dev.drover.storage.ObjectStorage.locks(config.stateDir(), spark.sparkContext().hadoopConfiguration());
+        }
+        return lockFiles;
     }
 
     /** Batches planned and not written by every migration this context runs, plus a wave's waiting ones. */

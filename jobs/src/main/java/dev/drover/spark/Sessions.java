@@ -12,6 +12,7 @@ public final class Sessions {
     private static final String PLAN_FIELDS = "spark.sql.debug.maxToStringFields";
 
     static final String DYNAMIC = "spark.dynamicAllocation.enabled";
+    private static final String S3A = "spark.hadoop.fs.s3a.";
 
     private Sessions() {}
 
@@ -97,12 +98,21 @@ public final class Sessions {
             }
         }
         for (var entry : config.sparkConf().entrySet()) {
-            builder = builder.config(entry.getKey(), entry.getValue());
+            // an s3a setting spark-submit gives wins over drover.storage.s3 / drover.spark.conf
+            if (!(entry.getKey().startsWith(S3A) && fromSubmit.contains(entry.getKey()))) {
+                builder = builder.config(entry.getKey(), entry.getValue());
+            }
         }
         SparkSession spark = builder
                 .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .getOrCreate();
+        // a session made before (a notebook's, a test's) took its Hadoop settings then: s3a's go in now
+        for (var entry : config.sparkConf().entrySet()) {
+            if (entry.getKey().startsWith("spark.hadoop.") && !(entry.getKey().startsWith(S3A) && fromSubmit.contains(entry.getKey()))) {
+                spark.sparkContext().hadoopConfiguration().set(entry.getKey().substring("spark.hadoop.".length()), entry.getValue());
+            }
+        }
         spark.sparkContext().setLogLevel("WARN");
         return spark;
     }

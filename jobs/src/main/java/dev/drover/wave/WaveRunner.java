@@ -98,6 +98,31 @@ public final class WaveRunner {
         return new Pending(WavePlan.of(todo), applied, latest);
     }
 
+    /**
+     * Bad input (exit 2, before anything is written) when a target of the wave lives on S3 under
+     * Delta's single-driver log store and another application is writing it now: two applications
+     * committing to one table through that store can overwrite each other's commits. (On a local
+     * disk or HDFS, or with the DynamoDB log store, the run lock's exit 3 per migration is enough.)
+     */
+    void refuseSecondWriter(Pending pending) {
+        for (WavePlan.Item item : pending.plan().items()) {
+            MigrationSpec spec = item.spec();
+            String location = context.catalog().dataset(spec.target())
+                    .map(d -> context.config().resolveLocation(d.location())).orElse("");
+            if (!dev.drover.storage.ObjectStorage.singleDriverLogStore(context.spark(), location)) {
+                continue;
+            }
+            var holder = dev.drover.storage.RunLock.holder(context.lockFiles(), spec.target() + ".lock", context.config().lockLease())
+                    .filter(h -> !h.thisProcess());
+            if (holder.isPresent()) {
+                throw new InputError(spec.file().toString(), "target", spec.target() + " (" + location + ") is being written by "
+                        + holder.get().describe() + " of another application, and Delta's S3SingleDriverLogStore is safe for one "
+                        + "writing application at a time: wait for it, leave " + spec.id() + " out of the wave, or configure "
+                        + "Delta's DynamoDB log store (README: Object storage)");
+            }
+        }
+    }
+
     /** One line of a wave's dry run: batches and consumers from analyze, or why they come later. */
     public record Preview(WavePlan.Item item, Optional<MigrationPlan> plan, String note) {}
 
@@ -126,6 +151,7 @@ public final class WaveRunner {
     public WaveResult run(WaveSelection selection, boolean allowChangedSpec, int parallel) {
         long started = System.nanoTime();
         Pending pending = pending(selection, allowChangedSpec);
+        refuseSecondWriter(pending);
         Ledger ledger = context.ledger();
         String key = selection.key();
         Optional<WaveRecord> unfinished = context.ledgerReader().waves().stream()

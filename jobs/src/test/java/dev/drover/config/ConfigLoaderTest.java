@@ -129,4 +129,41 @@ class ConfigLoaderTest {
         var idle = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.fleet.idle-timeout=0s")));
         assertTrue(idle.getMessage().contains("drover.fleet.idle-timeout: expected a duration above 0"), idle.getMessage());
     }
+
+    @Test
+    void storageS3BecomesS3aSettingsAndKeysAreRefused() throws Exception {
+        Files.createDirectories(conf.resolve("catalog"));
+        Files.writeString(conf.resolve("drover.conf"), """
+                drover {
+                  warehouse = "s3a://lake/warehouse"
+                  storage.s3 { endpoint = "http://127.0.0.1:9000", region = eu-west-1, path-style-access = true, directory-marker-retention = keep }
+                  spark.conf { "spark.hadoop.fs.s3a.path.style.access" = "false" }
+                }""");
+        DroverConfig c = ConfigLoader.load(conf, List.of());
+        assertEquals("s3a://lake/warehouse/_drover", c.stateDir());
+        assertEquals("http://127.0.0.1:9000", c.sparkConf().get("spark.hadoop.fs.s3a.endpoint"));
+        assertEquals("false", c.sparkConf().get("spark.hadoop.fs.s3a.connection.ssl.enabled"), "http:// turns TLS off");
+        assertEquals("eu-west-1", c.sparkConf().get("spark.hadoop.fs.s3a.endpoint.region"));
+        assertEquals("keep", c.sparkConf().get("spark.hadoop.fs.s3a.directory.marker.retention"));
+        assertEquals("false", c.sparkConf().get("spark.hadoop.fs.s3a.path.style.access"), "drover.spark.conf wins over storage.s3");
+        assertTrue(!c.sparkConf().containsKey("spark.hadoop.fs.s3a.aws.credentials.provider"), "empty: s3a's own chain");
+        Files.writeString(conf.resolve("drover.conf"), "drover.warehouse = \"s3a://lake/w\"");
+        assertTrue(ConfigLoader.load(conf, List.of()).sparkConf().keySet().stream().noneMatch(k -> k.contains("fs.s3a")),
+                "defaults set no s3a key: a cluster's core-site.xml stays in charge");
+
+        Files.writeString(conf.resolve("drover.conf"), "drover.spark.conf { \"spark.hadoop.fs.s3a.secret.key\" = \"wJalrXUtnFEMI\" }");
+        var key = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of()));
+        assertTrue(key.getMessage().contains("drover.conf: drover.spark.conf.spark.hadoop.fs.s3a.secret.key: is a secret"), key.getMessage());
+        assertTrue(!key.getMessage().contains("wJalrXUtnFEMI"), "the value is not echoed");
+        Files.delete(conf.resolve("drover.conf"));
+        var bucketKey = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf,
+                List.of("drover.spark.conf.fs.s3a.bucket.lake.access.key=AKIAEXAMPLE")));
+        assertTrue(bucketKey.getMessage().contains("fs.s3a.bucket.lake.access.key") && !bucketKey.getMessage().contains("AKIAEXAMPLE"),
+                bucketKey.getMessage());
+        var endpoint = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf, List.of("drover.storage.s3.endpoint=ftp://x y")));
+        assertTrue(endpoint.getMessage().contains("drover.storage.s3.endpoint: expected a URL"), endpoint.getMessage());
+        var markers = assertThrows(ConfigError.class, () -> ConfigLoader.load(conf,
+                List.of("drover.storage.s3.directory-marker-retention=forever")));
+        assertTrue(markers.getMessage().contains("expected keep, delete or authoritative"), markers.getMessage());
+    }
 }

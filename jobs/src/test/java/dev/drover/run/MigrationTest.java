@@ -19,6 +19,8 @@ import dev.drover.model.MigrationResult;
 import dev.drover.model.RollbackResult;
 import dev.drover.model.RunStatus;
 import dev.drover.plan.MigrationPlan;
+import dev.drover.storage.ObjectStorage;
+import dev.drover.storage.RunLock;
 import dev.drover.transform.TransformStage;
 import dev.drover.view.RunView;
 import java.nio.file.Files;
@@ -216,7 +218,7 @@ class MigrationTest {
     void secondRunWhileOneIsActiveIsAConflictAndWritesNothing() throws Exception {
         Workspace ws = workspace(1_000, 0, 1_000);
         Drover drover = ws.drover();
-        try (RunLock held = RunLock.acquire(drover.config().stateDir(), "users-v2", "other-run",
+        try (RunLock held = RunLock.acquire(ObjectStorage.locks(drover.config().stateDir(), ws.spark().sparkContext().hadoopConfiguration()), "users-v2.lock", "other-run",
                 Duration.ofMinutes(1), Duration.ofSeconds(10))) {
             var error = assertThrows(ConflictError.class, () -> drover.migrate("users/V2").execute());
             assertTrue(error.getMessage().contains("held by run other-run"), error.getMessage());

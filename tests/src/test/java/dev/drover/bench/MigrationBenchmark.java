@@ -31,6 +31,9 @@ import org.apache.spark.sql.SparkSession;
  * snapshot in a fresh JVM, and rollback of an N-row table against a 10k-row table. Runs alternate
  * (bare, one-pass, read-back, …) and medians are compared, so JIT warm-up and noise favour
  * neither side; both sides write a table that did not exist before.
+ * With {@code -Dbench.s3=true} every table (source, targets, ledgers) is on s3a against a local
+ * S3-compatible server (s3proxy, objects as files) started for the run: both sides read and
+ * write through the same s3a settings.
  * Usage: MigrationBenchmark ROWS ROUNDS WORKDIR [PROCESS_ROUNDS]
  */
 public final class MigrationBenchmark {
@@ -47,12 +50,27 @@ public final class MigrationBenchmark {
         TestFiles.deleteTree(work);
         Files.createDirectories(work);
 
+        if (Boolean.getBoolean("bench.s3")) {
+            storage = dev.drover.local.LocalS3.start(work.resolve("s3"));
+            storage.createBucket(BUCKET);
+            S3A.put("fs.s3a.endpoint", storage.endpoint());
+            S3A.put("fs.s3a.path.style.access", "true");
+            S3A.put("fs.s3a.connection.ssl.enabled", "false");
+            S3A.put("fs.s3a.directory.marker.retention", "keep");
+            S3A.forEach((k, v) -> System.setProperty("spark.hadoop." + k, v));
+            // this JVM's keys; the measured processes get theirs from the environment, as users do
+            System.setProperty("spark.hadoop.fs.s3a.access.key", storage.accessKey());
+            System.setProperty("spark.hadoop.fs.s3a.secret.key", storage.secretKey());
+            System.out.printf("tables on s3a://%s/ (s3proxy %s on %s, objects under %s)%n", BUCKET, dev.drover.local.LocalS3.VERSION,
+                    storage.endpoint(), storage.bucketFolder(BUCKET));
+        }
         DroverConfig base = Drover.config(root.resolve("conf"), List.of("drover.progress=never"));
         SparkSession spark = Sessions.create(base, null);
+        hadoop = spark.sparkContext().hadoopConfiguration();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
 
-        Workspace big = new Workspace(root, work.resolve("big"));
-        Workspace small = new Workspace(root, work.resolve("small"));
+        Workspace big = new Workspace(root, work.resolve("big"), warehouse(work, "big"));
+        Workspace small = new Workspace(root, work.resolve("small"), warehouse(work, "small"));
         long t0 = System.nanoTime();
         DemoData.write(spark, big.warehouse, rows, 30, 0);
         DemoData.write(spark, small.warehouse, 10_000, 30, 0);
@@ -155,12 +173,28 @@ public final class MigrationBenchmark {
         }
         System.out.printf("rollback (RESTORE): %,d-row table %.2f s, 10,000-row table %.2f s, ratio %.2f (target <= 2)%n",
                 rows, bigRollback, smallRollback, bigRollback / smallRollback);
+        if (storage != null) {
+            storage.stop();
+        }
+    }
+
+    private static final String BUCKET = "bench";
+    /** The s3a settings of a run on S3 (empty on local disk), for this JVM and the measured processes. */
+    private static final Map<String, String> S3A = new LinkedHashMap<>();
+    private static dev.drover.local.LocalS3 storage;
+    private static org.apache.hadoop.conf.Configuration hadoop;
+
+    /** A workspace's warehouse: a local folder, or a prefix of the bucket. */
+    private static String warehouse(Path work, String name) {
+        return storage == null ? work.resolve(name).resolve("warehouse").toUri().toString().replaceAll("/$", "")
+                : "s3a://" + BUCKET + "/" + name + "/warehouse";
     }
 
     /** Deletes users-v2 and its quarantine, so a migration writes a table that did not exist, as the bare job does. */
     private static void dropTarget(Workspace big) throws IOException {
         for (String table : List.of("users_v2", "users_v2_quarantine")) {
-            TestFiles.deleteTree(Path.of(java.net.URI.create(big.warehouse + "/" + table)));
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(big.warehouse + "/" + table);
+            path.getFileSystem(hadoop).delete(path, true);
         }
     }
 
@@ -211,6 +245,10 @@ public final class MigrationBenchmark {
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        if (storage != null) {
+            builder.environment().put("AWS_ACCESS_KEY_ID", storage.accessKey());
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", storage.secretKey());
+        }
         long start = System.nanoTime();
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -233,6 +271,7 @@ public final class MigrationBenchmark {
             command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
         }
         command.add("-Dlog4j2.configurationFile=" + root.resolve("submit/log4j2.properties"));
+        S3A.forEach((k, v) -> command.add("-Dspark.hadoop." + k + "=" + v));
         // extra JVM options (;-separated) for the measured processes, e.g. a flight recording to see where the time goes
         for (String option : System.getProperty("bench.process.opts", "").split(";")) {
             if (!option.isBlank()) {
@@ -268,8 +307,8 @@ public final class MigrationBenchmark {
 
     /** A conf copy whose spec uses the default batch size, and a warehouse folder. */
     record Workspace(Path conf, String warehouse) {
-        Workspace(Path root, Path dir) throws IOException {
-            this(dir.resolve("conf"), dir.resolve("warehouse").toUri().toString().replaceAll("/$", ""));
+        Workspace(Path root, Path dir, String warehouse) throws IOException {
+            this(dir.resolve("conf"), warehouse);
             TestFiles.copyTree(root.resolve("conf"), conf);
             Path spec = conf.resolve(SPEC);
             Files.writeString(spec, Files.readString(spec).replace("batching { by = partition, max-rows = 250000 }",

@@ -28,7 +28,7 @@ class CliCommandsTest {
 
         var before = Project.listing(ws.root);
         String stateDir = ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover";
-        try (var held = dev.drover.run.RunLock.acquire(stateDir, "users-v2", "someone-else",
+        try (var held = dev.drover.storage.RunLock.acquire(dev.drover.storage.ObjectStorage.locks(stateDir, dev.drover.testing.SharedSpark.session().sparkContext().hadoopConfiguration()), "users-v2.lock", "someone-else",
                 java.time.Duration.ofMinutes(1), java.time.Duration.ofSeconds(10))) {
             Cli busy = Cli.run(ws.command("migrate", "users/V2"));
             assertEquals(3, busy.exitCode(), busy.err() + busy.out());

@@ -32,9 +32,15 @@ final class Driver implements AutoCloseable {
     }
 
     static Driver start(List<String> command, Path stdout) {
+        return start(command, stdout, java.util.Map.of());
+    }
+
+    /** As {@link #start(List, Path)} with {@code environment} added to the process's environment. */
+    static Driver start(List<String> command, Path stdout, java.util.Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(Project.root().toFile()).redirectOutput(stdout.toFile());
             builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+            builder.environment().putAll(environment);
             return new Driver(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

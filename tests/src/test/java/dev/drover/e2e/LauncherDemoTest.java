@@ -55,4 +55,53 @@ class LauncherDemoTest {
         assertTrue(text.contains("churn-model (ml.dataset-updates)"), "per-consumer topic from the catalog: " + text);
         assertTrue(Files.exists(dir.resolve("state/ledger/runs/_delta_log")), "ledger written under the demo folder");
     }
+
+    /**
+     * {@code submit/drover demo --s3}: the same steps with every table and the ledger on s3a against
+     * the local S3 server the demo starts and stops. Its objects are files under the demo folder;
+     * the target is read back from them, and the server's throwaway keys appear nowhere the demo
+     * wrote or printed.
+     */
+    @Test
+    void demoOnS3ThroughTheLauncher() throws Exception {
+        Path out = tmp.resolve("demo-s3.out");
+        Path dir = tmp.resolve("demo-s3");
+        List<String> command = List.of("bash", Project.root().resolve("submit/drover").toString(),
+                "--conf", "drover.environment=test", "demo", "--s3", "--rows", "5000", "--dir", dir.toString());
+        String driverErr;
+        try (Driver driver = Driver.start(command, out)) {
+            assertEquals(0, driver.waitFor(600), driver.stderr());
+            driverErr = driver.stderr();
+        }
+        String text = Files.readString(out);
+        assertTrue(driverErr.lines().noneMatch(l -> l.contains(" WARN ")), "warnings on stderr:\n" + driverErr);
+        for (String step : List.of("starting a local S3-compatible server", "bucket drover-demo", "3/9 drover migrate users/V2",
+                "6/9 drover rollback", "9/9 summary", "users-v2 now has 5,000 rows in 5 columns at s3a://drover-demo/warehouse/users_v2",
+                "ledger tables:    s3a://drover-demo/state/ledger/", "local S3 server stopped")) {
+            assertTrue(text.contains(step), "missing '" + step + "' in:\n" + text);
+        }
+        Path bucket = dir.resolve("s3/data/drover-demo");
+        assertTrue(Files.isDirectory(bucket.resolve("state/ledger/runs/_delta_log")), "the ledger is on S3");
+        assertTrue(!Files.exists(dir.resolve("warehouse")) && !Files.exists(dir.resolve("state")), "nothing on the local disk");
+        try (var locks = Files.list(bucket.resolve("state/locks"))) {
+            assertEquals(List.of(), locks.filter(p -> p.toString().endsWith(".lock")).toList(), "every run let its lock go");
+        } catch (java.nio.file.NoSuchFileException none) {
+            // no lock folder left at all
+        }
+        // the server keeps objects as plain files: the Delta table reads back from them
+        long rows = dev.drover.testing.SharedSpark.session().read().format("delta").load(bucket.resolve("warehouse/users_v2").toString()).count();
+        assertEquals(5_000, rows);
+        java.util.Properties server = new java.util.Properties();
+        try (var in = Files.newInputStream(dir.resolve("s3/s3proxy.properties"))) {
+            server.load(in);
+        }
+        String secret = server.getProperty("s3proxy.credential");
+        assertTrue(secret != null && secret.length() >= 32, "the server's key");
+        assertTrue(!text.contains(secret) && !driverErr.contains(secret), "the key is never printed");
+        try (var files = Files.walk(bucket)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".json")).toList()) {
+                assertTrue(!Files.readString(file).contains(secret), "the key in " + file);
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.drover.cli.ExtraCommand;
 import dev.drover.config.Locations;
 import dev.drover.demo.DemoData;
 import dev.drover.error.InputError;
+import dev.drover.local.LocalS3;
 import dev.drover.model.MigrationResult;
 import dev.drover.notify.EventReader;
 import dev.drover.notify.LocalKafka;
@@ -30,12 +31,17 @@ import picocli.CommandLine.ParentCommand;
                 "drover.notify.bootstrap-servers is configured, and stops it at the end."})
 public final class DemoCommand implements Callable<Integer>, ExtraCommand {
     private static final String MARKER = ".drover-demo";
+    static final String BUCKET = "drover-demo";
 
     @ParentCommand
     DroverCli root;
 
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows of users-v1 (default: ${DEFAULT-VALUE}).")
     long rows;
+
+    @Option(names = "--s3", description = {"Keep the demo's tables and ledger on S3: starts a local S3-compatible server",
+            "(s3proxy, objects under <dir>/s3) and runs everything on s3a://drover-demo/, then stops it."})
+    boolean s3;
 
     @Option(names = "--dir", defaultValue = "demo-output", description = "Folder for the demo's tables and ledger, replaced on each run (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -47,13 +53,32 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         }
         Path folder = dir.toAbsolutePath().normalize();
         prepare(folder);
-        root.overrides.add("drover.warehouse=" + Locations.normalize(folder.resolve("warehouse").toString()));
-        root.overrides.add("drover.state-dir=" + Locations.normalize(folder.resolve("state").toString()));
-        root.overrideConfig(null);
         PrintStream out = root.out();
         long started = System.nanoTime();
         LocalKafka broker = null;
+        LocalS3 storage = null;
         try {
+            if (s3) {
+                heading(out, "", "starting a local S3-compatible server (--s3)");
+                storage = LocalS3.start(folder.resolve("s3"));
+                storage.createBucket(BUCKET);
+                root.overrides.addAll(List.of("drover.warehouse=s3a://" + BUCKET + "/warehouse", "drover.state-dir=s3a://" + BUCKET + "/state",
+                        "drover.storage.s3.endpoint=" + storage.endpoint(), "drover.storage.s3.path-style-access=true",
+                        "drover.storage.s3.directory-marker-retention=keep"));
+                out.println("  s3proxy " + LocalS3.VERSION + " on " + storage.endpoint() + ", bucket " + BUCKET + " (objects kept under "
+                        + storage.bucketFolder(BUCKET) + ")");
+            } else {
+                root.overrides.add("drover.warehouse=" + Locations.normalize(folder.resolve("warehouse").toString()));
+                root.overrides.add("drover.state-dir=" + Locations.normalize(folder.resolve("state").toString()));
+            }
+            root.overrideConfig(null);
+            if (storage != null) {
+                // this server's throwaway key pair, made at random and never printed; for a real store
+                // s3a takes keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the default chain
+                var hadoop = root.spark().sparkContext().hadoopConfiguration();
+                hadoop.set("fs.s3a.bucket." + BUCKET + ".access.key", storage.accessKey());
+                hadoop.set("fs.s3a.bucket." + BUCKET + ".secret.key", storage.secretKey());
+            }
             if (!root.config().notifications().configured()) {
                 heading(out, "", "starting a local Kafka broker (no drover.notify.bootstrap-servers configured)");
                 broker = LocalKafka.start(folder.resolve("kafka"), true);
@@ -70,6 +95,10 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
             if (broker != null) {
                 broker.stop();
                 out.println("  local Kafka broker stopped");
+            }
+            if (storage != null) {
+                storage.stop();
+                out.println("  local S3 server stopped (its objects stay under " + storage.bucketFolder(BUCKET) + ")");
             }
         }
     }

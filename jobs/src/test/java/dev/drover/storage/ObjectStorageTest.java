@@ -1,0 +1,77 @@
+package dev.drover.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.s3.model.AmazonS3Exception;
+import dev.drover.error.ConflictError;
+import dev.drover.error.InputError;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObjectStorageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void s3SchemesAreObjectStorage() {
+        assertTrue(ObjectStorage.isS3("s3a://bucket/warehouse"));
+        assertTrue(ObjectStorage.isS3("S3://bucket/x"));
+        assertFalse(ObjectStorage.isS3("file:/tmp/x"));
+        assertFalse(ObjectStorage.isS3("hdfs://nn/x"));
+        assertFalse(ObjectStorage.isS3("warehouse/users"));
+    }
+
+    @Test
+    void locksLiveOnALocalDiskOrS3AndNowhereElse() {
+        assertTrue(ObjectStorage.locks(dir.toUri().toString(), new Configuration()) instanceof LocalLockFiles);
+        assertTrue(ObjectStorage.locks("s3a://bucket/state", new Configuration()) instanceof S3LockFiles);
+        var hdfs = assertThrows(InputError.class, () -> ObjectStorage.locks("hdfs://nn/state", new Configuration()));
+        assertTrue(hdfs.getMessage().contains("drover.state-dir: run locks need the state folder on a local disk or on S3"), hdfs.getMessage());
+    }
+
+    @Test
+    void aRefusalOfTheStoreIsOneLineWithoutTheRequest() {
+        var denied = new RuntimeException("job failed", new AccessDeniedException("s3a://lake/warehouse/_drover/ledger/runs: getFileStatus on "
+                + "s3a://lake/warehouse/_drover/ledger/runs: com.amazonaws.services.s3.model.AmazonS3Exception: Forbidden (Service: "
+                + "Amazon S3; Status Code: 403; Error Code: InvalidAccessKeyId; Request ID: 1), AKIDSECRETISH"));
+        String line = ObjectStorage.refusal(denied).orElseThrow();
+        assertEquals("s3a://lake/warehouse/_drover/ledger/runs: access denied by the object store (InvalidAccessKeyId); check the keys in "
+                + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or drover.storage.s3.credentials-provider", line);
+        AmazonS3Exception lock = new AmazonS3Exception("The request signature we calculated does not match");
+        lock.setStatusCode(403);
+        lock.setErrorCode("SignatureDoesNotMatch");
+        assertTrue(ObjectStorage.refusal(lock).orElseThrow().contains("(SignatureDoesNotMatch)"));
+        AmazonS3Exception bucket = new AmazonS3Exception("The specified bucket does not exist");
+        bucket.setStatusCode(404);
+        bucket.setErrorCode("NoSuchBucket");
+        assertTrue(ObjectStorage.refusal(bucket).orElseThrow().contains("the bucket does not exist"));
+        assertTrue(ObjectStorage.refusal(new IllegalStateException("disk full")).isEmpty(), "other failures are not input errors");
+    }
+
+    @Test
+    void aLocalLockIsHeldOnceAndAbandonedWhenItsProcessIsGone() {
+        LockFiles files = ObjectStorage.locks(dir.toUri().toString(), new Configuration());
+        try (RunLock held = RunLock.acquire(files, "users-v2.lock", "run-1", Duration.ofMinutes(1), Duration.ofSeconds(10))) {
+            var second = assertThrows(ConflictError.class, () -> RunLock.acquire(files, "users-v2.lock", "run-2", Duration.ofMinutes(1),
+                    Duration.ofSeconds(10)));
+            assertTrue(second.getMessage().startsWith("dataset users-v2 is held by run run-1"), second.getMessage());
+            assertEquals("run-1", RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).orElseThrow().run());
+        }
+        assertTrue(files.read("users-v2.lock").isEmpty(), "let go");
+        // a holder on this host whose process is gone: taken over at once
+        String dead = "{\"run\":\"old\",\"host\":\"" + dev.drover.common.Hosts.name() + "\",\"pid\":" + Long.MAX_VALUE
+                + ",\"heartbeat\":\"2026-01-01T00:00:00Z\"}";
+        assertTrue(files.createNew("users-v2.lock", dead).isPresent());
+        assertTrue(RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).isEmpty(), "abandoned");
+        try (RunLock taken = RunLock.acquire(files, "users-v2.lock", "run-3", Duration.ofMinutes(1), Duration.ofSeconds(10))) {
+            assertEquals("run-3", RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).orElseThrow().run());
+        }
+    }
+}

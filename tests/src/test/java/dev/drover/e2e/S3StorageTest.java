@@ -1,0 +1,414 @@
+package dev.drover.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.demo.DemoData;
+import dev.drover.error.ConflictError;
+import dev.drover.ledger.BatchRecord;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.LedgerTables;
+import dev.drover.ledger.RunRecord;
+import dev.drover.local.LocalS3;
+import dev.drover.model.BatchStatus;
+import dev.drover.model.RunStatus;
+import dev.drover.outbox.OutboxRow;
+import dev.drover.notify.LocalKafka;
+import dev.drover.storage.LockFiles;
+import dev.drover.storage.ObjectStorage;
+import dev.drover.storage.RunLock;
+import dev.drover.testing.SharedSpark;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drover with its tables, ledger and locks on S3 through s3a, against a real S3-compatible server
+ * (s3proxy in a process of its own, objects kept as files so they survive its restart). Drivers
+ * run as processes of their own with their keys in the environment, as a user's would; the
+ * commands run in this JVM get them from its session's Hadoop settings.
+ */
+class S3StorageTest {
+    private static final String BUCKET = "drover-e2e";
+    private static final String SPEC = "migrations/users/V2__country_dimension.conf";
+    private static final long ROWS = 20_000;
+    private static final long BAD_EVERY = 2_000;
+
+    @TempDir
+    static Path tmp;
+
+    private static LocalS3 s3;
+
+    @BeforeAll
+    static void startServer() {
+        s3 = LocalS3.start(tmp.resolve("s3"));
+        s3.createBucket(BUCKET);
+        var hadoop = SharedSpark.session().sparkContext().hadoopConfiguration();
+        hadoop.set("fs.s3a.bucket." + BUCKET + ".endpoint", s3.endpoint());
+        hadoop.set("fs.s3a.bucket." + BUCKET + ".path.style.access", "true");
+        hadoop.set("fs.s3a.bucket." + BUCKET + ".connection.ssl.enabled", "false");
+        hadoop.set("fs.s3a.bucket." + BUCKET + ".access.key", s3.accessKey());
+        hadoop.set("fs.s3a.bucket." + BUCKET + ".secret.key", s3.secretKey());
+        hadoop.set("fs.s3a.directory.marker.retention", "keep");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (s3 != null) {
+            s3.stop();
+        }
+    }
+
+    /** A conf folder (small batches) and the demo tables under s3a://drover-e2e/{name}/warehouse. */
+    private record Space(Path root, Path conf, String warehouse) {
+        String stateDir() {
+            return warehouse + "/_drover";
+        }
+
+        String target() {
+            return warehouse + "/users_v2";
+        }
+
+        List<String> command(String... args) {
+            List<String> all = new ArrayList<>(List.of("--conf-dir", conf.toString(), "--conf", "drover.warehouse=" + warehouse,
+                    "--conf", "drover.environment=test", "--conf", "drover.progress=never",
+                    "--conf", "drover.storage.s3.endpoint=" + s3.endpoint(), "--conf", "drover.storage.s3.path-style-access=true",
+                    "--conf", "drover.storage.s3.directory-marker-retention=keep"));
+            all.addAll(List.of(args));
+            return all;
+        }
+
+        LedgerReader ledger() {
+            return new LedgerReader(SharedSpark.session(), stateDir());
+        }
+
+        Path lockFile() {
+            return s3.bucketFolder(BUCKET).resolve(warehouse.substring(("s3a://" + BUCKET + "/").length())).resolve("_drover/locks/users-v2.lock");
+        }
+    }
+
+    private static Space space(String name) throws IOException {
+        Path root = tmp.resolve(name);
+        Path conf = root.resolve("conf");
+        Project.copyTree(Project.conf(), conf);
+        Path spec = conf.resolve(SPEC);
+        Files.writeString(spec, Files.readString(spec).replace("max-rows = 250000", "max-rows = 4000"));
+        String warehouse = "s3a://" + BUCKET + "/" + name + "/warehouse";
+        DemoData.write(SharedSpark.session(), warehouse, ROWS, 30, BAD_EVERY);
+        return new Space(root, conf, warehouse);
+    }
+
+    /** A drover driver process whose s3a keys come from the environment. */
+    private static Driver driver(Space space, List<String> props, Map<String, String> keys, String... args) {
+        List<String> command = Project.javaCommand(Project.testClasspath(), props);
+        command.add("dev.drover.cli.DroverCli");
+        command.addAll(space.command(args));
+        return Driver.start(command, space.root().resolve("driver-" + System.nanoTime() + ".out"), keys);
+    }
+
+    private static Map<String, String> goodKeys() {
+        return Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey());
+    }
+
+    private static long expectedRows() {
+        return ROWS - ROWS / BAD_EVERY;
+    }
+
+    private static Dataset<Row> read(String location) {
+        return SharedSpark.session().read().format("delta").load(location);
+    }
+
+    @Test
+    void everyCommandWorksOnS3a() throws Exception {
+        Space ws = space("commands");
+        List<String> printed = new ArrayList<>();
+
+        Cli plan = Cli.run(ws.command("plan", "users/V2"));
+        printed.add(plan.out() + plan.err());
+        assertEquals(0, plan.exitCode(), plan.err());
+        assertTrue(plan.out().contains(ws.target()), plan.out());
+
+        // migrate in a process of its own, its keys in the environment as a user's are
+        String migrateErr;
+        try (Driver migrate = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
+            assertEquals(0, migrate.waitFor(600), migrate.stderr());
+            migrateErr = migrate.stderr();
+        }
+        printed.add(migrateErr);
+        RunRecord run = ws.ledger().runs().get(0);
+        assertEquals(RunStatus.SUCCEEDED, run.status());
+        assertEquals(expectedRows(), read(ws.target()).count());
+        List<BatchRecord> batches = ws.ledger().batches(run.runId());
+        assertTrue(batches.size() >= 4, "several batches: " + batches.size());
+        assertEquals(ROWS / BAD_EVERY, read(ws.target() + "_quarantine").count(), "bad rows quarantined on s3a");
+        assertFalse(Files.exists(ws.lockFile()), "the run let its lock go");
+
+        Cli status = Cli.run(ws.command("status", run.runId()));
+        Cli history = Cli.run(ws.command("history", "users-v2"));
+        Cli validate = Cli.run(ws.command("validate", run.runId()));
+        for (Cli c : List.of(status, history, validate)) {
+            printed.add(c.out() + c.err());
+            assertEquals(0, c.exitCode(), c.err() + c.out());
+        }
+        assertTrue(status.out().contains("succeeded"), status.out());
+        assertTrue(history.out().contains(run.runId()), history.out());
+
+        try (LocalKafka kafka = LocalKafka.start(ws.root().resolve("kafka"), true)) {
+            List<String> withBroker = new ArrayList<>(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
+            Cli notify = Cli.run(concat(withBroker, ws.command("notify")));
+            printed.add(notify.out() + notify.err());
+            assertEquals(0, notify.exitCode(), notify.err() + notify.out());
+            assertTrue(notify.out().contains("3 delivered"), notify.out());
+        }
+
+        // rollback, and time travel to the version the run wrote
+        long written = run.targetVersion().orElseThrow();
+        Cli rollback = Cli.run(ws.command("rollback", run.runId()));
+        printed.add(rollback.out() + rollback.err());
+        assertEquals(0, rollback.exitCode(), rollback.err() + rollback.out());
+        assertEquals(0, read(ws.target()).count(), "the new table is emptied");
+        Dataset<Row> before = SharedSpark.session().read().format("delta").option("versionAsOf", written).load(ws.target());
+        assertEquals(expectedRows(), before.count(), "VERSION AS OF the run's version on s3a");
+        assertEquals(RunStatus.ROLLED_BACK, ws.ledger().requireRun(run.runId()).status());
+
+        // a wave applies it again
+        Cli wave = Cli.run(ws.command("wave", "--dataset", "users-v2"));
+        printed.add(wave.out() + wave.err());
+        assertEquals(0, wave.exitCode(), wave.err() + wave.out());
+        assertEquals(expectedRows(), read(ws.target()).count());
+        assertEquals(1, ws.ledger().waves().size());
+
+        Path report = ws.root().resolve("report");
+        Cli html = Cli.run(ws.command("report", "--out", report.toString()));
+        printed.add(html.out() + html.err());
+        assertEquals(0, html.exitCode(), html.err());
+
+        assertNoSecrets(ws, printed);
+    }
+
+    @Test
+    void killNineMidRunThenResume() throws Exception {
+        Space ws = space("kill");
+        try (Driver first = driver(ws, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=batch-committed:1"), goodKeys(),
+                "migrate", "users/V2")) {
+            first.awaitLine("drover-point batch-committed:1", 600);
+            first.kill();
+        }
+        assertTrue(Files.exists(ws.lockFile()), "the killed run's lock is left on S3");
+        RunRecord killed = ws.ledger().runs().get(0);
+        assertEquals(RunStatus.RUNNING, killed.status());
+
+        try (Driver resume = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
+            assertEquals(0, resume.waitFor(600), resume.stderr());
+        }
+        RunRecord run = ws.ledger().runs().get(0);
+        assertEquals(killed.runId(), run.runId(), "the same run resumed");
+        assertEquals(RunStatus.SUCCEEDED, run.status());
+        Dataset<Row> target = read(ws.target());
+        assertEquals(expectedRows(), target.count());
+        assertEquals(expectedRows(), target.select("user_id").distinct().count(), "no batch written twice");
+        List<BatchRecord> batches = ws.ledger().batches(run.runId());
+        assertEquals(batches.stream().map(BatchRecord::batchId).distinct().count(), batches.stream()
+                .filter(b -> b.status() == BatchStatus.COMMITTED).count(), "each batch committed once: " + batches);
+        assertFalse(Files.exists(ws.lockFile()), "the resumed run let its lock go");
+    }
+
+    @Test
+    void aSecondRunExits3AndAWaveOnTheSameTableExits2() throws Exception {
+        Space ws = space("concurrent");
+        try (Driver holder = driver(ws, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=analyzed"), goodKeys(),
+                "migrate", "users/V2")) {
+            holder.awaitLine("drover-point analyzed", 600);
+            List<String> objects = objects();
+            try (Driver second = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
+                assertEquals(3, second.waitFor(300), second.stderr());
+                assertTrue(second.stderr().lines().anyMatch(l -> l.startsWith("drover: dataset users-v2 is held by run ")),
+                        second.stderr());
+            }
+            try (Driver wave = driver(ws, List.of(), goodKeys(), "wave", "--dataset", "users-v2")) {
+                assertEquals(2, wave.waitFor(300), wave.stderr());
+                List<String> said = wave.stderr().lines().filter(l -> l.startsWith("drover: ")).toList();
+                assertEquals(1, said.size(), wave.stderr());
+                assertTrue(said.get(0).contains("S3SingleDriverLogStore") && said.get(0).contains("DynamoDB"), said.get(0));
+            }
+            assertEquals(objects, objects(), "neither the second run nor the wave wrote anything");
+            holder.kill();
+        }
+        assertEquals(1, ws.ledger().runs().size());
+        assertTrue(ws.ledger().waves().isEmpty());
+    }
+
+    /**
+     * The lock's protocol on a real server: create-if-absent, replace-if-unchanged and delete-if-
+     * unchanged honour their preconditions, and of several takers of a free or an abandoned lock
+     * one holds it and the others hear who. The takers go one after another: s3proxy checks a
+     * precondition and then writes (two requests at the same instant can both pass), where S3
+     * itself evaluates a conditional PUT atomically.
+     */
+    @Test
+    void theLockOnS3HonoursItsPreconditions() throws Exception {
+        var hadoop = SharedSpark.session().sparkContext().hadoopConfiguration();
+        LockFiles locks = ObjectStorage.locks("s3a://" + BUCKET + "/race/_drover", hadoop);
+        String first = locks.createNew("plain.lock", "one").orElseThrow();
+        assertTrue(locks.createNew("plain.lock", "two").isEmpty(), "create over an existing object refused (412)");
+        assertTrue(locks.replace("plain.lock", "0123456789abcdef0123456789abcdef", "three").isEmpty(), "replace at a stale version refused");
+        String second = locks.replace("plain.lock", first, "four").orElseThrow();
+        locks.delete("plain.lock", first);
+        assertEquals("four", locks.read("plain.lock").orElseThrow().content(), "delete at a stale version leaves it");
+        locks.delete("plain.lock", second);
+        assertTrue(locks.read("plain.lock").isEmpty());
+
+        Duration lease = Duration.ofMinutes(1);
+        for (String name : List.of("fresh.lock", "abandoned.lock")) {
+            if (name.equals("abandoned.lock")) {
+                // a holder on another host whose heartbeat stopped long ago: the first taker takes it over
+                assertTrue(locks.createNew(name, "{\"run\":\"gone\",\"host\":\"elsewhere\",\"pid\":1,\"heartbeat\":\""
+                        + Instant.now().minus(Duration.ofHours(1)) + "\"}").isPresent());
+            }
+            List<RunLock> won = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                try {
+                    won.add(RunLock.acquire(locks, name, "run-" + i, lease, Duration.ofSeconds(10)));
+                } catch (ConflictError e) {
+                    refused.add(e.getMessage());
+                }
+            }
+            assertEquals(1, won.size(), name + ": one taker holds it");
+            assertEquals("run-0", RunLock.holder(locks, name, lease).orElseThrow().run());
+            assertTrue(refused.stream().allMatch(m -> m.contains("is held by run run-0")), refused.toString());
+            won.get(0).close();
+            assertTrue(locks.read(name).isEmpty(), name + " let go");
+        }
+    }
+
+    @Test
+    void serverRestartMidRunFailsCleanlyOrCompletes() throws Exception {
+        Space ws = space("restart");
+        int exit;
+        try (Driver run = driver(ws, List.of("-Ddrover.test.announce=1"), goodKeys(), "migrate", "users/V2")) {
+            run.awaitLine("drover-point batch-committed:1", 600);
+            s3.stop();
+            Thread.sleep(3_000);
+            s3.restart();
+            exit = run.waitFor(900);
+            System.out.println("S3StorageTest: the run across the server restart exited " + exit);
+        }
+        RunRecord first = ws.ledger().runs().get(0);
+        if (exit != 0) {
+            // failed, not half-published: no consumer was told, and a second run finishes it
+            assertTrue(first.status() != RunStatus.SUCCEEDED, "exit " + exit + " but " + first.status());
+            String outbox = ws.ledger().location(OutboxRow.TABLE.name());
+            assertTrue(!io.delta.tables.DeltaTable.isDeltaTable(SharedSpark.session(), outbox) || read(outbox).count() == 0,
+                    "no consumer event for a run that did not pass");
+            try (Driver again = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
+                assertEquals(0, again.waitFor(600), again.stderr());
+            }
+        }
+        RunRecord last = ws.ledger().runs().get(0);
+        assertEquals(RunStatus.SUCCEEDED, last.status());
+        Dataset<Row> target = read(ws.target());
+        assertEquals(expectedRows(), target.count(), "complete after the restart (first exit " + exit + ")");
+        assertEquals(expectedRows(), target.select("user_id").distinct().count(), "no row twice");
+        assertFalse(Files.exists(ws.lockFile()));
+    }
+
+    @Test
+    void badCredentialsAreOneLineExit2AndWriteNothing() throws Exception {
+        Space ws = space("badkeys");
+        List<String> objects = objects();
+        Map<String, String> wrong = Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", "not-the-" + s3.secretKey());
+        try (Driver migrate = driver(ws, List.of(), wrong, "migrate", "users/V2")) {
+            assertEquals(2, migrate.waitFor(300), migrate.stderr());
+            List<String> said = migrate.stderr().lines().filter(l -> !l.isBlank()).toList();
+            assertEquals(1, said.size(), "one line: " + migrate.stderr());
+            assertTrue(said.get(0).startsWith("drover: s3a://" + BUCKET + "/badkeys/") && said.get(0).contains("access denied"),
+                    said.get(0));
+            assertFalse(said.get(0).contains(s3.secretKey()), "no key in the message");
+        }
+        assertEquals(objects, objects(), "nothing written");
+
+        // keys in the configuration are refused without being echoed
+        Cli inConfig = Cli.run(ws.command("--conf", "drover.spark.conf.spark.hadoop.fs.s3a.secret.key=" + s3.secretKey(), "plan", "users/V2"));
+        assertEquals(2, inConfig.exitCode(), inConfig.err());
+        assertEquals(1, inConfig.errLines().size(), inConfig.err());
+        assertTrue(inConfig.err().contains("drover.spark.conf.spark.hadoop.fs.s3a.secret.key") && !inConfig.err().contains(s3.secretKey()),
+                inConfig.err());
+    }
+
+    /** Every object in the bucket with its size: what a command wrote shows up here. */
+    private static List<String> objects() throws IOException {
+        try (Stream<Path> walk = Files.walk(s3.bucketFolder(BUCKET))) {
+            return walk.filter(Files::isRegularFile).map(p -> {
+                try {
+                    return s3.bucketFolder(BUCKET).relativize(p) + " " + Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+
+    /** Neither key shows up in what the commands printed, in any text object, in any ledger row or in the report. */
+    private static void assertNoSecrets(Space ws, List<String> printed) throws IOException {
+        Set<String> secrets = Set.of(s3.accessKey(), s3.secretKey());
+        for (String text : printed) {
+            for (String secret : secrets) {
+                assertFalse(text.contains(secret), "a key in command output");
+            }
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Stream.concat(Files.walk(s3.bucketFolder(BUCKET)), Files.walk(ws.root()))) {
+            walk.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".parquet")).forEach(files::add);
+        }
+        assertTrue(files.stream().anyMatch(p -> p.toString().endsWith(".json")), "Delta commit files scanned");
+        for (Path file : files) {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            for (String secret : secrets) {
+                assertFalse(text.contains(secret), "a key in " + file);
+            }
+        }
+        SparkSession spark = SharedSpark.session();
+        Set<String> scanned = new HashSet<>();
+        for (String table : List.of(LedgerTables.RUNS.name(), LedgerTables.STAGES.name(), LedgerTables.BATCHES.name(),
+                LedgerTables.CHECKS.name(), LedgerTables.SCHEMA_CHANGES.name(), LedgerTables.QUARANTINE_COUNTS.name(),
+                LedgerTables.SPEC_CHECKSUMS.name(), LedgerTables.WAVES.name(), LedgerTables.WAVE_RUNS.name(),
+                LedgerTables.ALERTS.name(), OutboxRow.TABLE.name())) {
+            String location = ws.ledger().location(table);
+            if (!io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
+                continue;
+            }
+            for (String row : read(location).toJSON().collectAsList()) {
+                for (String secret : secrets) {
+                    assertFalse(row.contains(secret), "a key in ledger table " + table);
+                }
+            }
+            scanned.add(table);
+        }
+        assertTrue(scanned.containsAll(List.of("runs", "stages", "checks", "outbox")), "ledger tables scanned: " + scanned);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+}
