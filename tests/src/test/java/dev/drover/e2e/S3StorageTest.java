@@ -177,6 +177,12 @@ class S3StorageTest {
             printed.add(notify.out() + notify.err());
             assertEquals(0, notify.exitCode(), notify.err() + notify.out());
             assertTrue(notify.out().contains("3 delivered"), notify.out());
+            // the events as consumers receive them
+            var events = dev.drover.notify.EventReader.readAll(kafka.bootstrapServers(), Map.of(),
+                    List.of("drover.dataset-updates", "ml.dataset-updates"));
+            assertEquals(3, events.size(), "one event per consumer");
+            events.forEach(e -> printed.add(new String(e.value(), StandardCharsets.UTF_8)));
+            assertTrue(printed.get(printed.size() - 1).contains(ws.target()), "the event names the S3 location");
         }
 
         // rollback, and time travel to the version the run wrote
@@ -202,6 +208,38 @@ class S3StorageTest {
         assertEquals(0, html.exitCode(), html.err());
 
         assertNoSecrets(ws, printed);
+    }
+
+    /** Local tables with the ledger and locks on S3, and S3 tables with the ledger on a local disk. */
+    @Test
+    void localAndS3aMix() throws Exception {
+        // 1. tables on a local disk, state folder on S3
+        Path local = tmp.resolve("mixed-local");
+        Project.copyTree(Project.conf(), local.resolve("conf"));
+        String localWarehouse = local.resolve("warehouse").toUri().toString().replaceAll("/$", "");
+        DemoData.write(SharedSpark.session(), localWarehouse, 5_000, 5, BAD_EVERY);
+        String s3State = "s3a://" + BUCKET + "/mixed/state";
+        Cli first = Cli.run(List.of("--conf-dir", local.resolve("conf").toString(), "--conf", "drover.warehouse=" + localWarehouse,
+                "--conf", "drover.state-dir=" + s3State, "--conf", "drover.environment=test", "--conf", "drover.progress=never",
+                "--conf", "drover.storage.s3.endpoint=" + s3.endpoint(), "--conf", "drover.storage.s3.path-style-access=true",
+                "migrate", "users/V2"));
+        assertEquals(0, first.exitCode(), first.err() + first.out());
+        assertEquals(5_000 - 5_000 / BAD_EVERY, read(localWarehouse + "/users_v2").count(), "the target on the local disk");
+        RunRecord run = new LedgerReader(SharedSpark.session(), s3State).runs().get(0);
+        assertEquals(RunStatus.SUCCEEDED, run.status());
+        assertEquals(localWarehouse + "/users_v2", run.targetLocation());
+        assertTrue(Files.isDirectory(s3.bucketFolder(BUCKET).resolve("mixed/state/ledger/runs/_delta_log")), "the ledger on S3");
+
+        // 2. tables on S3, state folder on a local disk
+        Space ws = space("mixed-s3");
+        String localState = ws.root().resolve("state").toUri().toString().replaceAll("/$", "");
+        List<String> args = new ArrayList<>(ws.command("migrate", "users/V2"));
+        args.addAll(0, List.of("--conf", "drover.state-dir=" + localState));
+        Cli second = Cli.run(args);
+        assertEquals(0, second.exitCode(), second.err() + second.out());
+        assertEquals(expectedRows(), read(ws.target()).count(), "the target on S3");
+        assertEquals(RunStatus.SUCCEEDED, new LedgerReader(SharedSpark.session(), localState).runs().get(0).status());
+        assertTrue(Files.isDirectory(ws.root().resolve("state/ledger/runs/_delta_log")), "the ledger on the local disk");
     }
 
     @Test
