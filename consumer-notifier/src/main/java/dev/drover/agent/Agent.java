@@ -362,6 +362,7 @@ public final class Agent {
                     ledger.record(current[0]);
                     send(current[0]);
                     WaveRunner waves = new WaveRunner(context.withOut(new PrintStream(OutputStream.nullOutputStream())), out);
+                    work.request().maxRows().ifPresent(waves::batchMaxRows);
                     WaveResult r = waves.run(work.selection().orElseThrow(), work.allowChangedSpec(), config.wave().parallel());
                     long failed = r.count(WaveOutcome.FAILED);
                     String summary = String.format("wave %s: %d passed, %d failed, %d held, %d skipped, %d applied before", r.waveId(),

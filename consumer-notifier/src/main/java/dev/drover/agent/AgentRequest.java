@@ -132,9 +132,6 @@ public record AgentRequest(String id, Kind kind, String source, String requester
                     yield new Work(this, spec.id(), Optional.of(spec), Optional.empty(), Optional.empty(), flag("allow-changed-spec"), false);
                 }
                 case WAVE -> {
-                    if (maxRows().isPresent()) {
-                        throw new InputError(at, "data.params.batching.max-rows", "a wave takes each spec's own batching; ask for one migration to set a batch size");
-                    }
                     WaveSelection selection = selection();
                     try {
                         selection.select(specs, catalog);

@@ -59,6 +59,12 @@ class AgentRequestTest {
         AgentRequest.Work wave = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w1", "test", "jane",
                 Map.of("selection", Map.of("tag", List.of("pii"))), Map.of()), "t").resolve(specs, catalog);
         assertEquals("tag=pii", wave.target());
+        AgentRequest sized = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w2", "test", "jane",
+                Map.of("selection", Map.of("dataset", List.of("users-v2"))), Map.of("batching.max-rows", 5000)), "t");
+        assertEquals(5000L, sized.resolve(specs, catalog).request().maxRows().orElseThrow(), "a wave takes a batch size too");
+        assertTrue(refused(AgentRequest.create(AgentRequest.Kind.WAVE, "w3", "test", "jane",
+                Map.of("selection", Map.of("dataset", List.of("users-v2"))), Map.of("batching.max-rows", -1)))
+                .contains("data.params.batching.max-rows: expected a whole number of rows above 0, got -1"));
         AgentRequest.Work rollback = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.ROLLBACK, "b1", "test", "jane",
                 Map.of("run", "20261130-101500-ab12cd"), Map.of("force", true)), "t").resolve(specs, catalog);
         assertEquals("20261130-101500-ab12cd", rollback.runId().orElseThrow());

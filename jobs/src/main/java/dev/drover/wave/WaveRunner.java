@@ -58,11 +58,25 @@ public final class WaveRunner {
     private final PrintStream out;
     /** Every migration's phases, summed (see {@link WaveResult#timings()}). */
     private final Timings phases = new Timings();
+    private Optional<Long> batchMaxRows = Optional.empty();
 
     /** {@code context} runs the migrations (its output is theirs); {@code out} gets the wave's own lines. */
     public WaveRunner(RunContext context, PrintStream out) {
         this.context = requireNonNull(context, "context is null");
         this.out = requireNonNull(out, "out is null");
+    }
+
+    /**
+     * Cuts every migration of this runner's waves into batches of about {@code rows} rows instead
+     * of its spec's batching (an agent request's {@code batching.max-rows}); like a migrate
+     * request's, it changes how runs are cut, not the specs' checksums.
+     */
+    public WaveRunner batchMaxRows(long rows) {
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be above 0, got " + rows);
+        }
+        this.batchMaxRows = Optional.of(rows);
+        return this;
     }
 
     /** The selected migrations split into those to run, in order, and those applied before. */
@@ -74,7 +88,8 @@ public final class WaveRunner {
      * silently re-apply edited specs.
      */
     public Pending pending(WaveSelection selection, boolean allowChangedSpec) {
-        List<MigrationSpec> selected = selection.select(context.specs(), context.catalog());
+        List<MigrationSpec> selected = selection.select(context.specs(), context.catalog()).stream()
+                .map(spec -> batchMaxRows.map(spec::withBatchMaxRows).orElse(spec)).toList();
         Map<String, RunRecord> latest = new HashMap<>();
         for (RunRecord run : context.ledgerReader().runs()) {
             latest.putIfAbsent(run.migration(), run);

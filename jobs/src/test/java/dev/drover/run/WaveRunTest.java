@@ -137,6 +137,22 @@ class WaveRunTest {
         assertEquals(WaveOutcome.PASSED, result.runs().get(0).outcome());
     }
 
+    @Test
+    void aBatchSizeForTheWaveCutsEachRunAndKeepsTheSpecsChecksums() {
+        Workspace ws = new Workspace(tmp).withData(2_000, 4, 0);
+        Drover drover = ws.drover();
+        WaveRunner waves = drover.waves(new PrintStream(ByteArrayOutputStream.nullOutputStream()),
+                new PrintStream(ByteArrayOutputStream.nullOutputStream())).batchMaxRows(500);
+        WaveResult result = waves.run(new WaveSelection(List.of("users-v2"), List.of(), List.of(), java.util.Optional.empty()), false, 1);
+        assertTrue(result.passed(), result.toString());
+        LedgerReader ledger = drover.context().ledgerReader();
+        var run = ledger.runsOf("users/V2").get(0);
+        // the spec cuts 2,000 rows into one batch; 500 rows a batch cut them by day (500 each)
+        assertEquals(4, ledger.batches(run.runId()).size(), ledger.batches(run.runId()).toString());
+        assertEquals(drover.context().specs().find("users/V2").checksum(), run.specChecksum(), "the spec's own checksum");
+        assertThrows(IllegalArgumentException.class, () -> waves.batchMaxRows(0));
+    }
+
     private static List<String> ids(WaveSelection selection, Drover drover) {
         return selection.select(drover.context().specs(), drover.catalog()).stream().map(s -> s.id()).toList();
     }
