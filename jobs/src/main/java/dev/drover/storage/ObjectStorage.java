@@ -56,7 +56,7 @@ public final class ObjectStorage {
         return store.isBlank() || store.endsWith("S3SingleDriverLogStore");
     }
 
-    private static final java.util.regex.Pattern S3_PATH = java.util.regex.Pattern.compile("(s3[an]?://[^\\s:;,)]+)");
+    private static final java.util.regex.Pattern S3_PATH = java.util.regex.Pattern.compile("(s3[an]?://[^\\s:;,)'\"]+)");
     private static final java.util.regex.Pattern ERROR_CODE = java.util.regex.Pattern.compile("Error Code: (\\w+)");
 
     /**

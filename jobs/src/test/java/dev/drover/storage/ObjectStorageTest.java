@@ -52,6 +52,9 @@ class ObjectStorageTest {
         bucket.setStatusCode(404);
         bucket.setErrorCode("NoSuchBucket");
         assertTrue(ObjectStorage.refusal(bucket).orElseThrow().contains("the bucket does not exist"));
+        var unknown = new org.apache.hadoop.fs.s3a.UnknownStoreException("s3a://none/w/_delta_log", "Bucket none does not exist", bucket);
+        assertEquals("s3a://none/w/_delta_log: the bucket does not exist", ObjectStorage.refusal(new java.io.IOException("wrapped", unknown))
+                .orElseThrow().replaceAll(" \\(create it.*", ""), "the path, without the quotes Hadoop puts around it");
         assertTrue(ObjectStorage.refusal(new IllegalStateException("disk full")).isEmpty(), "other failures are not input errors");
     }
 

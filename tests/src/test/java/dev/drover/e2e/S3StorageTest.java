@@ -68,6 +68,9 @@ class S3StorageTest {
         hadoop.set("fs.s3a.bucket." + BUCKET + ".access.key", s3.accessKey());
         hadoop.set("fs.s3a.bucket." + BUCKET + ".secret.key", s3.secretKey());
         hadoop.set("fs.s3a.directory.marker.retention", "keep");
+        // any other bucket of this server (one that does not exist, below) with the same keys
+        hadoop.set("fs.s3a.access.key", s3.accessKey());
+        hadoop.set("fs.s3a.secret.key", s3.secretKey());
     }
 
     @AfterAll
@@ -390,6 +393,15 @@ class S3StorageTest {
         assertEquals(1, inConfig.errLines().size(), inConfig.err());
         assertTrue(inConfig.err().contains("drover.spark.conf.spark.hadoop.fs.s3a.secret.key") && !inConfig.err().contains(s3.secretKey()),
                 inConfig.err());
+
+        // a bucket that does not exist: one line, exit 2
+        List<String> missing = new ArrayList<>(ws.command("plan", "users/V2"));
+        missing.set(missing.indexOf("drover.warehouse=" + ws.warehouse()), "drover.warehouse=s3a://no-such-bucket/warehouse");
+        Cli noBucket = Cli.run(missing);
+        assertEquals(2, noBucket.exitCode(), noBucket.err() + noBucket.out());
+        assertEquals(1, noBucket.errLines().size(), noBucket.err());
+        assertTrue(noBucket.err().startsWith("drover: s3a://no-such-bucket/warehouse/") && noBucket.err().contains(": the bucket does not exist"), noBucket.err());
+        assertEquals(objects, objects(), "nothing written");
     }
 
     /** Every object in the bucket with its size: what a command wrote shows up here. */
