@@ -54,13 +54,13 @@ public final class FleetController implements AutoCloseable {
             public void onExecutorAdded(SparkListenerExecutorAdded event) {
                 alive.add(event.executorId());
                 record(FleetRecord.ADDED, event.executorId(), event.executorInfo().executorHost(), event.executorInfo().totalCores(),
-                        "granted by the cluster manager");
+                        backlog.pending(), "granted by the cluster manager");
             }
 
             @Override
             public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
                 alive.remove(event.executorId());
-                record(FleetRecord.REMOVED, event.executorId(), "", 0, event.reason());
+                record(FleetRecord.REMOVED, event.executorId(), "", 0, backlog.pending(), event.reason());
             }
         };
         sc.addSparkListener(listener);
@@ -105,13 +105,14 @@ public final class FleetController implements AutoCloseable {
             int more = Math.min(settings.scaleUpStep(), room);
             boolean acknowledged = sc.requestExecutors(more);
             lastRequest = now;
-            record(FleetRecord.REQUESTED, "", "", 0, String.format("backlog %d above %d for %.0f s: %d more executor(s)%s",
+            // the row carries the backlog the decision was taken on, not one measured again afterwards
+            record(FleetRecord.REQUESTED, "", "", 0, pending, String.format("backlog %d above %d for %.0f s: %d more executor(s)%s",
                     pending, settings.scaleUpBacklog(), above.toMillis() / 1e3, more, acknowledged ? "" : " (not acknowledged)"));
         }
     }
 
-    private void record(String event, String executor, String host, int cores, String reason) {
-        ledger.recordFleet(new FleetRecord(Instant.now(), event, executor, host, cores, reason, backlog.pending(), alive.size(),
+    private void record(String event, String executor, String host, int cores, long pending, String reason) {
+        ledger.recordFleet(new FleetRecord(Instant.now(), event, executor, host, cores, reason, pending, alive.size(),
                 waveId.get(), sc.applicationId()));
     }
 
