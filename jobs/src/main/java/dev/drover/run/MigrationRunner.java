@@ -97,7 +97,7 @@ public final class MigrationRunner {
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
         MigrationResult result;
         try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", runId, config.lockLease(), config.lockHeartbeat())) {
-            Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started);
+            Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started, lock);
             result = unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
             ledger.flush();
@@ -178,11 +178,13 @@ public final class MigrationRunner {
         private final MigrationScope scope;
         private final Ledger ledger;
         private final Consumer<String> started;
+        private final RunLock lock;
 
-        Run(MigrationScope scope, Ledger ledger, Consumer<String> started) {
+        Run(MigrationScope scope, Ledger ledger, Consumer<String> started, RunLock lock) {
             this.scope = scope;
             this.ledger = ledger;
             this.started = started;
+            this.lock = lock;
         }
 
         MigrationResult start(MigrationSpec spec) {
@@ -251,6 +253,8 @@ public final class MigrationRunner {
             }
             ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, "succeeded", new StageDetail.Transform(
                     written.rowsWritten(), written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), resumed)));
+            // batches are idempotent, so a run that lost its lock wrote nothing twice; it must not test, restore or publish
+            lock.ensureHeld();
 
             Instant testStarted = Instant.now();
             VerifyStage.Outcome verified;
@@ -276,6 +280,7 @@ public final class MigrationRunner {
             // A passing run's Deequ metrics become the next run's anomaly baseline.
             scope.timings().time("test: keep metrics", verified.keepMetrics());
 
+            lock.ensureHeld();
             Instant deployStarted = Instant.now();
             long targetVersion = delta.latestVersion(plan.targetLocation());
             String warning = verified.quarantineSummary();
@@ -299,6 +304,7 @@ public final class MigrationRunner {
 
         /** The snapshot back in the target, and the run's rows out of the quarantine table. */
         private void restore(MigrationPlan plan, RunRecord run) {
+            lock.ensureHeld();
             CommitTag tag = new CommitTag(run.runId(), plan.spec().id(), Stage.ROLLBACK, null);
             scope.timings().time("restore", () -> scope.job(Stage.ROLLBACK, null, () -> {
                 Restorer restorer = new Restorer(context.spark());

@@ -43,14 +43,20 @@ public final class RunLock implements AutoCloseable {
     private final LockFiles files;
     private final String name;
     private final String runId;
+    private final Duration lease;
     private volatile String version;
     private boolean closed;
+    /** Why this lock is no longer ours, once seen: it never comes back. */
+    private volatile String lost;
+    /** When the store last confirmed the lock ours (taken or heart-beaten): nobody may take it within a lease of that. */
+    private volatile long confirmedNanos = System.nanoTime();
     private final ScheduledFuture<?> heartbeat;
 
-    private RunLock(LockFiles files, String name, String runId, String version, Duration every) {
+    private RunLock(LockFiles files, String name, String runId, String version, Duration lease, Duration every) {
         this.files = files;
         this.name = name;
         this.runId = runId;
+        this.lease = lease;
         this.version = version;
         long millis = Math.max(1, every.toMillis());
         this.heartbeat = HEARTBEATS.scheduleAtFixedRate(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
@@ -61,7 +67,7 @@ public final class RunLock implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<String> created = files.createNew(name, content(runId));
             if (created.isPresent()) {
-                return new RunLock(files, name, runId, created.get(), every);
+                return new RunLock(files, name, runId, created.get(), lease, every);
             }
             Optional<LockFiles.Versioned> held = files.read(name);
             if (held.isEmpty()) {
@@ -70,7 +76,7 @@ public final class RunLock implements AutoCloseable {
             Optional<Holder> holder = parse(held.get().content());
             if (holder.isPresent() && holder.get().run().equals(runId) && holder.get().thisProcess()) {
                 // our own create, answered twice (a retried request): it is ours
-                return new RunLock(files, name, runId, held.get().version(), every);
+                return new RunLock(files, name, runId, held.get().version(), lease, every);
             }
             if (holder.isPresent() && !abandoned(holder.get(), lease)) {
                 throw new ConflictError(subject(name) + " is held by " + holder.get().describe()
@@ -78,7 +84,7 @@ public final class RunLock implements AutoCloseable {
             }
             Optional<String> taken = files.replace(name, held.get().version(), content(runId));
             if (taken.isPresent()) {
-                return new RunLock(files, name, runId, taken.get(), every);
+                return new RunLock(files, name, runId, taken.get(), lease, every);
             }
         }
         throw new ConflictError("lock " + files.describe(name) + " could not be taken: others kept taking it");
@@ -143,21 +149,67 @@ public final class RunLock implements AutoCloseable {
     }
 
     private synchronized void refresh() {
-        if (closed) {
+        if (closed || lost != null) {
             return;
         }
         try {
+            long asked = System.nanoTime();
             Optional<String> next = files.replace(name, version, content(runId));
             if (next.isPresent()) {
                 version = next.get();
+                confirmedNanos = asked;
             } else {
-                LoggerFactory.getLogger(RunLock.class).warn("lock {} was taken over after its lease ran out; {} no longer holds it",
-                        files.describe(name), runId);
-                heartbeat.cancel(false);
+                check(files.read(name), asked);
             }
         } catch (RuntimeException e) {
             // a missed heartbeat only shortens the lease; the next one retries
         }
+    }
+
+    /**
+     * True when {@code now} is still this lock: at our version, or written by this process for this
+     * run (our own write whose answer was lost and retried); else marks it lost.
+     */
+    private boolean check(Optional<LockFiles.Versioned> now, long asked) {
+        Optional<Holder> holder = now.flatMap(v -> parse(v.content()));
+        boolean ours = now.isPresent() && (now.get().version().equals(version)
+                || holder.filter(h -> h.run().equals(runId) && h.thisProcess()).isPresent());
+        if (ours) {
+            version = now.get().version();
+            confirmedNanos = asked;
+            return true;
+        }
+        lost = holder.map(h -> subject(name) + " was taken over by " + h.describe() + " after run " + runId + "'s lease ran out")
+                .orElse(subject(name) + ": run " + runId + "'s lock " + files.describe(name) + " is gone or unreadable");
+        LoggerFactory.getLogger(RunLock.class).warn("{}", lost);
+        heartbeat.cancel(false);
+        return false;
+    }
+
+    /**
+     * Throws {@link ConflictError} unless this lock is still ours: checked with the store, or, when
+     * the store cannot be reached, still within a lease of the last time it confirmed the lock
+     * (nobody may take it over before that). A run calls this before it restores or publishes its
+     * target: one whose lease ran out (a long pause, a store outage) and whose dataset another run
+     * took over must leave the rest to that run.
+     */
+    public synchronized void ensureHeld() {
+        if (lost == null) {
+            try {
+                long asked = System.nanoTime();
+                Optional<LockFiles.Versioned> now = files.read(name);
+                if (check(now, asked)) {
+                    return;
+                }
+            } catch (RuntimeException unreachable) {
+                if (System.nanoTime() - confirmedNanos < lease.toNanos()) {
+                    return;
+                }
+                throw new ConflictError(subject(name) + ": run " + runId + " could not confirm it still holds "
+                        + files.describe(name) + " for longer than its lease (" + lease.toSeconds() + " s); it stops here");
+            }
+        }
+        throw new ConflictError(lost + "; this run stops here and leaves the dataset to its holder");
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.analyze.AnalyzeStage;
 import dev.drover.api.Drover;
+import dev.drover.config.DroverConfig;
 import dev.drover.delta.DeltaTables;
 import dev.drover.error.ConflictError;
 import dev.drover.error.SpecError;
@@ -15,17 +16,23 @@ import dev.drover.exec.MigrationScope;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.StageRecord;
+import dev.drover.model.Stage;
 import dev.drover.model.MigrationResult;
 import dev.drover.model.RollbackResult;
 import dev.drover.model.RunStatus;
 import dev.drover.plan.MigrationPlan;
+import dev.drover.storage.LockFiles;
 import dev.drover.storage.ObjectStorage;
 import dev.drover.storage.RunLock;
 import dev.drover.transform.TransformStage;
 import dev.drover.view.RunView;
 import java.nio.file.Files;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -227,6 +234,48 @@ class MigrationTest {
         assertTrue(!delta.exists(target(ws)), "no target table");
         assertTrue(!Files.exists(Path.of(java.net.URI.create(new LedgerReader(ws.spark(), drover.config().stateDir()).location("runs")))),
                 "no ledger rows");
+    }
+
+    /**
+     * A run whose lease ran out and whose dataset another run took over (as a host that comes back
+     * from a long pause would find it) stops before its test stage: it neither restores nor
+     * publishes, and the taker, resuming the same run from the ledger, finishes it.
+     */
+    @Test
+    void aRunThatLostItsLockStopsBeforeTestingOrPublishingAndTheTakerFinishesIt() {
+        Workspace ws = workspace(2_000, 0, 700);
+        DroverConfig config = ws.config();
+        String[] runId = new String[1];
+        try (RunContext context = RunContext.open(ws.spark(), config, Drover.catalog(config), null, new PrintStream(System.out))) {
+            LockFiles files = context.lockFiles();
+            var error = assertThrows(ConflictError.class, () -> context.runner().migrate(context.specs().find("users/V2"), false, id -> {
+                runId[0] = id;
+                // the lock's file as a run on another host leaves it when it takes an abandoned lock over
+                LockFiles.Versioned held = files.read("users-v2.lock").orElseThrow();
+                files.replace("users-v2.lock", held.version(), "{\"run\":\"" + id + "\",\"host\":\"elsewhere\",\"pid\":1,"
+                        + "\"heartbeat\":\"" + Instant.now() + "\"}").orElseThrow();
+            }));
+            assertTrue(error.getMessage().startsWith("dataset users-v2 was taken over by run " + runId[0] + " (pid 1 on elsewhere"),
+                    error.getMessage());
+            context.drainLedger();
+            LedgerReader read = context.ledgerReader();
+            assertEquals(RunStatus.RUNNING, read.requireRun(runId[0]).status(), "left for the taker to finish");
+            assertEquals(java.util.Set.of(Stage.ANALYZE, Stage.TRANSFORM), read.stages(runId[0]).stream().map(StageRecord::stage)
+                            .collect(java.util.stream.Collectors.toSet()),
+                    "no test stage, no restore, no deploy");
+            assertEquals(List.of(), new dev.drover.outbox.Outbox(context.ledger()).events(), "no consumer told");
+            assertEquals("elsewhere", RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).orElseThrow().host(),
+                    "the taker's lock stays");
+            // the taker's run ends and lets go
+            files.delete("users-v2.lock", files.read("users-v2.lock").orElseThrow().version());
+        }
+        MigrationResult finished = ws.drover().migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, finished.outcome(), finished.message());
+        assertEquals(runId[0], finished.runId());
+        assertTrue(finished.resumed());
+        Dataset<Row> target = ws.spark().read().format("delta").load(target(ws));
+        assertEquals(2_000, target.count());
+        assertEquals(2_000, target.select("user_id").distinct().count(), "every row once");
     }
 
     @Test

@@ -77,4 +77,76 @@ class ObjectStorageTest {
             assertEquals("run-3", RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).orElseThrow().run());
         }
     }
+
+    @Test
+    void aHolderKnowsWhenItsLockWasTakenOverAndRidesOutAnUnreachableStoreWithinItsLease() throws InterruptedException {
+        Path locks = dir.resolve("locks");
+        FlakyFiles files = new FlakyFiles(ObjectStorage.locks(locks.toUri().toString(), new Configuration()));
+        try (RunLock held = RunLock.acquire(files, "users-v2.lock", "run-1", Duration.ofSeconds(2), Duration.ofMinutes(10))) {
+            held.ensureHeld();
+            // the store cannot be reached: still ours while within the lease of the last confirmation
+            files.down = true;
+            held.ensureHeld();
+            Thread.sleep(2_500);
+            var unsure = assertThrows(ConflictError.class, held::ensureHeld);
+            assertTrue(unsure.getMessage().startsWith("dataset users-v2: run run-1 could not confirm it still holds"), unsure.getMessage());
+            files.down = false;
+            held.ensureHeld();   // reachable again and nobody took it: still ours
+
+            // another host's run takes it over
+            var now = files.read("users-v2.lock").orElseThrow();
+            assertTrue(files.replace("users-v2.lock", now.version(), "{\"run\":\"run-1\",\"host\":\"elsewhere\",\"pid\":7,"
+                    + "\"heartbeat\":\"" + java.time.Instant.now() + "\"}").isPresent());
+            var lost = assertThrows(ConflictError.class, held::ensureHeld);
+            assertTrue(lost.getMessage().startsWith("dataset users-v2 was taken over by run run-1 (pid 7 on elsewhere"), lost.getMessage());
+            assertTrue(lost.getMessage().endsWith("this run stops here and leaves the dataset to its holder"), lost.getMessage());
+        }
+        assertEquals("elsewhere", RunLock.holder(files, "users-v2.lock", Duration.ofMinutes(1)).orElseThrow().host(),
+                "closing a lost lock leaves the taker's file");
+    }
+
+    /** Local lock files that fail every request while {@code down}, as an unreachable store does. */
+    private static final class FlakyFiles implements LockFiles {
+        private final LockFiles files;
+        volatile boolean down;
+
+        FlakyFiles(LockFiles files) {
+            this.files = files;
+        }
+
+        private void check() {
+            if (down) {
+                throw new java.io.UncheckedIOException(new java.net.ConnectException("store unreachable"));
+            }
+        }
+
+        @Override
+        public java.util.Optional<String> createNew(String name, String content) {
+            check();
+            return files.createNew(name, content);
+        }
+
+        @Override
+        public java.util.Optional<Versioned> read(String name) {
+            check();
+            return files.read(name);
+        }
+
+        @Override
+        public java.util.Optional<String> replace(String name, String version, String content) {
+            check();
+            return files.replace(name, version, content);
+        }
+
+        @Override
+        public void delete(String name, String version) {
+            check();
+            files.delete(name, version);
+        }
+
+        @Override
+        public String describe(String name) {
+            return files.describe(name);
+        }
+    }
 }
