@@ -6,6 +6,7 @@ import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import com.amazonaws.services.s3.model.AmazonS3Exception;
+import com.amazonaws.services.s3.model.DeleteObjectRequest;
 import com.amazonaws.services.s3.model.GetObjectRequest;
 import com.amazonaws.services.s3.model.ObjectMetadata;
 import com.amazonaws.services.s3.model.PutObjectRequest;
@@ -25,7 +26,7 @@ import org.apache.hadoop.fs.s3a.S3AUtils;
  * Lock files on S3 (or an S3-compatible store) through conditional requests, since S3 has no
  * atomic rename: a create is a PUT with {@code If-None-Match: *} (412 when an object is there), a
  * replace a PUT with {@code If-Match: <ETag>} (412 when it changed), so of two writers exactly one
- * wins. The client is the AWS SDK v1 that s3a itself uses, configured from the same {@code fs.s3a.*}
+ * wins; a release a DELETE with {@code If-Match: <ETag>}. The client is the AWS SDK v1 that s3a itself uses, configured from the same {@code fs.s3a.*}
  * settings (endpoint, path style, region, per-bucket options) and the same credential providers.
  */
 final class S3LockFiles implements LockFiles {
@@ -99,15 +100,32 @@ final class S3LockFiles implements LockFiles {
         return put(name, content, "If-Match", quoted(version));
     }
 
+    /**
+     * A DELETE with {@code If-Match: <ETag>}, which S3 evaluates atomically (general purpose buckets
+     * since September 2025), after a HEAD: stores that ignore the header on a DELETE still leave a
+     * lock taken over before the HEAD alone.
+     */
     @Override
     public void delete(String name, String version) {
         try {
             ObjectMetadata now = s3.getObjectMetadata(bucket, prefix + name);
-            if (version.equals(now.getETag())) {
-                s3.deleteObject(bucket, prefix + name);
+            if (!version.equals(now.getETag())) {
+                return;
+            }
+            DeleteObjectRequest request = new DeleteObjectRequest(bucket, prefix + name);
+            request.putCustomRequestHeader("If-Match", quoted(version));
+            try {
+                s3.deleteObject(request);
+            } catch (AmazonS3Exception e) {
+                if (e.getStatusCode() == 501 || (e.getStatusCode() == 400 && "NotImplemented".equals(e.getErrorCode()))) {
+                    s3.deleteObject(bucket, prefix + name);   // a store that refuses the precondition: the HEAD was the check
+                } else {
+                    throw e;
+                }
             }
         } catch (AmazonS3Exception e) {
-            if (e.getStatusCode() != 404) {
+            // gone already, or taken over between the HEAD and the DELETE (412): not ours to delete
+            if (e.getStatusCode() != 404 && e.getStatusCode() != 412 && e.getStatusCode() != 409) {
                 throw e;
             }
         }
