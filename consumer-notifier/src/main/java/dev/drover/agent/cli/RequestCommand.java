@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
@@ -80,10 +81,10 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
     @Override
     public Integer call() throws Exception {
         var config = root.config();
-        Notifier.requireConfigured(config);
         String text = request();
         AgentRequest request = AgentRequest.parse(text, "drover request");   // the agent's own checks of the fields' shapes
         Duration limit = AgentCommand.duration(timeout);
+        Notifier.requireConfigured(config);
         NotifySettings kafka = config.notifications();
         AgentSettings agent = config.agent();
         try (KafkaConsumer<String, String> replies = wait ? new KafkaConsumer<>(Replies.consumer(kafka, null, "drover-request")) : null;
@@ -91,8 +92,12 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
             if (replies != null) {
                 // from the end as it is now: the replies to this request all come after
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo p : replies.partitionsFor(agent.repliesTopic(), Duration.ofMillis(kafka.maxBlock().toMillis()))) {
-                    partitions.add(new TopicPartition(p.topic(), p.partition()));
+                try {
+                    for (PartitionInfo p : replies.partitionsFor(agent.repliesTopic(), Duration.ofMillis(kafka.maxBlock().toMillis()))) {
+                        partitions.add(new TopicPartition(p.topic(), p.partition()));
+                    }
+                } catch (KafkaException e) {
+                    throw unreachable(kafka, "the replies could not be followed on " + agent.repliesTopic(), e);
                 }
                 replies.assign(partitions);
                 replies.seekToEnd(partitions);
@@ -102,9 +107,8 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
             try {
                 sent = producer.send(new ProducerRecord<>(agent.requestsTopic(), request.id(), text))
                         .get(kafka.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new InputError("", "drover.notify.bootstrap-servers", "the request could not be put on " + agent.requestsTopic()
-                        + " at " + kafka.bootstrapServers() + ": " + kafka.redact(Messages.firstLine(String.valueOf(e.getCause() == null ? e : e.getCause()))));
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | KafkaException e) {
+                throw unreachable(kafka, "the request could not be put on " + agent.requestsTopic(), e.getCause() == null ? e : e.getCause());
             }
             if (!json) {
                 root.out().printf("request %s: %s %s put on %s (partition %d, offset %d)%n", request.id(), request.kind().label(),
@@ -115,6 +119,17 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
             }
             return follow(replies, request.id(), limit);
         }
+    }
+
+    /**
+     * A broker that does not answer, as one line: a metadata timeout is what Kafka says both for
+     * an address where no broker listens and for a topic that does not exist.
+     */
+    private static InputError unreachable(NotifySettings kafka, String what, Throwable cause) {
+        String why = cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof java.util.concurrent.TimeoutException
+                ? "no broker answered within " + kafka.maxBlock().toSeconds() + " s, or the topic does not exist (the agent makes it when it starts)"
+                : kafka.redact(Messages.firstLine(String.valueOf(cause)));
+        return new InputError("", "drover.notify.bootstrap-servers", what + " at " + kafka.bootstrapServers() + ": " + why);
     }
 
     /** The replies to {@code requestId} until an end one; its exit code. */
