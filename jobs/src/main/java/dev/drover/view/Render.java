@@ -178,7 +178,7 @@ public final class Render {
         List<String> breaking = v.schemaChanges().stream().filter(SchemaChangeRecord::breaking)
                 .map(c -> c.fromColumn().or(c::toColumn).orElse("") + " " + c.kinds()).toList();
         if (!v.schemaChanges().isEmpty()) {
-            out.printf("  schema: %d columns, %s%n", v.schemaChanges().size(),
+            out.printf("  schema: %d columns compared (old and new), %s%n", v.schemaChanges().size(),
                     breaking.isEmpty() ? "no breaking change" : "breaking: " + String.join(", ", breaking));
         }
         v.quarantineByStep().forEach((step, rows) -> out.printf("  quarantined %,d rows at %s%n", rows, step));

@@ -148,12 +148,24 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
                 second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
         out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
-        out.printf("  ledger tables:    %s/ledger/{runs,stages,batches,checks,schema_changes,quarantine_counts,spec_checksums,outbox}%n", root.config().stateDir());
+        out.printf("  ledger tables:    %s/ledger/{%s}%n", root.config().stateDir(), String.join(",", ledgerTables()));
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
         summarizeEvents(out);
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
         boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && delivered;
         return ok ? 0 : 1;
+    }
+
+    /** The ledger tables the demo wrote, as the state folder holds them (local or s3a). */
+    private List<String> ledgerTables() {
+        org.apache.hadoop.fs.Path ledger = new org.apache.hadoop.fs.Path(root.config().stateDir() + "/ledger");
+        try {
+            org.apache.hadoop.fs.FileSystem fs = ledger.getFileSystem(root.spark().sparkContext().hadoopConfiguration());
+            return java.util.Arrays.stream(fs.listStatus(ledger)).filter(org.apache.hadoop.fs.FileStatus::isDirectory)
+                    .map(f -> f.getPath().getName()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not list " + ledger, e);
+        }
     }
 
     /** The default topic and every topic a consumer of the demo's datasets names. */
