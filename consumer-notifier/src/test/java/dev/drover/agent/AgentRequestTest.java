@@ -59,6 +59,14 @@ class AgentRequestTest {
         AgentRequest.Work wave = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w1", "test", "jane",
                 Map.of("selection", Map.of("tag", List.of("pii"))), Map.of()), "t").resolve(specs, catalog);
         assertEquals("tag=pii", wave.target());
+        Map<String, Object> filters = new java.util.LinkedHashMap<>();
+        filters.put("dataset", List.of("users-v1", "users-v2"));
+        filters.put("owner", List.of());
+        filters.put("tag", List.of("pii"));
+        assertEquals("dataset=users-v1,users-v2 tag=pii", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w4", "test", "jane",
+                Map.of("selection", filters), Map.of()), "t").named(), "a wave as drover wave's filters read, empty ones left out");
+        assertEquals("every pending migration", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w5", "test", "jane",
+                Map.of("selection", Map.of()), Map.of()), "t").named());
         AgentRequest sized = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w2", "test", "jane",
                 Map.of("selection", Map.of("dataset", List.of("users-v2"))), Map.of("batching.max-rows", 5000)), "t");
         assertEquals(5000L, sized.resolve(specs, catalog).request().maxRows().orElseThrow(), "a wave takes a batch size too");

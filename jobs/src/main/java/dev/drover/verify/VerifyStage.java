@@ -340,7 +340,7 @@ public final class VerifyStage {
         List<Row> top = quarantine.groupBy(col("step"), regexp_replace(col("error"), "'[^']*'", "'…'").as("kind"))
                 .agg(count(lit(1)).as("rows")).orderBy(col("rows").desc()).limit(3).collectAsList();
         List<String> kinds = top.stream().map(r -> r.getLong(2) + " × " + r.getString(0) + ": " + r.getString(1)).toList();
-        return rows + " rows quarantined in " + location + "; top errors: " + String.join("; ", kinds);
+        return String.format("%,d %s quarantined in ", rows, rows == 1 ? "row" : "rows") + location + "; top errors: " + String.join("; ", kinds);
     }
 
     private static Map<String, String> renames(MigrationPlan plan) {

@@ -129,12 +129,20 @@ public final class Render {
             out.println("no agent requests in the ledger yet");
             return;
         }
-        out.printf("%-20s %-9s %-22s %-14s %-12s %-24s %4s  %s%n", "REQUEST", "KIND", "TARGET", "REQUESTER", "STATUS", "RUN", "EXIT", "UPDATED");
+        // ids are whatever the requester chose (a UUID by default): columns as wide as their content
+        int id = width("REQUEST", requests.stream().map(dev.drover.ledger.RequestRecord::requestId));
+        int target = width("TARGET", requests.stream().map(dev.drover.ledger.RequestRecord::target));
+        int requester = width("REQUESTER", requests.stream().map(dev.drover.ledger.RequestRecord::requester));
+        String format = "%-" + id + "s %-9s %-" + target + "s %-" + requester + "s %-12s %-24s %4s  %s%s%n";
+        out.printf(format, "REQUEST", "KIND", "TARGET", "REQUESTER", "STATUS", "RUN", "EXIT", "UPDATED", "");
         for (var r : requests) {
-            out.printf("%-20s %-9s %-22s %-14s %-12s %-24s %4d  %s%s%n", r.requestId(), r.kind(), r.target(), r.requester(),
-                    r.status().label(), r.runId().isEmpty() ? "-" : r.runId(), r.exitCode(), time(r.eventTime()),
-                    r.message().isEmpty() ? "" : "  " + r.message());
+            out.printf(format, r.requestId(), r.kind(), r.target(), r.requester(), r.status().label(), r.runId().isEmpty() ? "-" : r.runId(),
+                    r.exitCode(), time(r.eventTime()), r.message().isEmpty() ? "" : "  " + r.message());
         }
+    }
+
+    private static int width(String header, java.util.stream.Stream<String> values) {
+        return Math.max(header.length(), values.mapToInt(String::length).max().orElse(0));
     }
 
     public static ArrayNode requestsJson(List<dev.drover.ledger.RequestRecord> requests) {
