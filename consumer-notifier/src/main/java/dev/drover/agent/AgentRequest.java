@@ -267,29 +267,15 @@ public record AgentRequest(String id, Kind kind, String source, String requester
         return switch (kind) {
             case MIGRATE -> text(data, "migration").orElseGet(() -> text(data, "dataset").map(d -> d + " to V"
                     + data.path("params").path("target-version").asText()).orElse(""));
-            case WAVE -> selectionText(data.path("selection"));
+            case WAVE -> {
+                try {
+                    yield selection().key();   // as the ledger and the agent's lines name an accepted one
+                } catch (InputError malformed) {
+                    yield data.path("selection").toString();
+                }
+            }
             case ROLLBACK, VALIDATE -> text(data, "run").orElse("");
         };
-    }
-
-    /** A wave's selection as drover wave's filters read: "dataset=users-v1 tag=pii"; as sent when it is no object. */
-    private static String selectionText(JsonNode selection) {
-        if (!selection.isObject()) {
-            return selection.toString();
-        }
-        List<String> parts = new ArrayList<>();
-        selection.fields().forEachRemaining(f -> {
-            List<String> values = new ArrayList<>();
-            if (f.getValue().isArray()) {
-                f.getValue().forEach(v -> values.add(v.asText()));
-            } else if (!f.getValue().isNull()) {
-                values.add(f.getValue().asText());
-            }
-            if (!values.isEmpty()) {
-                parts.add(f.getKey() + "=" + String.join(",", values));
-            }
-        });
-        return parts.isEmpty() ? "every pending migration" : String.join(" ", parts);
     }
 
     /** A new request as {@code drover request} and the Backstage action make it. */

@@ -65,7 +65,7 @@ class AgentRequestTest {
         filters.put("tag", List.of("pii"));
         assertEquals("dataset=users-v1,users-v2 tag=pii", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w4", "test", "jane",
                 Map.of("selection", filters), Map.of()), "t").named(), "a wave as drover wave's filters read, empty ones left out");
-        assertEquals("every pending migration", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w5", "test", "jane",
+        assertEquals("all", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w5", "test", "jane",
                 Map.of("selection", Map.of()), Map.of()), "t").named());
         AgentRequest sized = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w2", "test", "jane",
                 Map.of("selection", Map.of("dataset", List.of("users-v2"))), Map.of("batching.max-rows", 5000)), "t");
