@@ -15,6 +15,10 @@ public record Alert(String subject, String group, String reason, String severity
     public static final String QUARANTINE = "quarantine";
     public static final String UNDELIVERED = "undelivered";
     public static final String WAVE_FAILED = "wave-failed";
+    public static final String SYNC_FAILED = "sync-failed";
+    public static final String SYNC_LAG = "sync-lag";
+    public static final String DEADLINE_PASSED = "deadline-passed";
+    public static final String DEADLINE_REMINDER = "deadline-reminder";
 
     public Alert {
         requireNonNull(subject, "subject is null");

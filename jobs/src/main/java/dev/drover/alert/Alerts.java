@@ -46,8 +46,17 @@ public final class Alerts {
     private final PrintStream out;
     private final List<Sink> sinks = new ArrayList<>();
     private final HttpClient http;
+    private final Duration maxLag;
+    private final Duration remindBefore;
 
     public Alerts(AlertSettings settings, Ledger ledger, PrintStream out) {
+        this(settings, ledger, out, Duration.ofHours(1), Duration.ofDays(7));
+    }
+
+    /** {@code maxLag}, {@code remindBefore}: the transition windows' limits ({@code drover.sync.max-lag}, {@code drover.transition.remind-before}). */
+    public Alerts(AlertSettings settings, Ledger ledger, PrintStream out, Duration maxLag, Duration remindBefore) {
+        this.maxLag = requireNonNull(maxLag, "maxLag is null");
+        this.remindBefore = requireNonNull(remindBefore, "remindBefore is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.out = requireNonNull(out, "out is null");
@@ -88,6 +97,70 @@ public final class Alerts {
             deliver(triggers, resolves, history);
         } catch (RuntimeException e) {
             LOG.warn("alerts after run {} were not evaluated: {}", runId, e.toString());
+        }
+    }
+
+    /**
+     * After a sync of a transition window: a failed sync alerts (and a later one that passes
+     * resolves it); then what the window calls for as it stands ({@link #windows}).
+     */
+    public void afterSync(String migration, dev.drover.model.SyncResult result, java.util.function.Supplier<List<dev.drover.transition.TransitionStatus>> windows) {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            List<AlertRecord> history = ledger.read().alerts(migration);
+            if (result.outcome() == dev.drover.model.SyncResult.Outcome.FAILED_AND_RESTORED
+                    || result.outcome() == dev.drover.model.SyncResult.Outcome.VERIFY_FAILED) {
+                deliver(List.of(new Alert(result.syncId(), migration, Alert.SYNC_FAILED, "error", migration + ": sync " + result.syncId()
+                        + " failed; " + result.message(), ordered("sync", result.syncId(), "versions", result.fromVersion() + ".." + result.toVersion()))),
+                        List.of(), history);
+            } else if (open(history).contains(Alert.SYNC_FAILED)) {
+                deliver(List.of(), List.of(new Alert(result.syncId(), migration, Alert.SYNC_FAILED, "info",
+                        migration + ": sync " + result.syncId() + " passed", Map.of())), history);
+            }
+            windows(windows.get());
+        } catch (RuntimeException e) {
+            LOG.warn("alerts after sync {} were not evaluated: {}", result.syncId(), e.toString());
+        }
+    }
+
+    /**
+     * What transition windows call for now: a target lagging its source by more than
+     * {@code drover.sync.max-lag}; a deadline passed with consumers not moved; a reminder
+     * {@code drover.transition.remind-before} ahead of it. Once per lag episode (the last synced
+     * version) and per window and reason.
+     */
+    public void windows(List<dev.drover.transition.TransitionStatus> statuses) {
+        if (!enabled()) {
+            return;
+        }
+        for (var status : statuses) {
+            try {
+                var w = status.window();
+                List<Alert> due = new ArrayList<>();
+                if (status.lagOver(maxLag)) {
+                    due.add(new Alert(w.migration() + "@" + w.lastSynced(), w.migration(), Alert.SYNC_LAG, "warning",
+                            String.format(Locale.ROOT, "%s: %s lags %s by %d version(s), %d min (limit %d min); drover sync %s", w.migration(),
+                                    w.target(), w.source(), status.lagVersions(), status.lag().toMinutes(), maxLag.toMinutes(), w.migration()),
+                            ordered("last synced", String.valueOf(w.lastSynced()), "source latest", String.valueOf(status.sourceLatest()))));
+                }
+                String notMoved = String.join(", ", w.notMoved().stream().map(c -> c.consumer().name()).toList());
+                if (status.overdue()) {
+                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), Alert.DEADLINE_PASSED, "error",
+                            w.migration() + ": the dual-write deadline " + w.deadline().orElseThrow() + " passed and " + notMoved
+                                    + " still read " + w.source(), ordered("not moved", notMoved)));
+                } else if (status.remind(remindBefore)) {
+                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), Alert.DEADLINE_REMINDER, "warning",
+                            w.migration() + ": " + notMoved + " must move from " + w.source() + " to " + w.target() + " by "
+                                    + w.deadline().orElseThrow(), ordered("not moved", notMoved)));
+                }
+                if (!due.isEmpty()) {
+                    deliver(due, List.of(), ledger.read().alerts(w.migration()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("alerts of window {} were not evaluated: {}", status.window().migration(), e.toString());
+            }
         }
     }
 

@@ -60,10 +60,21 @@ public final class AnalyzeStage {
         this.timings = timings;
     }
 
-    /** What an earlier run pinned: a resumed or re-validated run plans against the same versions. */
-    public record Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack) {
+    /**
+     * What an earlier run pinned: a resumed or re-validated run plans against the same versions. A
+     * sync pins the source's latest version instead, and names the nullable columns the source
+     * gained since the run ({@code additive}): they may be in the source and, when the steps pass
+     * them through, in the target, though neither declares them.
+     */
+    public record Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack,
+                         java.util.Set<String> additive) {
         public Pinned {
             lookups = Map.copyOf(lookups);
+            additive = java.util.Set.copyOf(additive);
+        }
+
+        public Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack) {
+            this(sourceVersion, lookups, snapshotVersion, readBack, java.util.Set.of());
         }
     }
 
@@ -100,7 +111,13 @@ public final class AnalyzeStage {
         java.util.function.Supplier<List<Row>> files = memo(() -> delta.filesWithStats(sourceLocation, sourceVersion)
                 .select(col("partitionValues"), col("stats.numRecords")).collectAsList());
         Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
-        checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema");
+        java.util.Set<String> additive = pinned != null ? pinned.additive() : java.util.Set.of();
+        checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema", additive);
+        List<ConsumerEntity> dualWrite = TransitionRules.dualWriteConsumers(catalog, spec);
+        if (pinned == null && !dualWrite.isEmpty()) {
+            TransitionRules.requireFeed(spec, dualWrite, sourceLocation, sourceVersion,
+                    delta.changeDataFeedOn(sourceLocation, sourceVersion));
+        }
         long snapshotVersion = pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation);
         started = lap("analyze/pin source", started);
 
@@ -140,7 +157,10 @@ public final class AnalyzeStage {
         }
         Pipeline pipeline = new Pipeline(steps);
         StructType produced = produced(pipeline, MetricPlan.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
-        checkDeclared(target, produced, where, "steps");
+        checkDeclared(target, produced, where, "steps", additive);
+        if (!dualWrite.isEmpty()) {
+            TransitionRules.requireRowLocal(spec, dualWrite, pipeline, MetricPlan.withHidden(sourceFrame.limit(0), source.primaryKey()));
+        }
         SqlTexts.resolve(spec, target, sourceFrame.schema(), produced);
         started = lap("analyze/steps and SQL", started);
         checkLookupsUnique(spec, steps, lookups);
@@ -233,8 +253,8 @@ public final class AnalyzeStage {
         return m.find() ? String.valueOf(Integer.parseInt(m.group(1)) - 1) : "?";
     }
 
-    /** Columns and types must match the catalog's declared schema (order aside). */
-    private static void checkDeclared(DatasetEntity dataset, StructType actual, String where, String field) {
+    /** Columns and types must match the catalog's declared schema (order aside); {@code extra} columns may be there besides. */
+    private static void checkDeclared(DatasetEntity dataset, StructType actual, String where, String field, java.util.Set<String> extra) {
         Map<String, StructField> have = new HashMap<>();
         for (StructField f : actual.fields()) {
             have.put(f.name(), f);
@@ -249,7 +269,7 @@ public final class AnalyzeStage {
                         + hint(f.dataType(), column.type()));
             }
         }
-        have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
+        have.keySet().stream().filter(c -> !extra.contains(c)).sorted().forEach(c -> problems.add("undeclared " + c));
         if (!problems.isEmpty()) {
             String what = field.equals("steps") ? "the steps produce a schema that differs from dataset " : "the table differs from the declared schema of dataset ";
             throw new SpecError(where, field, what + dataset.name() + ": " + String.join(", ", problems));

@@ -217,10 +217,80 @@ public final class Drover implements AutoCloseable {
         context.close();
     }
 
+    /** A sync of a migration's transition window about to run; options first, then {@link #execute()}. */
+    public Sync sync(String migration) {
+        return new Sync(spec(migration));
+    }
+
+    /** Every transition window (open or retired) with its lag, as the ledger, the outbox and the source's log have it now. */
+    public List<dev.drover.transition.TransitionStatus> transitions() {
+        dev.drover.run.SyncRunner syncs = context.syncs();
+        return syncs.statuses(syncs.windows());
+    }
+
+    /** Sends the alerts the windows call for now (lag, deadlines); returns the statuses it judged. */
+    public List<dev.drover.transition.TransitionStatus> alertOnTransitions() {
+        List<dev.drover.transition.TransitionStatus> statuses = transitions();
+        context.alerts().windows(statuses);
+        return statuses;
+    }
+
+    /** Records that {@code consumer} has moved off the window's source, as {@code actor} says. */
+    public void moved(String migration, String consumer, String actor) {
+        context.syncs().moved(spec(migration), consumer, actor);
+    }
+
+    /** Retires a window's source (see {@link dev.drover.run.SyncRunner#retire}). */
+    public dev.drover.model.RetireResult retire(String migration, boolean force, String actor) {
+        return context.syncs().retire(spec(migration), force, actor);
+    }
+
+    /**
+     * A sync of one window: {@code verify} adds the full check after it, {@code onlyVerify} runs the
+     * full check alone, {@code resnapshot} runs the whole migration again instead.
+     */
+    public final class Sync {
+        private final MigrationSpec spec;
+        private boolean verify;
+        private boolean onlyVerify;
+        private boolean resnapshot;
+
+        private Sync(MigrationSpec spec) {
+            this.spec = spec;
+        }
+
+        /** Also compare all of v2 with the steps over v1 at the synced version. */
+        public Sync verify(boolean verify) {
+            this.verify = verify;
+            return this;
+        }
+
+        /** Only the full check: no sync before it. */
+        public Sync onlyVerify(boolean only) {
+            this.onlyVerify = only;
+            return this;
+        }
+
+        /** Run the whole migration again from v1's latest version (when the change data feed cannot serve a range). */
+        public Sync resnapshot(boolean resnapshot) {
+            this.resnapshot = resnapshot;
+            return this;
+        }
+
+        public dev.drover.model.SyncResult execute() {
+            dev.drover.run.SyncRunner syncs = context.syncs();
+            if (resnapshot) {
+                return syncs.resnapshot(spec);
+            }
+            return onlyVerify ? syncs.verify(spec) : syncs.sync(spec, verify);
+        }
+    }
+
     /** A migration about to run; options first, then {@link #execute()}. */
     public final class Migrate {
         private final MigrationSpec spec;
         private boolean allowChangedSpec;
+        private boolean enableCdf;
 
         private Migrate(MigrationSpec spec) {
             this.spec = spec;
@@ -232,8 +302,14 @@ public final class Drover implements AutoCloseable {
             return this;
         }
 
+        /** For a migration with a transition window: turn on the source's change data feed first when it is off. */
+        public Migrate enableCdf(boolean enable) {
+            this.enableCdf = enable;
+            return this;
+        }
+
         public MigrationResult execute() {
-            return context.runner().migrate(spec, allowChangedSpec);
+            return context.runner().migrate(spec, new dev.drover.run.MigrationRunner.Options(allowChangedSpec, enableCdf, false), id -> { });
         }
     }
 }

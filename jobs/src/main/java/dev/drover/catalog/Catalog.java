@@ -27,4 +27,9 @@ public record Catalog(Map<String, DatasetEntity> datasets, Map<String, ConsumerE
                 .sorted(Comparator.comparingInt(ConsumerEntity::wave).thenComparing(ConsumerEntity::name))
                 .toList();
     }
+
+    /** Consumers of a dataset that asked to have old and new versions both maintained for a while. */
+    public List<ConsumerEntity> dualWriteConsumersOf(String dataset) {
+        return consumersOf(dataset).stream().filter(c -> c.strategy() == UpdateStrategy.DUAL_WRITE).toList();
+    }
 }

@@ -21,6 +21,10 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--allow-changed-spec", description = "Run even though the spec changed since it was applied.")
     boolean allowChangedSpec;
 
+    @Option(names = "--enable-cdf", description = "For a migration with dual-write consumers: turn on the source's change data feed"
+            + " first (a metadata-only commit of the source, recorded in the ledger), so drover sync can keep the target in step.")
+    boolean enableCdf;
+
     @Option(names = "--timings", description = "Print the time each phase took (analyze, batch writes, test, ledger waits).")
     boolean timings;
 
@@ -29,7 +33,7 @@ final class MigrateCommand implements Callable<Integer> {
         root.spec(migration);
         var drover = root.drover();
         long runStarted = System.currentTimeMillis();
-        MigrationResult result = drover.migrate(migration).allowChangedSpec(allowChangedSpec).execute();
+        MigrationResult result = drover.migrate(migration).allowChangedSpec(allowChangedSpec).enableCdf(enableCdf).execute();
         Render.result(root.out(), result);
         if (timings) {
             Render.timings(root.out(), result.timings());

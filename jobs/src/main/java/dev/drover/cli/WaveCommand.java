@@ -52,6 +52,10 @@ final class WaveCommand implements Callable<Integer> {
     @Option(names = "--allow-changed-spec", description = "Apply again migrations whose spec changed since they were applied.")
     boolean allowChangedSpec;
 
+    @Option(names = "--sync", description = "Sync the selected migrations' open transition windows instead of migrating"
+            + " (as drover sync --all does for every window).")
+    boolean sync;
+
     @Option(names = "--timings", description = "Print the seconds the migrations spent per phase, summed over the wave.")
     boolean timings;
 
@@ -73,6 +77,9 @@ final class WaveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (parallel != null && parallel < 1) {
             throw new dev.drover.error.InputError("", "--parallel", "expected a whole number above 0, got " + parallel);
+        }
+        if (sync && plan) {
+            throw new dev.drover.error.InputError("", "--sync", "has no dry run (--plan); drover transition shows each window's lag");
         }
         WaveSelection selection = new WaveSelection(given(datasets), given(owners), given(tags),
                 Optional.ofNullable(list), given(versions).stream().map(WaveCommand::version).toList());
@@ -100,7 +107,7 @@ final class WaveCommand implements Callable<Integer> {
         boolean live = !json && root.config().progress() != dev.drover.config.DroverConfig.Progress.NEVER
                 && (root.config().progress() == dev.drover.config.DroverConfig.Progress.ALWAYS || System.console() != null);
         PrintStream runs = live ? new PrintStream(OutputStream.nullOutputStream()) : lines;
-        WaveResult result = drover.waves(lines, runs).run(selection, allowChangedSpec, n);
+        WaveResult result = sync ? drover.waves(lines, runs).sync(selection, n, false) : drover.waves(lines, runs).run(selection, allowChangedSpec, n);
         if (json) {
             var node = WaveView.resultJson(result);
             if (timings) {

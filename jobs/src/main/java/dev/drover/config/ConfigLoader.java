@@ -243,7 +243,7 @@ public final class ConfigLoader {
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
                     duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d),
-                    alerts(d));
+                    alerts(d), sync(d));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
@@ -352,6 +352,21 @@ public final class ConfigLoader {
         }
         return new AgentSettings(string(d, "agent.requests-topic"), string(d, "agent.replies-topic"), group,
                 duration(d, "agent.poll-interval"), duration(d, "agent.drain-timeout"), string(d, "agent.reply-type-prefix"));
+    }
+
+    private static SyncSettings sync(Config d) {
+        boolean deletionVectors;
+        try {
+            deletionVectors = d.getBoolean("sync.deletion-vectors");
+        } catch (ConfigException e) {
+            throw new ConfigError(origin(d, "sync.deletion-vectors"), "drover.sync.deletion-vectors", "expected true or false");
+        }
+        java.time.Duration lag = duration(d, "sync.max-lag");
+        if (lag.isZero()) {
+            throw new ConfigError(origin(d, "sync.max-lag"), "drover.sync.max-lag", "expected a duration above 0 such as 1h");
+        }
+        return new SyncSettings(lag, (int) nonNegativeLong(d, "sync.verify-every", " (0 = only drover sync --verify)"),
+                deletionVectors, duration(d, "transition.remind-before"));
     }
 
     private static WaveSettings wave(Config d) {

@@ -36,7 +36,8 @@ public record DroverConfig(
         WaveSettings wave,
         FleetSettings fleet,
         AgentSettings agent,
-        AlertSettings alerts) {
+        AlertSettings alerts,
+        SyncSettings sync) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -58,6 +59,7 @@ public record DroverConfig(
         requireNonNull(fleet, "fleet is null");
         requireNonNull(agent, "agent is null");
         requireNonNull(alerts, "alerts is null");
+        requireNonNull(sync, "sync is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -76,7 +78,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync);
     }
 
     public Path catalogDir() {

@@ -12,15 +12,39 @@ import java.util.Optional;
 
 /**
  * The {@code userMetadata} every Drover commit of a migration carries, so {@code DESCRIBE HISTORY}
- * explains every version: {@code {"tool":"drover","run":…,"migration":…,"stage":…,"batch":…}}.
+ * explains every version: {@code {"tool":"drover","run":…,"migration":…,"stage":…,"batch":…}}. A
+ * sync's commit names the sync as its run and the range of source versions it applied:
+ * {@code "stage":"sync","range":{"from":4,"to":9}}.
  */
-public record CommitTag(String run, String migration, Stage stage, Integer batch) {
+public record CommitTag(String run, String migration, Stage stage, Integer batch, Range range) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The source versions a sync applied, both ends included. */
+    public record Range(long from, long to) {
+        public Range {
+            if (from > to) {
+                throw new IllegalArgumentException("range from " + from + " to " + to);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "[" + from + ", " + to + "]";
+        }
+    }
 
     public CommitTag {
         requireNonNull(run, "run is null");
         requireNonNull(migration, "migration is null");
         requireNonNull(stage, "stage is null");
+    }
+
+    public CommitTag(String run, String migration, Stage stage, Integer batch) {
+        this(run, migration, stage, batch, null);
+    }
+
+    public Optional<Range> sourceRange() {
+        return Optional.ofNullable(range);
     }
 
     public String json() {
@@ -31,6 +55,9 @@ public record CommitTag(String run, String migration, Stage stage, Integer batch
         node.put("stage", stage.label());
         if (batch != null) {
             node.put("batch", batch);
+        }
+        if (range != null) {
+            node.putObject("range").put("from", range.from()).put("to", range.to());
         }
         return node.toString();
     }
@@ -48,7 +75,8 @@ public record CommitTag(String run, String migration, Stage stage, Integer batch
                 return Optional.empty();
             }
             Integer batch = node.has("batch") ? node.get("batch").asInt() : null;
-            return Optional.of(new CommitTag(node.path("run").asText(), node.path("migration").asText(), Stage.parse(stage), batch));
+            Range range = node.has("range") ? new Range(node.path("range").path("from").asLong(), node.path("range").path("to").asLong()) : null;
+            return Optional.of(new CommitTag(node.path("run").asText(), node.path("migration").asText(), Stage.parse(stage), batch, range));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }

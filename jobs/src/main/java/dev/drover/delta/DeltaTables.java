@@ -73,6 +73,66 @@ public final class DeltaTables {
         return DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty()).withStats();
     }
 
+    /** The table's properties at {@code version} (its metadata's configuration), from the log. */
+    public Map<String, String> properties(String location, long version) {
+        return JavaConverters.mapAsJavaMap(DeltaLog.forTable(spark, location)
+                .getSnapshotAt(version, scala.Option.empty(), scala.Option.empty()).metadata().configuration());
+    }
+
+    /** Whether the table records its changes at {@code version} ({@code delta.enableChangeDataFeed = true}). */
+    public boolean changeDataFeedOn(String location, long version) {
+        return "true".equalsIgnoreCase(properties(location, version).getOrDefault(CHANGE_DATA_FEED, "false").trim());
+    }
+
+    public static final String CHANGE_DATA_FEED = "delta.enableChangeDataFeed";
+
+    /**
+     * Sets table properties in a metadata-only commit tagged with {@code tag} (through a child
+     * session's commitInfo setting, as {@link #restore} does); returns the version it made.
+     */
+    public long setProperties(String location, Map<String, String> properties, CommitTag tag) {
+        SparkSession child = spark.newSession();
+        child.conf().set("spark.databricks.delta.commitInfo.userMetadata", tag.json());
+        StringBuilder sql = new StringBuilder("ALTER TABLE delta.`" + location.replace("`", "``") + "` SET TBLPROPERTIES (");
+        int n = 0;
+        for (var e : properties.entrySet()) {
+            sql.append(n++ == 0 ? "" : ", ").append('\'').append(e.getKey().replace("'", "\\'")).append("' = '")
+                    .append(e.getValue().replace("'", "\\'")).append('\'');
+        }
+        child.sql(sql.append(")").toString());
+        return latestVersion(location);
+    }
+
+    /** Adds nullable columns to a table in a metadata-only commit tagged with {@code tag}. */
+    public void addColumns(String location, List<org.apache.spark.sql.types.StructField> columns, CommitTag tag) {
+        SparkSession child = spark.newSession();
+        child.conf().set("spark.databricks.delta.commitInfo.userMetadata", tag.json());
+        String list = String.join(", ", columns.stream().map(f -> "`" + f.name().replace("`", "``") + "` " + f.dataType().sql()).toList());
+        child.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` ADD COLUMNS (" + list + ")");
+    }
+
+    /** When a version was committed, from its commit file's commitInfo (no Spark job); empty when the file is gone. */
+    public Optional<java.time.Instant> commitTime(String location, long version) {
+        try {
+            org.apache.hadoop.fs.Path commit = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(location, "_delta_log"),
+                    String.format("%020d.json", version));
+            org.apache.hadoop.fs.FileSystem fs = commit.getFileSystem(hadoopConf());
+            if (!fs.exists(commit)) {
+                return Optional.empty();
+            }
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("{\"commitInfo\"")) {
+                        return Optional.of(java.time.Instant.ofEpochMilli(JSON.readTree(line).path("commitInfo").path("timestamp").asLong()));
+                    }
+                }
+            }
+            return Optional.of(java.time.Instant.ofEpochMilli(fs.getFileStatus(commit).getModificationTime()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the Delta log of " + location, e);
+        }
+    }
+
     /** Every idempotent-write app id committed to the table, with its version (empty when there is no table). */
     public java.util.Map<String, Long> committedAppIds(String location) {
         if (!exists(location)) {

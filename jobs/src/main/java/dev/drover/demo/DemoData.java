@@ -48,10 +48,14 @@ public final class DemoData {
         return spark.createDataFrame(rows, StructType.fromDDL("country_id INT NOT NULL, country STRING"));
     }
 
-    /** Writes both datasets as Delta tables under the warehouse (replacing what is there). */
+    /**
+     * Writes both datasets as Delta tables under the warehouse (replacing what is there). users-v1
+     * records its changes (change data feed on), as a live table with dual-write consumers must:
+     * its migration keeps users-v2 in step from them.
+     */
     public static void write(SparkSession spark, String warehouse, long rows, int days, long badEvery) {
         users(spark, rows, days, badEvery).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-                .partitionBy("dt").save(warehouse + "/users_v1");
+                .option("delta.enableChangeDataFeed", "true").partitionBy("dt").save(warehouse + "/users_v1");
         countries(spark).coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
                 .save(warehouse + "/countries");
     }

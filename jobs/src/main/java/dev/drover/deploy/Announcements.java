@@ -92,8 +92,14 @@ final class Announcements {
             c.put("deadline", deadline);
             if (consumer.strategy() == UpdateStrategy.DUAL_WRITE) {
                 c.put("dualWriteUntil", deadline);
-                c.put("note", "both " + versions.get("old").asText() + " and " + plan.target().name()
-                        + " are maintained until " + deadline + "; move before then");
+                c.put("note", plan.source().name() + " stays live and " + plan.target().name() + " is kept in step with it until "
+                        + deadline + " (drover sync applies each change of " + plan.source().name()
+                        + ", proven, in one commit of " + plan.target().name() + "); move before then");
+                ObjectNode window = c.putObject("transition");
+                window.put("source", plan.source().name());
+                window.put("target", plan.target().name());
+                window.put("until", deadline);
+                window.put("sync", "drover sync " + plan.spec().id());
             }
             consumer.contact().ifPresent(v -> c.put("contact", v));
             return new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED), run.runId(),

@@ -74,6 +74,14 @@ public final class Ledger {
         return append(LedgerTables.REQUESTS, List.of(request));
     }
 
+    public void record(SyncRecord sync) {
+        append(LedgerTables.SYNCS, List.of(sync));
+    }
+
+    public void record(TransitionRecord transition) {
+        append(LedgerTables.TRANSITIONS, List.of(transition));
+    }
+
     public void recordQuarantine(List<QuarantineCount> counts) {
         append(LedgerTables.QUARANTINE_COUNTS, counts);
     }

@@ -224,6 +224,27 @@ public final class LedgerReader {
                 .sorted(Comparator.comparing(AlertRecord::eventTime)).toList();
     }
 
+    /** The syncs of a migration's transition windows (latest state of each), oldest first. */
+    public List<SyncRecord> syncs(String migration) {
+        return syncsOf(rows(LedgerTables.SYNCS, col("migration").equalTo(migration)));
+    }
+
+    /** Every sync of every window (latest state of each), oldest first. */
+    public List<SyncRecord> syncs() {
+        return syncsOf(rows(LedgerTables.SYNCS, org.apache.spark.sql.functions.lit(true)));
+    }
+
+    static List<SyncRecord> syncsOf(List<SyncRecord> rows) {
+        return latest(rows, SyncRecord::syncId, SyncRecord::eventTime).stream()
+                .sorted(Comparator.comparing(SyncRecord::startedAt).thenComparing(SyncRecord::syncId)).toList();
+    }
+
+    /** What happened to transition windows besides syncs, oldest first. */
+    public List<TransitionRecord> transitions() {
+        return rows(LedgerTables.TRANSITIONS, org.apache.spark.sql.functions.lit(true)).stream()
+                .sorted(Comparator.comparing(TransitionRecord::eventTime)).toList();
+    }
+
     public List<SpecChecksum> checksums(String migration) {
         return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
     }

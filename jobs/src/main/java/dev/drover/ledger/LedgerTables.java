@@ -14,6 +14,8 @@ public final class LedgerTables {
     public static final LedgerTable<WaveRunRecord> WAVE_RUNS = new LedgerTable<>("wave_runs", WaveRunRecord.class);
     public static final LedgerTable<RequestRecord> REQUESTS = new LedgerTable<>("requests", RequestRecord.class);
     public static final LedgerTable<AlertRecord> ALERTS = new LedgerTable<>("alerts", AlertRecord.class);
+    public static final LedgerTable<SyncRecord> SYNCS = new LedgerTable<>("syncs", SyncRecord.class);
+    public static final LedgerTable<TransitionRecord> TRANSITIONS = new LedgerTable<>("transitions", TransitionRecord.class);
 
     private LedgerTables() {}
 }

@@ -141,6 +141,18 @@ public final class DeequSuite {
     }
 
     /**
+     * The same metrics with the row count (Deequ's {@code Size}) replaced by {@code rows}: a
+     * transition window's sync measures its constraints on the rows it wrote, but a size
+     * constraint is about the whole table after the sync.
+     */
+    public Map<Analyzer, Metric> withRowCount(Map<Analyzer, Metric> metrics, long rows) {
+        Map<Analyzer, Metric> out = new LinkedHashMap<>(metrics);
+        out.put(ROW_COUNT, new com.amazon.deequ.metrics.DoubleMetric(com.amazon.deequ.metrics.Entity.Dataset(), "Size", "*",
+                new scala.util.Success<>((double) rows), Option.empty()));
+        return out;
+    }
+
+    /**
      * The checks evaluated against {@code metrics}. With a {@code repositoryPath}, the row count
      * is compared with the dataset's previous passing run's (when there is one and
      * {@code maxRowCountChange} is at least 0): moving by more than that share fails an anomaly

@@ -391,6 +391,77 @@ public final class MetricPlan {
         return t.combinable() ? t.evaluate(target) : null;
     }
 
+    /**
+     * Whether an invariant's two sides can be kept up to date through inserts and deletes: its
+     * source aggregate and every part of its target aggregate add up (sum, count, count_if), so a
+     * transition window's sync adds the rows it wrote and takes away those it replaced. A min or a
+     * max cannot be taken back, and an aggregate that does not combine at all reads the tables.
+     */
+    public boolean decremental(InvariantSpec inv) {
+        TargetInvariant t = invariants.stream().filter(i -> i.spec().equals(inv)).findFirst().orElseThrow();
+        return t.combinable() && inv.combine().equals("sum")
+                && java.util.stream.IntStream.range(0, t.parts().size()).noneMatch(i -> t.partName(i).startsWith("min:")
+                        || t.partName(i).startsWith("max:"));
+    }
+
+    /**
+     * The target aggregates the decremental invariants combine from, over the rows of a frame with
+     * the target's columns where {@code where} holds, each named {@code prefix} + its name in the
+     * batch metrics ({@code target:inv:<name>:<i>}).
+     */
+    public List<Column> invariantParts(Column where, String prefix) {
+        List<Column> out = new ArrayList<>();
+        for (TargetInvariant t : invariants) {
+            if (decremental(t.spec())) {
+                for (int i = 0; i < t.parts().size(); i++) {
+                    out.add(Expressions.onlyWhere(new Column(t.parts().get(i)), where).as(prefix + t.partName(i)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The names {@link #invariantParts} gives, without a prefix. */
+    public List<String> invariantPartNames() {
+        List<String> out = new ArrayList<>();
+        for (TargetInvariant t : invariants) {
+            if (decremental(t.spec())) {
+                for (int i = 0; i < t.parts().size(); i++) {
+                    out.add(t.partName(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The source aggregates of the decremental invariants over a frame with the source's columns,
+     * where {@code where} holds, each named {@code prefix} + {@link #sourceKey}.
+     */
+    public List<Column> invariantSources(Column where, String prefix) {
+        List<Column> out = new ArrayList<>();
+        for (InvariantSpec inv : plan.spec().checks().invariants()) {
+            if (inv.source().isPresent() && decremental(inv)) {
+                out.add(onlyWhere(inv.source().get(), where).as(prefix + sourceKey(inv)));
+            }
+        }
+        return out;
+    }
+
+    /** The whole target aggregate of every invariant, named as {@link #targetValue} reads it, in one aggregation. */
+    public Metrics readInvariantsWhole(Dataset<Row> target) {
+        List<Column> aggs = plan.spec().checks().invariants().stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
+        if (aggs.isEmpty()) {
+            return Metrics.EMPTY;
+        }
+        Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < row.size(); i++) {
+            values.put(row.schema().fields()[i].name(), row.get(i));
+        }
+        return Metrics.of(values);
+    }
+
     /** The same metrics without writing: one pass over the slice (for recovery and validate). */
     public Metrics aggregate(Dataset<Row> slice, String name, boolean onePass) {
         return aggregate(observe(slice, name, onePass));

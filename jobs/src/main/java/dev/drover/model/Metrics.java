@@ -52,6 +52,29 @@ public record Metrics(Map<String, BigDecimal> values) {
         return new Metrics(out);
     }
 
+    /** This less {@code other}, name by name (a value {@code other} lacks stays; only sums can be taken back). */
+    public Metrics minus(Metrics other) {
+        Map<String, BigDecimal> out = new TreeMap<>(values);
+        other.values.forEach((k, v) -> {
+            if (k.startsWith("min:") || k.startsWith("max:")) {
+                throw new IllegalArgumentException("a least or greatest value cannot be taken back: " + k);
+            }
+            out.merge(k, v.negate(), BigDecimal::add);
+        });
+        return new Metrics(out);
+    }
+
+    /** Only the values named in {@code names}. */
+    public Metrics only(java.util.Collection<String> names) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        names.forEach(n -> {
+            if (values.containsKey(n)) {
+                out.put(n, values.get(n));
+            }
+        });
+        return new Metrics(out);
+    }
+
     public Metrics with(Metrics other) {
         Map<String, BigDecimal> out = new TreeMap<>(values);
         out.putAll(other.values);

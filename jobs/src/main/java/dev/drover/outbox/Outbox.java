@@ -39,7 +39,12 @@ public final class Outbox {
     }
 
     /** Everything in the outbox, read once: events (oldest first, each id once), deliveries (oldest first), acked ids. */
-    public record State(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published) {
+    public record State(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published,
+                        Map<String, Instant> ackedAt) {
+        public State(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> acked, Set<String> published) {
+            this(events, deliveries, acked, published, Map.of());
+        }
+
         public List<OutboxEvent> events(String runId) {
             return events.stream().filter(e -> e.runId().equals(runId)).toList();
         }
@@ -60,19 +65,23 @@ public final class Outbox {
                 .forEach(e -> events.putIfAbsent(e.eventId(), e));
         List<Delivery> deliveries = new ArrayList<>();
         Set<String> acked = new HashSet<>();
+        Map<String, Instant> ackedAt = new HashMap<>();
         Set<String> published = new HashSet<>();
         for (OutboxRow r : rows) {
             switch (r.record()) {
                 case DELIVERY -> deliveries.add(new Delivery(r.eventId(), r.runId(), r.consumer().orElse(""),
                         Delivery.Status.parse(r.status()), r.attempt(), r.topic().orElse(""), r.kafkaPartition(), r.kafkaOffset(),
                         r.error(), r.eventTime()));
-                case ACK -> acked.add(r.eventId());
+                case ACK -> {
+                    acked.add(r.eventId());
+                    ackedAt.merge(r.eventId(), r.eventTime(), (a, b) -> a.isBefore(b) ? a : b);
+                }
                 case PUBLISHED -> published.add(r.runId());
                 default -> { }
             }
         }
         deliveries.sort(Comparator.comparing(Delivery::at));
-        return new State(new ArrayList<>(events.values()), deliveries, acked, published);
+        return new State(new ArrayList<>(events.values()), deliveries, acked, published, ackedAt);
     }
 
     /**

@@ -18,6 +18,8 @@ public record OutboxEvent(String eventId, String runId, String migration, String
                           String topic, String strategy, int wave, String deadline, String payload, Instant createdAt) {
     public static final String MIGRATED = "migrated";
     public static final String ROLLED_BACK = "rolled-back";
+    /** The source of a transition window retired: its consumers have moved to the new version. */
+    public static final String RETIRED = "retired";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public OutboxEvent {

@@ -78,16 +78,29 @@ public final class MigrationRunner {
      * is in the ledger (a new run once analyze accepted the spec, a resumed one at once).
      */
     public MigrationResult migrate(MigrationSpec spec, boolean allowChangedSpec, Consumer<String> started) {
-        return JobLabel.of(spec.id(), context.pool(spec.id()), "start").call(context.spark(), () -> start(spec, allowChangedSpec, started));
+        return migrate(spec, new Options(allowChangedSpec, false, false), started);
     }
 
-    private MigrationResult start(MigrationSpec spec, boolean allowChangedSpec, Consumer<String> started) {
+    /**
+     * What a migrate may do besides running the spec: run a spec that changed since it was applied;
+     * turn on the source's change data feed first ({@code enableCdf}, for a transition window); run
+     * an applied migration again from the source's latest version without telling its consumers
+     * again ({@code resnapshot}, when a window's sync cannot be served from the feed).
+     */
+    public record Options(boolean allowChangedSpec, boolean enableCdf, boolean resnapshot) {}
+
+    public MigrationResult migrate(MigrationSpec spec, Options options, Consumer<String> started) {
+        return JobLabel.of(spec.id(), context.pool(spec.id()), "start").call(context.spark(), () -> start(spec, options, started));
+    }
+
+    private MigrationResult start(MigrationSpec spec, Options options, Consumer<String> started) {
         Timings timings = new Timings();
         Ledger ledger = context.ledger();
         List<RunRecord> runs = ledger.read().runsOf(spec.id());
-        checkChecksum(spec, runs, allowChangedSpec);
+        checkChecksum(spec, runs, options.allowChangedSpec());
         Optional<RunRecord> latest = runs.stream().findFirst();
-        if (latest.isPresent() && latest.get().status() == RunStatus.SUCCEEDED && latest.get().specChecksum().equals(spec.checksum())) {
+        if (!options.resnapshot() && latest.isPresent() && latest.get().status() == RunStatus.SUCCEEDED
+                && latest.get().specChecksum().equals(spec.checksum())) {
             RunRecord done = latest.get();
             return new MigrationResult(done.runId(), spec.id(), MigrationResult.Outcome.ALREADY_APPLIED, false, 0, 0, 0, 0,
                     done.targetVersion().orElse(-1L), List.of(), "already applied by run " + done.runId() + "; nothing to do",
@@ -97,7 +110,12 @@ public final class MigrationRunner {
         String runId = unfinished.map(RunRecord::runId).orElseGet(MigrationRunner::newRunId);
         MigrationResult result;
         try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", runId, config.lockLease(), config.lockHeartbeat())) {
-            Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started, lock);
+            if (options.enableCdf() && unfinished.isEmpty()) {
+                enableChangeDataFeed(spec, runId, ledger);
+            }
+            boolean quiet = options.resnapshot() || ledger.read().syncs(spec.id()).stream()
+                    .anyMatch(s -> s.kind() == dev.drover.model.SyncKind.RESNAPSHOT && s.baseRun().equals(runId));
+            Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started, lock, quiet);
             result = unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
         } finally {
             ledger.flush();
@@ -106,6 +124,32 @@ public final class MigrationRunner {
         // after the lock is let go: a slow or unreachable sink holds no dataset
         timings.time("alerts", () -> context.alerts().afterRun(result.runId()));
         return result;
+    }
+
+    /**
+     * Turns on the source's change data feed for a migration with a transition window, in a
+     * metadata-only commit of the source tagged with the run, recorded in the ledger; nothing when
+     * it is on already or the migration has no window.
+     */
+    private void enableChangeDataFeed(MigrationSpec spec, String runId, Ledger ledger) {
+        if (!dev.drover.transition.Windows.hasWindow(context.catalog(), spec)) {
+            return;
+        }
+        DatasetEntity source = context.catalog().dataset(spec.source()).orElseThrow();
+        String location = config.resolveLocation(source.location());
+        if (!delta.exists(location)) {
+            return;   // analyze says so
+        }
+        long version = delta.latestVersion(location);
+        if (delta.changeDataFeedOn(location, version)) {
+            return;
+        }
+        long made = delta.setProperties(location, java.util.Map.of(DeltaTables.CHANGE_DATA_FEED, "true"),
+                new CommitTag(runId, spec.id(), Stage.ANALYZE, null));
+        ledger.record(new dev.drover.ledger.TransitionRecord(spec.id(), dev.drover.model.TransitionEvent.CDF_ENABLED, source.name(),
+                System.getProperty("user.name", ""), "delta.enableChangeDataFeed = true on " + location + " in version " + made,
+                Instant.now()));
+        context.out().printf("run %s: turned on %s's change data feed (version %d)%n", runId, source.name(), made);
     }
 
     /** The migration's own tables out of Delta's in-memory cache: an application may run thousands (lookups stay, shared). */
@@ -179,12 +223,15 @@ public final class MigrationRunner {
         private final Ledger ledger;
         private final Consumer<String> started;
         private final RunLock lock;
+        /** A resnapshot: the window's consumers were told of the migration once, they are not told again. */
+        private final boolean quiet;
 
-        Run(MigrationScope scope, Ledger ledger, Consumer<String> started, RunLock lock) {
+        Run(MigrationScope scope, Ledger ledger, Consumer<String> started, RunLock lock, boolean quiet) {
             this.scope = scope;
             this.ledger = ledger;
             this.started = started;
             this.lock = lock;
+            this.quiet = quiet;
         }
 
         MigrationResult start(MigrationSpec spec) {
@@ -285,8 +332,8 @@ public final class MigrationRunner {
             long targetVersion = delta.latestVersion(plan.targetLocation());
             String warning = verified.quarantineSummary();
             DeployStage deploy = new DeployStage(ledger, config.notifications());
-            List<OutboxEvent> events = deploy.announce(plan, run, targetVersion, verified.schema(), checks, written.rowsWritten(),
-                    written.rowsQuarantined(), resumed);
+            List<OutboxEvent> events = quiet ? List.of() : deploy.announce(plan, run, targetVersion, verified.schema(), checks,
+                    written.rowsWritten(), written.rowsQuarantined(), resumed);
             List<String> consumers = events.stream().map(OutboxEvent::consumer).toList();
             ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "succeeded",
                     new StageDetail.Deploy(targetVersion, events.size(), consumers)));

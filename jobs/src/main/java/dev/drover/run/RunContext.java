@@ -141,7 +141,7 @@ public final class RunContext implements AutoCloseable {
 
     /** The alerts of this context's runs and waves (off when no sink is configured). */
     public dev.drover.alert.Alerts alerts() {
-        return new dev.drover.alert.Alerts(config.alerts(), ledger(), out);
+        return new dev.drover.alert.Alerts(config.alerts(), ledger(), out, config.sync().maxLag(), config.sync().remindBefore());
     }
 
     /** The run locks under the state folder (a local disk or S3), made on first use. */
@@ -182,6 +182,11 @@ public final class RunContext implements AutoCloseable {
 
     public MigrationRunner runner() {
         return new MigrationRunner(this);
+    }
+
+    /** The runner of this context's transition windows: syncs, full checks, resnapshots. */
+    public SyncRunner syncs() {
+        return new SyncRunner(this);
     }
 
     /** Waits until every record queued by any run of this context is committed. */

@@ -181,7 +181,7 @@ public final class SpecLoader {
             throw new SpecError(where, field, "expected a step like { rename { old = new } }");
         }
         ConfigObject object = (ConfigObject) value;
-        List<String> named = object.keySet().stream().filter(k -> !k.equals("options")).toList();
+        List<String> named = object.keySet().stream().filter(k -> !k.equals("options") && !k.equals(StepParsers.ROW_LOCAL)).toList();
         if (named.size() != 1) {
             throw new SpecError(where, field, "expected exactly one of " + kinds + ", got " + named);
         }
@@ -189,6 +189,10 @@ public final class SpecLoader {
         StepParsers.Parser parser = StepParsers.ALL.get(kind);
         if (parser == null) {
             throw new SpecError(where, field, "unknown step '" + kind + "'; expected one of " + kinds);
+        }
+        if (object.containsKey(StepParsers.ROW_LOCAL) && !kind.equals("class") && !kind.equals("sql")) {
+            throw new SpecError(where, field + "." + StepParsers.ROW_LOCAL, "only a sql or class step is declared row-local"
+                    + " (every other step is row-local or not by what it is)");
         }
         if (object.containsKey("options") && !kind.equals("class")) {
             throw new SpecError(where, field + ".options", "only a class step takes options beside its key"

@@ -80,6 +80,8 @@ final class StepParsers {
     static final Map<String, Parser> ALL;
     /** Keywords whose step takes an {@code options} object beside its key. */
     static final Set<String> WITH_OPTIONS = Set.of("class", "map");
+    /** Beside a sql or class step's key: the step maps each row on its own. */
+    static final String ROW_LOCAL = "row-local";
 
     static {
         Map<String, Parser> all = new LinkedHashMap<>();
@@ -218,14 +220,19 @@ final class StepParsers {
         if (!sql.contains(SqlTransform.THIS)) {
             throw new SpecError(sqlFile.toString(), "FROM", "the query must read the batch as " + SqlTransform.THIS);
         }
-        return in.spec(new SqlTransform(sqlFile.toString(), sql));
+        return in.spec(new SqlTransform(sqlFile.toString(), sql, rowLocal(in)));
+    }
+
+    /** A sql or class step's {@code row-local = true}: it maps each row on its own (see {@link dev.drover.transforms.Step#rowLocal()}). */
+    private static boolean rowLocal(Input in) {
+        return in.step().hasPath(ROW_LOCAL) && bool(in.step(), ROW_LOCAL, in.where(), in.field());
     }
 
     private static StepSpec classStep(Input in) {
         String className = text(in.step(), "class", in.where(), in.field());
         Map<String, String> options = options(in);
         try {
-            return in.spec(ClassTransform.load(className, options, in.loader()));
+            return in.spec(ClassTransform.load(className, options, in.loader(), rowLocal(in)));
         } catch (TransformException e) {
             throw new SpecError(in.where(), in.settings(), e.getMessage());
         }

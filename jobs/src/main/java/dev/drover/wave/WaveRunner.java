@@ -164,11 +164,37 @@ public final class WaveRunner {
 
     /** Runs the wave and records it; returns once every migration ended. */
     public WaveResult run(WaveSelection selection, boolean allowChangedSpec, int parallel) {
-        long started = System.nanoTime();
         Pending pending = pending(selection, allowChangedSpec);
         refuseSecondWriter(pending);
+        MigrationRunner runner = context.runner();
+        return execute(selection.key(), pending, parallel, (waveId, item) -> migrate(runner, waveId, item.spec(), allowChangedSpec));
+    }
+
+    /**
+     * Syncs every open transition window the selection picks (a migration with dual-write consumers
+     * of its source), {@code parallel} at once, as one wave: each window's sync is one MERGE of its
+     * source's changes into its target, proven (see {@link dev.drover.run.SyncRunner}). Recorded as
+     * a wave whose selection starts with {@code sync}, so a killed one resumes as waves do.
+     */
+    public WaveResult sync(WaveSelection selection, int parallel, boolean verify) {
+        dev.drover.run.SyncRunner syncs = context.syncs();
+        java.util.Set<String> open = new java.util.HashSet<>();
+        syncs.windows().stream().filter(dev.drover.transition.Window::open).forEach(w -> open.add(w.migration()));
+        List<MigrationSpec> selected = selection.select(context.specs(), context.catalog()).stream()
+                .filter(spec -> open.contains(spec.id())).toList();
+        Pending pending = new Pending(WavePlan.of(selected), List.of(), Map.of());
+        return execute("sync " + selection.key(), pending, parallel, (waveId, item) -> sync(syncs, waveId, item.spec(), verify));
+    }
+
+    /** What a wave runs for each of its items. */
+    @FunctionalInterface
+    private interface Task {
+        WaveRunRecord run(String waveId, WavePlan.Item item);
+    }
+
+    private WaveResult execute(String key, Pending pending, int parallel, Task task) {
+        long started = System.nanoTime();
         Ledger ledger = context.ledger();
-        String key = selection.key();
         Optional<WaveRecord> unfinished = context.ledgerReader().waves().stream()
                 .filter(w -> w.selection().equals(key) && w.status() == WaveStatus.RUNNING).findFirst();
         String waveId = unfinished.map(WaveRecord::waveId).orElseGet(WaveRunner::newWaveId);
@@ -178,25 +204,7 @@ public final class WaveRunner {
         if (unfinished.isPresent()) {
             context.ledgerReader().waveRuns(waveId).forEach(r -> ended.put(r.migration(), r));
             recorded = ended.size();
-            // a migration whose run ended (passed, or failed and rolled back) after the wave started
-            // but before its end was recorded: the run's own record says how
-            for (WavePlan.Item item : pending.plan().items()) {
-                RunRecord run = pending.latestRuns().get(item.id());
-                if (!ended.containsKey(item.id()) && run != null && run.status() == RunStatus.FAILED
-                        && !run.eventTime().isBefore(startedAt)) {
-                    WaveRunRecord recovered = recovered(waveId, run);
-                    ended.put(item.id(), recovered);
-                    ledger.recordWaveRun(recovered);
-                }
-            }
-            for (String id : pending.alreadyApplied()) {
-                RunRecord run = pending.latestRuns().get(id);
-                if (!ended.containsKey(id) && !run.eventTime().isBefore(startedAt)) {
-                    WaveRunRecord recovered = recovered(waveId, run);
-                    ended.put(id, recovered);
-                    ledger.recordWaveRun(recovered);
-                }
-            }
+            recoverUnrecorded(ledger, waveId, startedAt, pending, ended);
         }
         List<WavePlan.Item> items = pending.plan().items();
         // a resumed wave: what ended before the kill is this wave's too, though no longer pending
@@ -205,11 +213,51 @@ public final class WaveRunner {
         int total = items.size() + (int) ended.keySet().stream().filter(id -> items.stream().noneMatch(i -> i.id().equals(id))).count();
         ledger.record(waveRecord(waveId, key, WaveStatus.RUNNING, total, ended.values(), applied.size(), startedAt, Optional.empty()));
         ledger.flush();
-        out.printf("wave %s: %s%d migration(s) to run, %d at once; %d applied before%n", waveId,
+        out.printf("wave %s: %s%d %s to run, %d at once; %d applied before%n", waveId,
                 unfinished.isPresent() ? "resumed, " + recorded + " ended before the stop"
                         + (ended.size() > recorded ? " and " + (ended.size() - recorded) + " more whose end was not recorded yet" : "") + "; " : "",
                 items.size() - ended.keySet().stream().filter(id -> items.stream().anyMatch(i -> i.id().equals(id))).count(),
-                Math.max(1, parallel), applied.size());
+                key.startsWith("sync ") ? "window sync(s)" : "migration(s)", Math.max(1, parallel), applied.size());
+        List<WaveRunRecord> results = schedule(ledger, waveId, total, items, ended, parallel, task);
+        boolean passed = results.stream().allMatch(r -> r.outcome().passed());
+        WaveRecord last = waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
+                startedAt, Optional.of(Instant.now()));
+        ledger.record(last);
+        ledger.flush();
+        context.alerts().afterWave(last);
+        return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9,
+                phases.seconds());
+    }
+
+    /**
+     * A migration whose run ended (passed, or failed and rolled back) after the wave started but
+     * before its end was recorded: the run's own record says how.
+     */
+    private void recoverUnrecorded(Ledger ledger, String waveId, Instant startedAt, Pending pending, Map<String, WaveRunRecord> ended) {
+        for (WavePlan.Item item : pending.plan().items()) {
+            RunRecord run = pending.latestRuns().get(item.id());
+            if (!ended.containsKey(item.id()) && run != null && run.status() == RunStatus.FAILED && !run.eventTime().isBefore(startedAt)) {
+                WaveRunRecord recovered = recovered(waveId, run);
+                ended.put(item.id(), recovered);
+                ledger.recordWaveRun(recovered);
+            }
+        }
+        for (String id : pending.alreadyApplied()) {
+            RunRecord run = pending.latestRuns().get(id);
+            if (!ended.containsKey(id) && !run.eventTime().isBefore(startedAt)) {
+                WaveRunRecord recovered = recovered(waveId, run);
+                ended.put(id, recovered);
+                ledger.recordWaveRun(recovered);
+            }
+        }
+    }
+
+    /**
+     * Runs the items not ended yet, {@code parallel} at once on the context's wave threads, each
+     * once those it waits for passed (one whose wait failed is skipped); returns every end.
+     */
+    private List<WaveRunRecord> schedule(Ledger ledger, String waveId, int total, List<WavePlan.Item> items,
+                                         Map<String, WaveRunRecord> ended, int parallel, Task task) {
         WaveProgress progress = new WaveProgress(out, context.config().progress(), waveId, total);
         ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
             Thread t = new Thread(r, "drover-wave");
@@ -225,31 +273,8 @@ public final class WaveRunner {
             CompletionService<WaveRunRecord> done = new ExecutorCompletionService<>(threads);
             List<WavePlan.Item> waiting = new ArrayList<>(items.stream().filter(i -> !ended.containsKey(i.id())).toList());
             int running = 0;
-            MigrationRunner runner = context.runner();
             while (!waiting.isEmpty() || running > 0) {
-                boolean changed = true;
-                while (changed) {
-                    changed = false;
-                    for (WavePlan.Item item : List.copyOf(waiting)) {
-                        Optional<String> blocker = item.after().stream()
-                                .filter(a -> outcomes.containsKey(a) && !outcomes.get(a).passed()).findFirst();
-                        if (blocker.isPresent()) {
-                            WaveRunRecord skipped = new WaveRunRecord(waveId, item.id(), "", WaveOutcome.SKIPPED, 0, 0, 0,
-                                    "waits for " + blocker.get() + ", which " + outcomes.get(blocker.get()).label().replace("-", " "),
-                                    Instant.now());
-                            waiting.remove(item);
-                            end(ledger, skipped, outcomes, results);
-                            progress.ended(skipped, false);
-                            changed = true;
-                        } else if (running < Math.max(1, parallel) && item.after().stream().allMatch(outcomes::containsKey)) {
-                            waiting.remove(item);
-                            running++;
-                            progress.started();
-                            done.submit(() -> migrate(runner, waveId, item.spec(), allowChangedSpec));
-                            changed = true;
-                        }
-                    }
-                }
+                running += startReady(ledger, waveId, waiting, outcomes, results, progress, done, Math.max(1, parallel) - running, task);
                 context.backlog().setWaiting(waiting.size());
                 if (running == 0) {
                     break;
@@ -266,14 +291,38 @@ public final class WaveRunner {
             threads.shutdownNow();
             progress.finish();
         }
-        boolean passed = results.stream().allMatch(r -> r.outcome().passed());
-        WaveRecord last = waveRecord(waveId, key, passed ? WaveStatus.SUCCEEDED : WaveStatus.FAILED, total, results, applied.size(),
-                startedAt, Optional.of(Instant.now()));
-        ledger.record(last);
-        ledger.flush();
-        context.alerts().afterWave(last);
-        return new WaveResult(waveId, key, unfinished.isPresent(), results, applied, (System.nanoTime() - started) / 1e9,
-                phases.seconds());
+        return results;
+    }
+
+    /** Skips the waiting items whose wait failed and starts up to {@code free} of those ready; returns how many started. */
+    private int startReady(Ledger ledger, String waveId, List<WavePlan.Item> waiting, Map<String, WaveOutcome> outcomes,
+                           List<WaveRunRecord> results, WaveProgress progress, CompletionService<WaveRunRecord> done, int free,
+                           Task task) {
+        int started = 0;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (WavePlan.Item item : List.copyOf(waiting)) {
+                Optional<String> blocker = item.after().stream()
+                        .filter(a -> outcomes.containsKey(a) && !outcomes.get(a).passed()).findFirst();
+                if (blocker.isPresent()) {
+                    WaveRunRecord skipped = new WaveRunRecord(waveId, item.id(), "", WaveOutcome.SKIPPED, 0, 0, 0,
+                            "waits for " + blocker.get() + ", which " + outcomes.get(blocker.get()).label().replace("-", " "),
+                            Instant.now());
+                    waiting.remove(item);
+                    end(ledger, skipped, outcomes, results);
+                    progress.ended(skipped, false);
+                    changed = true;
+                } else if (started < free && item.after().stream().allMatch(outcomes::containsKey)) {
+                    waiting.remove(item);
+                    started++;
+                    progress.started();
+                    done.submit(() -> task.run(waveId, item));
+                    changed = true;
+                }
+            }
+        }
+        return started;
     }
 
     /**
@@ -315,6 +364,26 @@ public final class WaveRunner {
                     Messages.firstLine(e.getMessage()), Instant.now());
         } catch (RuntimeException e) {
             // the run (if it started) stays in the ledger as it is; the next wave resumes or redoes it
+            return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.FAILED, 0, 0, (System.nanoTime() - started) / 1e9,
+                    "error: " + Messages.firstLine(String.valueOf(e.getMessage())), Instant.now());
+        }
+    }
+
+    private WaveRunRecord sync(dev.drover.run.SyncRunner syncs, String waveId, MigrationSpec spec, boolean verify) {
+        long started = System.nanoTime();
+        try {
+            dev.drover.model.SyncResult r = syncs.sync(spec, verify);
+            r.timings().forEach(phases::add);
+            WaveOutcome outcome = r.outcome().passed() ? WaveOutcome.PASSED : WaveOutcome.FAILED;
+            String note = r.outcome() == dev.drover.model.SyncResult.Outcome.UP_TO_DATE ? "up to date"
+                    : r.outcome().passed() ? "versions " + r.fromVersion() + ".." + r.toVersion() + ": " + r.inserted() + " inserted, "
+                            + r.updated() + " updated, " + r.deleted() + " deleted" : r.message();
+            return new WaveRunRecord(waveId, spec.id(), r.syncId(), outcome, r.inserted() + r.updated(), r.quarantined(),
+                    (System.nanoTime() - started) / 1e9, note, Instant.now());
+        } catch (ConflictError e) {
+            return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.HELD, 0, 0, (System.nanoTime() - started) / 1e9,
+                    Messages.firstLine(e.getMessage()), Instant.now());
+        } catch (RuntimeException e) {
             return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.FAILED, 0, 0, (System.nanoTime() - started) / 1e9,
                     "error: " + Messages.firstLine(String.valueOf(e.getMessage())), Instant.now());
         }

@@ -157,7 +157,7 @@ class MigrationTest {
     void testStageCatchesLostDuplicatedAndAlteredKeys(String defect, String failedCheck, String observed, boolean readBack) {
         Workspace ws = workspace(1_000, 0, 1_000).readBack(readBack);
         ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
-                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", options { defect = " + defect + " } }\n"));
+                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", row-local = true, options { defect = " + defect + " } }\n"));
         MigrationResult result = ws.drover().migrate("users/V2").execute();
         assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
         assertTrue(result.checks().stream().anyMatch(c -> !c.passed() && c.name().equals(failedCheck)), result.message());

@@ -42,7 +42,7 @@ class ValidationTest {
 
     private static void plant(Workspace ws, String defect) {
         ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
-                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", options { defect = "
+                "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", row-local = true, options { defect = "
                         + defect + " } }\n"));
     }
 
@@ -143,7 +143,7 @@ class ValidationTest {
         assertTrue(check(good.checks(), "invariant cents").passed());
 
         ws.write("migrations/payments/V1__cents.conf",
-                spec.formatted("{ class = \"dev.drover.defects.PlantedDefect\", options { defect = truncate-decimal } }"));
+                spec.formatted("{ class = \"dev.drover.defects.PlantedDefect\", row-local = true, options { defect = truncate-decimal } }"));
         ws.drover().rollback(good.runId(), false);
         MigrationResult bad = ws.drover().migrate("payments/V1").allowChangedSpec(true).execute();
         assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, bad.outcome());

@@ -6,8 +6,11 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Runs a user {@link Transform} loaded by class name. */
-public record ClassTransform(String className, Transform transform) implements Step {
+/**
+ * Runs a user {@link Transform} loaded by class name; {@code rowLocal} when the spec declares it
+ * maps each row on its own ({@code row-local = true}).
+ */
+public record ClassTransform(String className, Transform transform, boolean rowLocal) implements Step {
     public ClassTransform {
         requireNonNull(className, "className is null");
         requireNonNull(transform, "transform is null");
@@ -15,7 +18,11 @@ public record ClassTransform(String className, Transform transform) implements S
 
     /** Instantiates {@code className} with its options map, or with no arguments. */
     public static ClassTransform load(String className, Map<String, String> options, ClassLoader loader) {
-        return new ClassTransform(className, UserClasses.instance(className, options, loader, Transform.class, "class"));
+        return load(className, options, loader, false);
+    }
+
+    public static ClassTransform load(String className, Map<String, String> options, ClassLoader loader, boolean rowLocal) {
+        return new ClassTransform(className, UserClasses.instance(className, options, loader, Transform.class, "class"), rowLocal);
     }
 
     @Override

@@ -70,4 +70,9 @@ public record Dedup(List<String> on, String orderBy, double maxRemovedRatio) imp
         Column removed = alive.and(col(RANK).gt(1));
         return ranked.withColumn(RowErrors.DROPPED, when(removed, lit(label)).otherwise(col(RowErrors.DROPPED))).drop(RANK);
     }
+
+    @Override
+    public boolean rowLocal() {
+        return false;
+    }
 }

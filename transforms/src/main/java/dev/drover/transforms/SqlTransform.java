@@ -10,14 +10,19 @@ import org.apache.spark.sql.Row;
 /**
  * A SQL SELECT over the batch, which it names {@code __THIS__} (as Spark ML's SQLTransformer
  * does). The frame it reads carries the row-error columns; the query must keep them
- * ({@code SELECT *, …} does).
+ * ({@code SELECT *, …} does). {@code rowLocal}: the spec declares that the query maps each row on
+ * its own ({@code row-local = true}), so a transition window may apply it to changed rows alone.
  */
-public record SqlTransform(String name, String sql) implements Step {
+public record SqlTransform(String name, String sql, boolean rowLocal) implements Step {
     public static final String THIS = "__THIS__";
 
     public SqlTransform {
         requireNonNull(name, "name is null");
         requireNonNull(sql, "sql is null");
+    }
+
+    public SqlTransform(String name, String sql) {
+        this(name, sql, false);
     }
 
     @Override

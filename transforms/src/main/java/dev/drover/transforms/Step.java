@@ -32,6 +32,16 @@ public interface Step {
         return false;
     }
 
+    /**
+     * True when each output row depends on its own input row alone (and on lookups pinned for the
+     * run): such a step gives the same row whether it sees the whole table or one changed row, so
+     * a transition window can apply it to v1's changes alone. A step that compares rows (dedup) or
+     * whose code Drover cannot read (a SQL or Java step not declared {@code row-local}) is not.
+     */
+    default boolean rowLocal() {
+        return true;
+    }
+
     /** Fails with a {@link TransformException} naming the first column the frame lacks. */
     static void requireColumns(Dataset<Row> df, Collection<String> columns, String label, String field) {
         Set<String> present = Set.of(df.columns());
