@@ -82,6 +82,34 @@ describe('drover:request', () => {
     expect(transport.sent).toHaveLength(0);
   });
 
+  it('asks for a sync of one window, with verify', async () => {
+    const transport = new ScriptedTransport(ok);
+    const ctx = createMockActionContext({ input: { kind: 'sync', migration: 'users/V2', verify: true, wait: true, timeoutSeconds: 60 } as any });
+    await createDroverRequestAction({ transport }).handler(ctx as any);
+    expect(transport.sent[0].event.type).toBe('dev.drover.request.sync');
+    expect(transport.sent[0].event.data.migration).toBe('users/V2');
+    expect(transport.sent[0].event.data.params).toEqual({ verify: true });
+  });
+
+  it('asks for a sync of every window of a dataset when no migration is named', async () => {
+    const transport = new ScriptedTransport(ok);
+    const ctx = createMockActionContext({ input: { kind: 'sync', dataset: 'users-v1', wait: true, timeoutSeconds: 60 } as any });
+    await createDroverRequestAction({ transport }).handler(ctx as any);
+    expect(transport.sent[0].event.data.selection).toEqual({ dataset: ['users-v1'] });
+  });
+
+  it('asks to retire a window, forced, and refuses one without a migration', async () => {
+    const transport = new ScriptedTransport(ok);
+    const ctx = createMockActionContext({ input: { kind: 'retire', migration: 'users/V2', force: true, wait: true, timeoutSeconds: 60 } as any });
+    await createDroverRequestAction({ transport }).handler(ctx as any);
+    expect(transport.sent[0].event.type).toBe('dev.drover.request.retire');
+    expect(transport.sent[0].event.data.params).toEqual({ force: true });
+    const none = new ScriptedTransport(ok);
+    const bad = createMockActionContext({ input: { kind: 'retire', wait: true, timeoutSeconds: 60 } as any });
+    await expect(createDroverRequestAction({ transport: none }).handler(bad as any)).rejects.toThrow(/needs migration/);
+    expect(none.sent).toHaveLength(0);
+  });
+
   it('needs brokers when no transport is given', async () => {
     const ctx = createMockActionContext({ input: { kind: 'migrate', migration: 'users/V2', wait: false, timeoutSeconds: 60 } as any });
     await expect(createDroverRequestAction({}).handler(ctx as any)).rejects.toThrow(/drover.kafka.brokers/);

@@ -30,7 +30,8 @@ export function requestEvent(
 }
 
 /**
- * `drover:request`: asks the Drover agent for a migration (or a wave, rollback, validation) by
+ * `drover:request`: asks the Drover agent for a migration (or a wave, rollback, validation, a
+ * transition window's sync, or its retirement) by
  * putting a request on its Kafka queue; with `wait` (the default) follows the replies and fails
  * the step unless the request succeeded. Outputs the request id, run id, status and message.
  */
@@ -38,7 +39,7 @@ export function createDroverRequestAction(options: DroverRequestActionOptions = 
   let transport = options.transport;
   return createTemplateAction({
     id: 'drover:request',
-    description: 'Asks the Drover agent to migrate a dataset (or run a wave, a rollback, a validation) and waits for the outcome.',
+    description: 'Asks the Drover agent to migrate a dataset (or run a wave, a rollback, a validation, a sync, a retirement) and waits for the outcome.',
     examples: [
       {
         description: 'Migrate a dataset to version 2 in batches of 50,000 rows',
@@ -55,13 +56,15 @@ export function createDroverRequestAction(options: DroverRequestActionOptions = 
     ],
     schema: {
       input: {
-        kind: z => z.enum(['migrate', 'wave', 'rollback', 'validate']).default('migrate').describe('What to ask for'),
+        kind: z => z.enum(['migrate', 'wave', 'rollback', 'validate', 'sync', 'retire']).default('migrate').describe('What to ask for'),
         migration: z => z.string().optional().describe('The migration, e.g. users/V2 (or give dataset and targetVersion)'),
         dataset: z => z.string().optional().describe('The dataset to migrate (with targetVersion), or a wave filter'),
         targetVersion: z => z.number().int().positive().optional().describe('The version to migrate the dataset to'),
         batchSize: z => z.number().int().positive().optional().describe('Rows per batch (batching.max-rows)'),
         runId: z => z.string().optional().describe('rollback, validate: the run'),
         allowChangedSpec: z => z.boolean().optional().describe('Apply again a spec changed since it was applied'),
+        verify: z => z.boolean().optional().describe('sync: also compare all of the new version with the steps over the old'),
+        force: z => z.boolean().optional().describe('rollback: discard later commits; retire: retire after the deadline though consumers have not moved'),
         requestId: z => z.string().optional().describe('The request id (default: new); the same id runs once'),
         wait: z => z.boolean().default(true).describe('Wait for the outcome'),
         timeoutSeconds: z => z.number().int().positive().default(3600).describe('How long to wait'),
@@ -91,6 +94,19 @@ export function createDroverRequestAction(options: DroverRequestActionOptions = 
         case 'wave':
           fields.selection = { dataset: input.dataset ? [input.dataset] : [] };
           break;
+        case 'sync':
+          if (input.migration) {
+            fields.migration = input.migration;
+          } else {
+            fields.selection = { dataset: input.dataset ? [input.dataset] : [] };
+          }
+          break;
+        case 'retire':
+          if (!input.migration) {
+            throw new Error('drover:request: a retire request needs migration (users/V2)');
+          }
+          fields.migration = input.migration;
+          break;
         default:
           if (!input.runId) {
             throw new Error(`drover:request: a ${input.kind} request needs runId`);
@@ -100,6 +116,8 @@ export function createDroverRequestAction(options: DroverRequestActionOptions = 
       if (input.targetVersion !== undefined) params['target-version'] = input.targetVersion;
       if (input.batchSize !== undefined) params['batching.max-rows'] = input.batchSize;
       if (input.allowChangedSpec !== undefined) params['allow-changed-spec'] = input.allowChangedSpec;
+      if (input.verify !== undefined) params.verify = input.verify;
+      if (input.force !== undefined) params.force = input.force;
       const credentials = await ctx.getInitiatorCredentials?.().catch(() => undefined);
       const principal = credentials?.principal as { userEntityRef?: string } | undefined;
       const requester = principal?.userEntityRef ?? 'backstage';

@@ -378,6 +378,36 @@ public final class Agent {
                     RollbackResult r = context.runner().rollback(runId, work.force());
                     yield current[0].with(RequestStatus.SUCCEEDED, runId, r.message(), 0);
                 }
+                case SYNC -> {
+                    current[0] = current[0].with(RequestStatus.STARTED, "", "", 0);
+                    ledger.record(current[0]);
+                    send(current[0]);
+                    boolean verify = request.flag("verify");
+                    if (work.selection().isPresent()) {
+                        WaveRunner waves = new WaveRunner(context.withOut(new PrintStream(OutputStream.nullOutputStream())), out);
+                        WaveResult r = waves.sync(work.selection().get(), config.wave().parallel(), verify);
+                        long failed = r.count(WaveOutcome.FAILED);
+                        String summary = String.format("wave %s: %d window(s) in step, %d failed, %d held", r.waveId(),
+                                r.count(WaveOutcome.PASSED), failed, r.count(WaveOutcome.HELD));
+                        yield r.passed() ? current[0].with(RequestStatus.SUCCEEDED, r.waveId(), summary, 0)
+                                : current[0].with(failed > 0 ? RequestStatus.ROLLED_BACK : RequestStatus.FAILED, r.waveId(), summary, failed > 0 ? 1 : 3);
+                    }
+                    dev.drover.model.SyncResult r = context.syncs().sync(work.spec().orElseThrow(), verify);
+                    String summary = r.outcome() == dev.drover.model.SyncResult.Outcome.UP_TO_DATE ? r.message()
+                            : String.format("versions %d..%d: %,d inserted, %,d updated, %,d deleted, %,d quarantined", r.fromVersion(),
+                                    r.toVersion(), r.inserted(), r.updated(), r.deleted(), r.quarantined());
+                    yield r.outcome().passed() ? current[0].with(RequestStatus.SUCCEEDED, r.syncId(), summary, 0)
+                            : current[0].with(RequestStatus.ROLLED_BACK, r.syncId(), r.message(), 1);
+                }
+                case RETIRE -> {
+                    current[0] = current[0].with(RequestStatus.STARTED, "", "", 0);
+                    ledger.record(current[0]);
+                    send(current[0]);
+                    dev.drover.model.RetireResult r = context.syncs().retire(work.spec().orElseThrow(), work.force(),
+                            request.requester().isEmpty() ? "agent" : request.requester());
+                    yield current[0].with(RequestStatus.SUCCEEDED, "", r.source() + " retired; " + r.told().size()
+                            + " consumer(s) told in the outbox; catalog: " + (r.catalogWritten() ? "" : "to do: ") + r.catalogChange(), 0);
+                }
                 case VALIDATE -> {
                     String runId = work.runId().orElseThrow();
                     current[0] = current[0].with(RequestStatus.STARTED, runId, "", 0);

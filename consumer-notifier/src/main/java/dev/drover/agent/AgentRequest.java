@@ -34,6 +34,11 @@ import java.util.UUID;
  *  "run": "20261130-101500-ab12cd"         (rollback, validate)
  *  "params": {"target-version": 2, "batching.max-rows": 5000, "allow-changed-spec": false, "force": false}}
  * </pre>
+ * A {@code sync} names the window's migration (or a selection: every open window it picks, as
+ * {@code drover sync --all}), with {@code params.verify}; a {@code retire} names the migration,
+ * with {@code params.force}.
+ * <pre>
+ * </pre>
  * {@link #parse} checks the envelope and the fields; {@link #resolve} checks them against the conf
  * folder as the CLI would. Each problem is an {@link InputError} naming the request and the field.
  */
@@ -44,10 +49,12 @@ public record AgentRequest(String id, Kind kind, String source, String requester
             Kind.MIGRATE, Set.of("target-version", "batching.max-rows", "allow-changed-spec"),
             Kind.WAVE, Set.of("target-version", "batching.max-rows", "allow-changed-spec"),
             Kind.ROLLBACK, Set.of("force"),
-            Kind.VALIDATE, Set.of());
+            Kind.VALIDATE, Set.of(),
+            Kind.SYNC, Set.of("verify"),
+            Kind.RETIRE, Set.of("force"));
 
     public enum Kind {
-        MIGRATE, WAVE, ROLLBACK, VALIDATE;
+        MIGRATE, WAVE, ROLLBACK, VALIDATE, SYNC, RETIRE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -93,7 +100,7 @@ public record AgentRequest(String id, Kind kind, String source, String requester
         String type = text(node, "type").orElse("");
         Optional<Kind> kind = type.startsWith(TYPE_PREFIX) ? Kind.of(type.substring(TYPE_PREFIX.length())) : Optional.empty();
         if (kind.isEmpty()) {
-            throw new InputError(at, "type", "expected " + TYPE_PREFIX + "migrate, wave, rollback or validate, got '" + type + "'");
+            throw new InputError(at, "type", "expected " + TYPE_PREFIX + "migrate, wave, rollback, validate, sync or retire, got '" + type + "'");
         }
         JsonNode data = node.path("data");
         if (!data.isObject()) {
@@ -114,6 +121,7 @@ public record AgentRequest(String id, Kind kind, String source, String requester
         request.maxRows();
         request.flag("allow-changed-spec");
         request.flag("force");
+        request.flag("verify");
         request.targetVersions();
         return request;
     }
@@ -142,6 +150,16 @@ public record AgentRequest(String id, Kind kind, String source, String requester
                     }
                     yield new Work(this, selection.key(), Optional.empty(), Optional.of(selection), Optional.empty(), flag("allow-changed-spec"), false);
                 }
+                case SYNC, RETIRE -> {
+                    if (kind == Kind.SYNC && text(data, "migration").isEmpty() && text(data, "dataset").isEmpty()) {
+                        WaveSelection selection = selection();
+                        selection.select(specs, catalog);
+                        yield new Work(this, "sync " + selection.key(), Optional.empty(), Optional.of(selection), Optional.empty(), false,
+                                false);
+                    }
+                    MigrationSpec spec = migration(specs, catalog);
+                    yield new Work(this, spec.id(), Optional.of(spec), Optional.empty(), Optional.empty(), false, flag("force"));
+                }
                 case ROLLBACK, VALIDATE -> {
                     String run = text(data, "run").orElseThrow(() -> new InputError(at, "data.run", "expected the id of the run to " + kind.label()));
                     if (!run.matches("[0-9]{8}-[0-9]{6}-[0-9a-f]{6}")) {
@@ -154,7 +172,8 @@ public record AgentRequest(String id, Kind kind, String source, String requester
             throw e;
         } catch (DroverError e) {
             // a spec or catalog lookup's own one-line error, said about this request
-            throw new InputError(at, kind == Kind.WAVE ? "data.selection" : "data.migration", Messages.firstLine(e.getMessage()));
+            throw new InputError(at, kind == Kind.WAVE || (kind == Kind.SYNC && text(data, "migration").isEmpty()) ? "data.selection"
+                    : "data.migration", Messages.firstLine(e.getMessage()));
         }
     }
 
@@ -275,6 +294,7 @@ public record AgentRequest(String id, Kind kind, String source, String requester
                 }
             }
             case ROLLBACK, VALIDATE -> text(data, "run").orElse("");
+            case SYNC, RETIRE -> text(data, "migration").orElseGet(() -> kind == Kind.SYNC ? "all windows" : "");
         };
     }
 

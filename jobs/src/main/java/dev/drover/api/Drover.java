@@ -178,7 +178,7 @@ public final class Drover implements AutoCloseable {
      */
     public dev.drover.report.ReportWriter.Written report(java.nio.file.Path out, int versions) throws java.io.IOException {
         var input = dev.drover.report.Report.read(context.spark(), context.ledgerReader(), new Outbox(context.ledger()),
-                config().quarantineSuffix(), versions);
+                config().quarantineSuffix(), versions).withTransitions(transitions());
         return dev.drover.report.Report.write(input, out);
     }
 

@@ -116,6 +116,19 @@ public final class DroverCli implements Runnable {
         return specs().find(reference);
     }
 
+    /** Points the command at another conf folder (the demo works on its own copy); config, catalog and specs load again. */
+    public void useConfDir(Path folder) {
+        closeDrover();
+        this.confDir = folder;
+        this.config = null;
+        this.catalog = null;
+        this.specs = null;
+    }
+
+    public Path confDir() {
+        return confDir;
+    }
+
     public void overrideConfig(DroverConfig replacement) {
         closeDrover();
         this.config = replacement;

@@ -29,7 +29,7 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Every open window, in one application (the wave's machinery).")
     boolean all;
 
-    @Option(names = "--verify", description = "Also compare all of the target with the steps over the source at the synced version.")
+    @Option(names = "--verify", arity = "0..1", fallbackValue = "true", description = "Also compare all of the target with the steps over the source at the synced version.")
     boolean verify;
 
     @Option(names = "--verify-only", description = "Only the full comparison; no sync.")

@@ -78,6 +78,7 @@ public final class ReportWriter {
         copyAsset("report.js", out);
         Files.writeString(out.resolve("index.html"), index(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("fleet.html"), fleet(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("transitions.html"), new TransitionPage(in.transitions(), in.generatedAt()).html(), StandardCharsets.UTF_8);
         for (RunSummary s : summaries.values()) {
             Files.writeString(out.resolve("runs").resolve(fileName(s.run().runId())), runPage(s), StandardCharsets.UTF_8);
         }
@@ -124,6 +125,7 @@ public final class ReportWriter {
                 .append(tile("quarantined-total", "rows quarantined", count(runs.stream().mapToLong(RunSummary::quarantined).sum())))
                 .append(tile("waves-total", "waves", count(ledger.waves().size())))
                 .append(tile("requests-total", "agent requests", count(ledger.requests().size())))
+                .append(tile("windows-open", "open transition windows", count(in.transitions().stream().filter(t -> t.window().open()).count())))
                 .append(tile("alerts-sent", "alerts sent", count(ledger.alerts().values().stream().flatMap(List::stream)
                         .filter(dev.drover.ledger.AlertRecord::sent).count())))
                 .append("</section>");
@@ -132,7 +134,7 @@ public final class ReportWriter {
             b.append("<option>").append(s).append("</option>");
         }
         b.append("</select></label> <label>Search <input id=\"text-filter\" type=\"search\" placeholder=\"dataset, migration, run, requester\"></label>")
-                .append(" <span id=\"shown\"></span> · <a href=\"fleet.html\">fleet</a></form>");
+                .append(" <span id=\"shown\"></span> · <a href=\"fleet.html\">fleet</a> · <a href=\"transitions.html\">transition windows</a></form>");
 
         b.append("<h2>Agent requests</h2>");
         if (ledger.requests().isEmpty()) {

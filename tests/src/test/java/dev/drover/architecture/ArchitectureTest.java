@@ -15,10 +15,10 @@ import com.tngtech.archunit.lang.ArchRule;
  */
 @AnalyzeClasses(packages = "dev.drover", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-    private static final String[] STAGES = {"..analyze..", "..transform..", "..verify..", "..deploy..", "..restore.."};
+    private static final String[] STAGES = {"..analyze..", "..transform..", "..verify..", "..deploy..", "..restore..", "..sync.."};
 
     @ArchTest
-    static final ArchRule stagesNeverImportEachOther = slices().matching("dev.drover.(analyze|transform|verify|deploy|restore)..")
+    static final ArchRule stagesNeverImportEachOther = slices().matching("dev.drover.(analyze|transform|verify|deploy|restore|sync)..")
             .should().notDependOnEachOther().as("stages never import each other");
 
     @ArchTest

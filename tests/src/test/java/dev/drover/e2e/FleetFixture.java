@@ -24,10 +24,13 @@ public final class FleetFixture {
     public final Path warehouse;
     public final int size;
 
-    private FleetFixture(Path conf, Path warehouse, int size) {
+    private final boolean dualWrite;
+
+    private FleetFixture(Path conf, Path warehouse, int size, boolean dualWrite) {
         this.conf = conf;
         this.warehouse = warehouse;
         this.size = size;
+        this.dualWrite = dualWrite;
     }
 
     public static String id(int i) {
@@ -45,6 +48,15 @@ public final class FleetFixture {
     /** Writes conf/ (project's templates, config and environments; a generated catalog and specs) and, when {@code spark} is given, the source tables. */
     public static FleetFixture create(Path root, SparkSession spark, int size, IntToLongFunction rows, Set<Integer> failing,
                                       boolean chained) {
+        return create(root, spark, size, rows, failing, chained, false);
+    }
+
+    /**
+     * With {@code dualWrite}, each source has a dual-write consumer (so each migration opens a
+     * transition window) and records its changes (change data feed on).
+     */
+    public static FleetFixture create(Path root, SparkSession spark, int size, IntToLongFunction rows, Set<Integer> failing,
+                                      boolean chained, boolean dualWrite) {
         Path conf = root.resolve("conf");
         Path warehouse = root.resolve("warehouse");
         try {
@@ -60,7 +72,8 @@ public final class FleetFixture {
                 catalog.append(dataset(target(i), "team-" + (i % 3), i % 2 == 0 ? "even" : "odd",
                         "    - {name: id, type: bigint, nullable: false}\n    - {name: label, type: string}\n"
                                 + "    - {name: amount, type: int}\n    - {name: dt, type: date}\n"));
-                catalog.append(consumer("reader-" + String.format("%04d", i), target(i)));
+                catalog.append(dualWrite ? dualWriteConsumer("keeper-" + String.format("%04d", i), source(i))
+                        : consumer("reader-" + String.format("%04d", i), target(i)));
                 Path spec = conf.resolve("migrations").resolve(String.format("fleet-%04d", i)).resolve("V1__copy.conf");
                 Files.createDirectories(spec.getParent());
                 Files.writeString(spec, "description = \"Fleet dataset " + i + "\"\nsource = " + source(i) + "\n"
@@ -82,7 +95,7 @@ public final class FleetFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FleetFixture fleet = new FleetFixture(conf, warehouse, size);
+        FleetFixture fleet = new FleetFixture(conf, warehouse, size, dualWrite);
         if (spark != null) {
             for (int i = 1; i <= size; i++) {
                 fleet.writeSource(spark, i, rows.applyAsLong(i), failing.contains(i));
@@ -97,6 +110,7 @@ public final class FleetFixture {
         spark.range(rows).selectExpr("id", "concat('name-', id) AS name", amount + " AS amount",
                         "date_add(DATE'2026-01-01', CAST(id % 3 AS INT)) AS dt")
                 .repartition(2).write().format("delta").partitionBy("dt").mode("overwrite")
+                .option("delta.enableChangeDataFeed", String.valueOf(dualWrite))
                 .save(warehouse.resolve(source(i).replace('-', '_')).toUri().toString());
     }
 
@@ -106,6 +120,13 @@ public final class FleetFixture {
                 + "  annotations:\n    drover.dev/location: " + name.replace('-', '_') + "\n"
                 + "spec:\n  type: dataset\n  owner: group:" + owner + "\n  schema:\n" + columns
                 + "  primaryKey: [id]\n  partitionedBy: [dt]\n";
+    }
+
+    private static String dualWriteConsumer(String name, String dataset) {
+        return "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name + "\n"
+                + "  annotations:\n    drover.dev/update-strategy: dual-write\n    drover.dev/dual-write-until: \"2030-01-01\"\n"
+                + "spec:\n  type: data-pipeline\n  lifecycle: production\n  owner: group:analytics\n"
+                + "  dependsOn: [resource:default/" + dataset + "]\n";
     }
 
     private static String consumer(String name, String dataset) {

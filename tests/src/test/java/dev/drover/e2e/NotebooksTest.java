@@ -43,7 +43,7 @@ class NotebooksTest {
             List<String> found = files.filter(Files::isRegularFile).map(f -> Project.root().resolve("notebooks").relativize(f).toString())
                     .sorted().toList();
             assertEquals(List.of("scala/03_migrate_watch_roll_back.scala", "sql/01_history_and_time_travel.sql",
-                    "sql/02_ledger_and_quarantine.sql"), found, "a new notebook needs its cells checked in this test");
+                    "sql/02_ledger_and_quarantine.sql", "sql/04_transition_window.sql"), found, "a new notebook needs its cells checked in this test");
         }
     }
 
@@ -114,6 +114,43 @@ class NotebooksTest {
         assertFalse(((String) l.get(7).get(0).getAs("kind")).isBlank());
         assertEquals(quarantined, l.get(8).size(), "the sample rows (at most 5)");
         l.get(8).forEach(r -> assertFalse(((String) r.getAs("error")).isBlank(), r.toString()));
+    }
+
+    @Test
+    void theTransitionNotebookShowsAWindowsSyncsLagAndAdoption() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 2_000, 2, 0, 1_000);
+        assertEquals(0, Cli.run(ws.command("migrate", "users/V2")).exitCode());
+        String source = ws.warehouse.resolve("users_v1").toUri().toString().replaceAll("/$", "");
+        String target = ws.warehouse.resolve("users_v2").toUri().toString().replaceAll("/$", "");
+        String state = ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover";
+        spark.sql("UPDATE delta.`" + source + "` SET name = 'renamed' WHERE user_id < 10");
+        Cli sync = Cli.run(ws.command("sync", "users/V2"));
+        assertEquals(0, sync.exitCode(), sync.err() + sync.out());
+        spark.sql("DELETE FROM delta.`" + source + "` WHERE user_id = 20");   // not synced yet: one version behind
+        Cli moved = Cli.run(ws.command("transition", "users/V2", "--moved", "churn-model", "--by", "alice"));
+        assertEquals(0, moved.exitCode(), moved.err());
+
+        Notebook book = Notebook.read(Project.root().resolve("notebooks/sql/04_transition_window.sql"));
+        List<List<Row>> t = runSql(spark, book, Map.of("state", state, "migration", "users/V2", "source", source, "target", target));
+        assertEquals(5, t.size());
+        List<Row> syncs = t.get(1);
+        assertEquals(1, syncs.size());
+        assertEquals("succeeded", syncs.get(0).getAs("status"));
+        assertEquals(10L, (long) syncs.get(0).getAs("updated"), "ten names changed");
+        Row lag = t.get(2).get(0);
+        assertEquals(1L, (long) lag.getAs("versions_behind"), "the delete after the sync");
+        assertEquals(new dev.drover.delta.DeltaTables(spark).latestVersion(source), (long) lag.getAs("source_latest"));
+        List<Row> commits = t.get(3);
+        assertEquals(1, commits.size(), "one target commit per sync");
+        assertEquals("1", commits.get(0).getAs("source_from"));
+        assertEquals("10", commits.get(0).getAs("updated"));
+        List<Row> adoption = t.get(4);
+        assertEquals(3, adoption.size(), "every consumer told of the migration");
+        Row churn = adoption.stream().filter(r -> "churn-model".equals(r.getAs("consumer"))).findFirst().orElseThrow();
+        assertEquals(true, churn.getAs("moved"));
+        assertEquals("declared by alice", churn.getAs("how"));
+        assertEquals(1, adoption.stream().filter(r -> Boolean.TRUE.equals(r.getAs("moved"))).count());
     }
 
     @Test

@@ -35,20 +35,22 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "request", mixinStandardHelpOptions = true,
         description = {"Puts a request on the agent's queue (drover.agent.requests-topic): migrate MIGRATION, wave (with",
-                "--dataset/--owner/--tag), rollback RUN_ID or validate RUN_ID. With --wait, follows the agent's replies to",
+                "--dataset/--owner/--tag), rollback RUN_ID, validate RUN_ID, sync MIGRATION (or every open window, or those",
+                "--dataset/--owner/--tag select) or retire MIGRATION. With --wait, follows the agent's replies to",
                 "the end and exits as the command itself would: 0 succeeded, 1 failed its checks (rolled back), 2 refused",
                 "(bad request), 3 held by another run; 1 also when --timeout passes first.",
-                "Parameters: target-version=N, batching.max-rows=N, allow-changed-spec=true (migrate, wave); force=true (rollback)."})
+                "Parameters: target-version=N, batching.max-rows=N, allow-changed-spec=true (migrate, wave); force=true (rollback,",
+                "retire); verify=true (sync)."})
 public final class RequestCommand implements Callable<Integer>, ExtraCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @picocli.CommandLine.ParentCommand
     DroverCli root;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "migrate, wave, rollback or validate.")
+    @Parameters(index = "0", paramLabel = "KIND", description = "migrate, wave, rollback, validate, sync or retire.")
     String kind;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "The migration (migrate) or run id (rollback, validate).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "The migration (migrate, sync, retire) or run id (rollback, validate).")
     String target;
 
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A request parameter (repeatable).")
@@ -159,13 +161,23 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
         return ExitCode.CHECKS_FAILED.code();
     }
 
+    private Map<String, Object> selection() {
+        Map<String, Object> selection = new LinkedHashMap<>();
+        selection.put("dataset", datasets);
+        selection.put("owner", owners);
+        selection.put("tag", tags);
+        return selection;
+    }
+
     private String request() {
         AgentRequest.Kind k = switch (kind) {
             case "migrate" -> AgentRequest.Kind.MIGRATE;
             case "wave" -> AgentRequest.Kind.WAVE;
             case "rollback" -> AgentRequest.Kind.ROLLBACK;
             case "validate" -> AgentRequest.Kind.VALIDATE;
-            default -> throw new InputError("", "KIND", "expected migrate, wave, rollback or validate, got '" + kind + "'");
+            case "sync" -> AgentRequest.Kind.SYNC;
+            case "retire" -> AgentRequest.Kind.RETIRE;
+            default -> throw new InputError("", "KIND", "expected migrate, wave, rollback, validate, sync or retire, got '" + kind + "'");
         };
         Map<String, Object> fields = new LinkedHashMap<>();
         switch (k) {
@@ -182,12 +194,17 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
                 if (target != null) {
                     throw new InputError("", "TARGET", "a wave takes no target; select with --dataset, --owner or --tag");
                 }
-                Map<String, Object> selection = new LinkedHashMap<>();
-                selection.put("dataset", datasets);
-                selection.put("owner", owners);
-                selection.put("tag", tags);
-                fields.put("selection", selection);
+                fields.put("selection", selection());
             }
+            case SYNC -> {
+                if (target != null) {
+                    fields.put("migration", target);
+                } else {
+                    fields.put("selection", selection());
+                }
+            }
+            case RETIRE -> fields.put("migration", Optional.ofNullable(target).orElseThrow(() ->
+                    new InputError("", "TARGET", "expected the migration whose window to retire (users/V2)")));
             case ROLLBACK, VALIDATE -> fields.put("run", Optional.ofNullable(target).orElseThrow(() ->
                     new InputError("", "TARGET", "expected the run id to " + kind)));
         }

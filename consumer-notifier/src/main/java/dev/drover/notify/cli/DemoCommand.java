@@ -7,6 +7,9 @@ import dev.drover.demo.DemoData;
 import dev.drover.error.InputError;
 import dev.drover.local.LocalS3;
 import dev.drover.model.MigrationResult;
+import dev.drover.model.RetireResult;
+import dev.drover.model.SyncResult;
+import dev.drover.view.TransitionView;
 import dev.drover.notify.EventReader;
 import dev.drover.notify.LocalKafka;
 import dev.drover.notify.Notifier;
@@ -27,7 +30,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Generates the demo datasets (users-v1 partitioned by day, countries), then plans, migrates,",
                 "notifies the consumers, rolls the run back (they are told), migrates again, notifies, and prints",
-                "a summary with the events each consumer received. Starts a local Kafka broker when no",
+                "keeps users-v2 in step with users-v1 through a producer's changes (drover sync), records the consumers'",
+                "acknowledgements, retires users-v1, and prints a summary with the events each consumer received. Works",
+                "on a copy of the conf folder under --dir. Starts a local Kafka broker when no",
                 "drover.notify.bootstrap-servers is configured, and stops it at the end."})
 public final class DemoCommand implements Callable<Integer>, ExtraCommand {
     private static final String MARKER = ".drover-demo";
@@ -53,6 +58,9 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         }
         Path folder = dir.toAbsolutePath().normalize();
         prepare(folder);
+        // the demo retires users-v1, which marks it deprecated in its catalog file: that is the copy's, not the project's
+        copyConf(root.confDir(), folder.resolve("conf"));
+        root.useConfDir(folder.resolve("conf"));
         PrintStream out = root.out();
         long started = System.nanoTime();
         LocalKafka broker = null;
@@ -105,55 +113,93 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
 
     private int run(PrintStream out, Path folder, long started) {
         String warehouse = root.config().warehouse();
-        heading(out, "1/9", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
+        heading(out, "1/12", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
         DemoData.write(root.spark(), warehouse, rows, 30, 20_000);
         var drover = root.drover();
 
-        heading(out, "2/9", "drover plan users/V2");
+        heading(out, "2/12", "drover plan users/V2");
         Render.plan(out, drover.plan("users/V2"));
 
-        heading(out, "3/9", "drover migrate users/V2");
+        heading(out, "3/12", "drover migrate users/V2");
         MigrationResult first = drover.migrate("users/V2").execute();
         Render.result(out, first);
         if (first.outcome() != MigrationResult.Outcome.SUCCEEDED) {
             return 1;
         }
 
-        heading(out, "4/9", "drover status " + first.runId());
+        heading(out, "4/12", "drover status " + first.runId());
         Render.run(out, drover.status(first.runId()));
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 10));
 
         Notifier notifier = new Notifier(root.config(), root.drover().ledger(), out);
-        heading(out, "5/9", "drover notify (the consumers hear about users-v2)");
+        heading(out, "5/12", "drover notify (the consumers hear about users-v2)");
         boolean delivered = notifier.run(false, false).complete();
 
-        heading(out, "6/9", "drover rollback " + first.runId() + ", then drover notify (the consumers told hear about it)");
+        heading(out, "6/12", "drover rollback " + first.runId() + ", then drover notify (the consumers told hear about it)");
         out.println(drover.rollback(first.runId(), false).message());
         delivered &= notifier.run(false, false).complete();
 
-        heading(out, "7/9", "drover migrate users/V2 (again, after the rollback)");
+        heading(out, "7/12", "drover migrate users/V2 (again, after the rollback)");
         MigrationResult second = drover.migrate("users/V2").execute();
         Render.result(out, second);
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 12));
 
-        heading(out, "8/9", "drover notify");
+        heading(out, "8/12", "drover notify");
         delivered &= notifier.run(false, false).complete();
 
-        heading(out, "9/9", "summary");
+        heading(out, "9/12", "a producer writes users-v1 (updates, deletes, new users), then drover sync users/V2");
+        String v1 = "delta.`" + warehouse + "/users_v1`";
+        root.spark().sql("UPDATE " + v1 + " SET name = concat(name, ' (renamed)') WHERE user_id % 1000 = 1");
+        root.spark().sql("DELETE FROM " + v1 + " WHERE user_id % 1000 = 2");
+        DemoData.users(root.spark(), rows + 500, 30, 0).where("user_id >= " + rows).write().format("delta").mode("append")
+                .save(warehouse + "/users_v1");
+        SyncResult sync = drover.sync("users/V2").execute();
+        TransitionView.sync(out, sync);
+
+        heading(out, "10/12", "the consumers acknowledge users-v2 (on " + root.config().notifications().ackTopic() + "), then drover transition");
+        acknowledge(second.runId());
+        dev.drover.notify.Acknowledgements.read(root.config().notifications(), drover.ledger()).ifPresent(l -> out.println("  " + l));
+        TransitionView.transitions(out, drover.transitions(), root.config().sync().maxLag());
+
+        heading(out, "11/12", "drover retire users/V2, then drover notify (the consumers hear users-v1 is retired)");
+        RetireResult retired = drover.retire("users/V2", false, "demo");
+        TransitionView.retire(out, retired);
+        delivered &= notifier.run(false, false).complete();
+
+        heading(out, "12/12", "summary");
         var target = root.spark().read().format("delta").load(warehouse + "/users_v2");
         out.printf("  users-v2 now has %,d rows in %d columns at %s/users_v2%n", target.count(), target.columns().length, warehouse);
         out.printf("  run %s: %,d rows written, %,d quarantined, then rolled back%n", first.runId(), first.rowsWritten(), first.rowsQuarantined());
         out.printf("  run %s: %,d rows written, %,d quarantined, succeeded (target version %d)%n", second.runId(),
                 second.rowsWritten(), second.rowsQuarantined(), second.targetVersion());
+        out.printf("  sync %s: users-v1 versions %d..%d into users-v2: %,d inserted, %,d updated, %,d deleted; users-v1 retired%n",
+                sync.syncId(), sync.fromVersion(), sync.toVersion(), sync.inserted(), sync.updated(), sync.deleted());
         out.printf("  quarantine table: %s/users_v2%s%n", warehouse, root.config().quarantineSuffix());
         out.printf("  ledger tables:    %s/ledger/{%s}%n", root.config().stateDir(), String.join(",", ledgerTables()));
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
         summarizeEvents(out);
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
-        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && delivered;
+        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && sync.outcome().passed() && delivered;
         return ok ? 0 : 1;
+    }
+
+    /** Each consumer of users-v1 acknowledges the run's event, as a consumer's own code would: a record on the ack topic. */
+    private void acknowledge(String runId) {
+        var settings = root.config().notifications();
+        java.util.Map<String, Object> c = new java.util.HashMap<>(settings.kafka());
+        c.put("bootstrap.servers", settings.bootstrapServers());
+        c.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        c.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(c)) {
+            for (var consumer : root.catalog().consumersOf("users-v1")) {
+                String id = dev.drover.outbox.OutboxEvent.id(runId, consumer.name(), dev.drover.outbox.OutboxEvent.MIGRATED);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.ackTopic(), consumer.name(),
+                        "{\"eventId\": \"" + id + "\", \"consumer\": \"" + consumer.name() + "\"}"));
+            }
+            producer.flush();
+        }
     }
 
     /** The ledger tables the demo wrote, as the state folder holds them (local or s3a). */
@@ -197,6 +243,24 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
     private static void heading(PrintStream out, String step, String text) {
         out.println();
         out.println("== " + (step.isEmpty() ? "" : step + " ") + text);
+    }
+
+    private static void copyConf(Path from, Path to) {
+        if (!Files.isDirectory(from)) {
+            return;   // the config loader says what is wrong with the folder given
+        }
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path copy = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(p, copy);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the conf folder " + from + " to " + to, e);
+        }
     }
 
     /** Empties the demo folder, but only one the demo made (it holds the marker file). */
