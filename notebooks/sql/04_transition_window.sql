@@ -27,10 +27,11 @@ ORDER BY started_at
 
 -- COMMAND ----------
 
--- The lag: the source's latest version against the last version a sync brought into the target
+-- The lag: the source's latest version (its newest commit file) against the last version a sync brought into the target
 SELECT s.latest AS source_latest, coalesce(y.synced, r.source_version) AS synced_to,
        s.latest - coalesce(y.synced, r.source_version) AS versions_behind
-FROM (SELECT max(version) AS latest FROM (DESCRIBE HISTORY delta.`${source}`)) s
+FROM (SELECT max(CAST(regexp_extract(input_file_name(), '(\\d{20})\\.json$', 1) AS BIGINT)) AS latest
+      FROM json.`${source}/_delta_log/*.json`) s
 CROSS JOIN (SELECT max(source_version) AS source_version FROM delta.`${state}/ledger/runs`
             WHERE migration = '${migration}' AND status = 'succeeded') r
 LEFT JOIN (SELECT max(to_version) AS synced FROM delta.`${state}/ledger/syncs`
@@ -38,13 +39,16 @@ LEFT JOIN (SELECT max(to_version) AS synced FROM delta.`${state}/ledger/syncs`
 
 -- COMMAND ----------
 
--- Every commit of the target with the source versions it applied (a sync's userMetadata has a range)
-SELECT version, operation, get_json_object(userMetadata, '$.stage') AS stage, get_json_object(userMetadata, '$.run') AS run,
-       get_json_object(userMetadata, '$.range.from') AS source_from, get_json_object(userMetadata, '$.range.to') AS source_to,
-       operationMetrics['numTargetRowsInserted'] AS inserted, operationMetrics['numTargetRowsUpdated'] AS updated,
-       operationMetrics['numTargetRowsDeleted'] AS deleted
-FROM (DESCRIBE HISTORY delta.`${target}`)
-WHERE get_json_object(userMetadata, '$.stage') = 'sync'
+-- Every sync commit of the target with the source versions it applied (a sync's userMetadata has a range),
+-- read from the target's commit files (DESCRIBE HISTORY is a statement, not a table, on open-source Spark)
+SELECT CAST(regexp_extract(input_file_name(), '(\\d{20})\\.json$', 1) AS BIGINT) AS version,
+       commitInfo.operation AS operation, get_json_object(commitInfo.userMetadata, '$.run') AS run,
+       get_json_object(commitInfo.userMetadata, '$.range.from') AS source_from,
+       get_json_object(commitInfo.userMetadata, '$.range.to') AS source_to,
+       commitInfo.operationMetrics.numTargetRowsInserted AS inserted, commitInfo.operationMetrics.numTargetRowsUpdated AS updated,
+       commitInfo.operationMetrics.numTargetRowsDeleted AS deleted
+FROM json.`${target}/_delta_log/*.json`
+WHERE commitInfo IS NOT NULL AND get_json_object(commitInfo.userMetadata, '$.stage') = 'sync'
 ORDER BY version
 
 -- COMMAND ----------

@@ -87,7 +87,7 @@ class AgentRequestTest {
         assertTrue(refused("{\"id\": \"r9\", \"specversion\": \"0.3\", \"source\": \"x\"}").contains("request r9: specversion: expected \"1.0\""));
         assertTrue(refused("{\"id\": \"r9\", \"specversion\": \"1.0\"}").contains("request r9: source: expected who sent it"));
         assertTrue(refused("{\"id\": \"r9\", \"specversion\": \"1.0\", \"source\": \"x\", \"type\": \"dev.drover.request.explode\", \"data\": {}}")
-                .contains("request r9: type: expected dev.drover.request.migrate, wave, rollback or validate, got 'dev.drover.request.explode'"));
+                .contains("request r9: type: expected dev.drover.request.migrate, wave, rollback, validate, sync or retire, got 'dev.drover.request.explode'"));
         assertTrue(refused("{\"id\": \"r9\", \"specversion\": \"1.0\", \"source\": \"x\", \"type\": \"dev.drover.request.migrate\"}")
                 .contains("request r9: data: expected an object"));
         assertTrue(refused(migrate(Map.of("migration", "nope/V9"), Map.of())).contains("request r1: data.migration: no migration 'nope/V9'"));

@@ -254,9 +254,16 @@ public final class Drover implements AutoCloseable {
         private boolean verify;
         private boolean onlyVerify;
         private boolean resnapshot;
+        private PrintStream lines;
 
         private Sync(MigrationSpec spec) {
             this.spec = spec;
+        }
+
+        /** Where the sync's own lines go (default: this Drover's output); a caller printing JSON sends them elsewhere. */
+        public Sync lines(PrintStream out) {
+            this.lines = out;
+            return this;
         }
 
         /** Also compare all of v2 with the steps over v1 at the synced version. */
@@ -278,7 +285,7 @@ public final class Drover implements AutoCloseable {
         }
 
         public dev.drover.model.SyncResult execute() {
-            dev.drover.run.SyncRunner syncs = context.syncs();
+            dev.drover.run.SyncRunner syncs = lines == null ? context.syncs() : context.withOut(lines).syncs();
             if (resnapshot) {
                 return syncs.resnapshot(spec);
             }

@@ -45,6 +45,9 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
+    @Option(names = "--timings", description = "Print the time each phase of the sync took.")
+    boolean timings;
+
     @Override
     public Integer call() throws Exception {
         if (all == (migration != null)) {
@@ -61,11 +64,15 @@ final class SyncCommand implements Callable<Integer> {
             return syncAll();
         }
         root.spec(migration);
-        SyncResult result = root.drover().sync(migration).verify(verify).onlyVerify(verifyOnly).resnapshot(resnapshot).execute();
+        SyncResult result = root.drover().sync(migration).verify(verify).onlyVerify(verifyOnly).resnapshot(resnapshot)
+                .lines(json ? System.err : root.out()).execute();
         if (json) {
             root.out().println(Render.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(TransitionView.syncJson(result)));
         } else {
             TransitionView.sync(root.out(), result);
+            if (timings) {
+                Render.timings(root.out(), result.timings());
+            }
         }
         return (result.outcome().passed() ? ExitCode.OK : ExitCode.CHECKS_FAILED).code();
     }

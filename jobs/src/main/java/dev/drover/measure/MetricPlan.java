@@ -189,6 +189,38 @@ public final class MetricPlan {
      * {@code prepared}.
      */
     public Observed finish(Prepared prepared, Dataset<Row> transformed, String name, boolean onePass) {
+        Observed all = observeTerms(prepared, transformed, name, onePass);
+        Dataset<Row> frame = all.frame().where(RowErrors.reached())
+                .select(visible(transformed).stream().map(v -> col(SqlNames.quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
+        return new Observed(frame, all.observations());
+    }
+
+    /**
+     * As {@link #finish}, but every row and every column of {@code transformed} is kept as it was
+     * (rows that failed or were removed too, the hidden columns too): what a sync stages, measured in
+     * the same write.
+     */
+    public Observed observeAll(Prepared prepared, Dataset<Row> transformed, String name) {
+        Observed all = observeTerms(prepared, transformed, name, true);
+        List<String> visible = visible(transformed);
+        List<String> key = plan.source().primaryKey();
+        List<Column> back = new ArrayList<>();
+        for (String c : transformed.columns()) {
+            if (visible.contains(c)) {
+                back.add(col(SqlNames.quote(TGT_PREFIX + c)).as(c));
+            } else if (c.startsWith(RowErrors.KEY_PREFIX)) {
+                back.add(col(SqlNames.quote(key.get(Integer.parseInt(c.substring(RowErrors.KEY_PREFIX.length()))))).as(c));
+            } else if (c.startsWith(SRC_PREFIX)) {
+                back.add(col(SqlNames.quote(c.substring(SRC_PREFIX.length()))).as(c));
+            } else {
+                back.add(col(SqlNames.quote(c)));
+            }
+        }
+        return new Observed(all.frame().select(back.toArray(Column[]::new)), all.observations());
+    }
+
+    /** Every row after the steps with its per-row terms, observed as the batch writes observe them (not filtered). */
+    private Observed observeTerms(Prepared prepared, Dataset<Row> transformed, String name, boolean onePass) {
         List<Observation> observations = new ArrayList<>(prepared.observations());
         boolean onePoint = plan.pipeline().keepsRows();
 
@@ -248,9 +280,8 @@ public final class MetricPlan {
         }
         Observation post = new Observation("drover-steps-" + name);
         observations.add(post);
-        Dataset<Row> out = terms.frame().observe(post, aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).where(reached);
-        Dataset<Row> frame = out.select(visible.stream().map(v -> col(SqlNames.quote(TGT_PREFIX + v)).as(v)).toArray(Column[]::new));
-        return new Observed(frame, List.copyOf(observations));
+        return new Observed(terms.frame().observe(post, aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)),
+                List.copyOf(observations));
     }
 
     /**

@@ -401,23 +401,37 @@ public final class SyncRunner {
         private SyncResult finish(SyncRecord record, SourceSchemaChange change, boolean resumed) {
             long from = record.fromVersion();
             long to = record.toVersion();
-            long before = record.targetBefore().orElseThrow();
             MigrationPlan plan = plan(to, change);
             MetricPlan metrics = new MetricPlan(plan);
-            CommitTag tag = tag(new CommitTag.Range(from, to));
-            SyncStaging staging = new SyncStaging(scope, plan, metrics, config.stateDir() + "/staging/" + scope.runId(), tag);
+            SyncStaging staging = new SyncStaging(scope, plan, metrics, config.stateDir() + "/staging/" + scope.runId(),
+                    tag(new CommitTag.Range(from, to)));
             SyncStaging.Staged staged = scope.timings().time("sync: stage the changes", () -> staging.stage(window.sourceLocation(),
                     from, to, resumed));
-            Metrics quarantined = scope.timings().time("sync: quarantine", () -> quarantine(plan, staged, resumed));
             SyncMerge merge = new SyncMerge(scope, plan, metrics);
+            Dataset<Row> source = merge.source(staged);
+            try {
+                return merge(record, plan, metrics, staging, staged, merge, source, change, resumed);
+            } finally {
+                source.unpersist();
+                staged.release();
+            }
+        }
+
+        private SyncResult merge(SyncRecord record, MigrationPlan plan, MetricPlan metrics, SyncStaging staging, SyncStaging.Staged staged,
+                                 SyncMerge merge, Dataset<Row> source, SourceSchemaChange change, boolean resumed) {
+            long from = record.fromVersion();
+            long to = record.toVersion();
+            long before = record.targetBefore().orElseThrow();
+            CommitTag tag = tag(new CommitTag.Range(from, to));
+            Metrics quarantined = scope.timings().time("sync: quarantine", () -> quarantine(plan, staged, resumed));
             SyncMerge.Expected expected = scope.timings().time("sync: expected matches", () -> scope.job(Stage.SYNC, null,
-                    () -> merge.expected(staged, window.targetLocation(), before)));
+                    () -> merge.expected(source, window.targetLocation(), before)));
             lock.ensureHeld();
             SyncMerge.Applied applied = resumed ? merge.read(window.targetLocation(), before) : SyncMerge.Applied.nothing();
             if (applied.version().isEmpty()) {
                 SyncMerge.Applied[] made = new SyncMerge.Applied[1];
                 scope.timings().time("sync: merge", () -> {
-                    made[0] = merge.apply(staged, window.targetLocation(), before, to, tag, expected.sourceRows());
+                    made[0] = merge.apply(source, window.targetLocation(), before, to, tag, expected.sourceRows());
                 });
                 applied = made[0];
             }

@@ -78,10 +78,13 @@ public final class SyncMerge {
         return "drover-" + syncId;
     }
 
-    /** The MERGE's source: upserts (target columns and hidden keys) and deletes (hidden keys), read in {@code session}. */
-    Dataset<Row> source(SparkSession session, SyncStaging.Staged staged) {
-        Dataset<Row> changes = session.read().format("delta").load(staged.changesLocation());
-        Dataset<Row> reduced = session.read().format("delta").load(staged.reducedLocation());
+    /**
+     * The MERGE's source, built once and kept in memory for the counts and the MERGE itself:
+     * upserts (target columns and hidden keys) and deletes (hidden keys).
+     */
+    public Dataset<Row> source(SyncStaging.Staged staged) {
+        Dataset<Row> changes = scope.spark().read().format("delta").load(staged.changesLocation());
+        Dataset<Row> reduced = staged.reduced();
         List<String> key = plan.source().primaryKey();
         List<Column> upsert = new ArrayList<>();
         for (StructField f : plan.targetSchema().fields()) {
@@ -101,18 +104,19 @@ public final class SyncMerge {
                 .join(reached.select(keys.toArray(Column[]::new)), keyNames(), "left_anti");
         Dataset<Row> deleted = reduced.where(ChangeFeed.deleted().and(col(ChangeFeed.EXISTED))).select(reducedKeys);
         Dataset<Row> removals = notReached.unionByName(deleted).withColumn(ACTION, lit(REMOVE));
-        return reached.unionByName(removals, true);
+        return reached.unionByName(removals, true).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     }
 
-    /** Counts what the MERGE must do against v2 at {@code before}. */
-    public Expected expected(SyncStaging.Staged staged, String targetLocation, long before) {
-        SparkSession spark = scope.spark();
-        Dataset<Row> source = source(spark, staged);
-        Row sizes = source.agg(count(lit(1)), org.apache.spark.sql.functions.sum(
-                org.apache.spark.sql.functions.when(col(ACTION).equalTo(UPSERT), 1L).otherwise(0L))).first();
+    /** Counts what the MERGE of {@code source} must do against v2 at {@code before}. */
+    public Expected expected(Dataset<Row> source, String targetLocation, long before) {
+        Column upsert = col(ACTION).equalTo(UPSERT);
+        Column[] terms = KeySums.terms(targetColumns(), false);
+        Row sizes = source.agg(count(lit(1)), org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(upsert, 1L)),
+                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(upsert, terms[0])),
+                org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(upsert, terms[1]))).first();
         long rows = sizes.getLong(0);
         long upserts = sizes.isNullAt(1) ? 0 : sizes.getLong(1);
-        KeySums stagedSums = KeySums.of(source.where(col(ACTION).equalTo(UPSERT)), targetColumns(), false);
+        KeySums stagedSums = new KeySums(upserts, sizes.isNullAt(2) ? 0 : sizes.getLong(2), sizes.isNullAt(3) ? 0 : sizes.getLong(3));
         Dataset<Row> held = targetKeys(delta.read(targetLocation, before));
         Dataset<Row> keys = source.select(concat(keyColumns(), col(ACTION)));
         Dataset<Row> matched = held.join(rows <= BROADCAST_KEYS ? broadcast(keys) : keys, keyNames(), "inner")
@@ -133,7 +137,7 @@ public final class SyncMerge {
      * Runs the MERGE (skipped by Delta when this sync's commit already landed) and reads what it
      * did. {@code before} is v2's version before the sync.
      */
-    public Applied apply(SyncStaging.Staged staged, String targetLocation, long before, long to, CommitTag tag, long sourceRows) {
+    public Applied apply(Dataset<Row> source, String targetLocation, long before, long to, CommitTag tag, long sourceRows) {
         if (sourceRows == 0) {
             return Applied.nothing();
         }
@@ -141,7 +145,6 @@ public final class SyncMerge {
         session.conf().set("spark.databricks.delta.write.txnAppId", appId(scope.runId()));
         session.conf().set("spark.databricks.delta.write.txnVersion", String.valueOf(to));
         session.conf().set("spark.databricks.delta.commitInfo.userMetadata", tag.json());
-        Dataset<Row> source = source(session, staged);
         Map<String, String> set = new LinkedHashMap<>();
         for (StructField f : plan.targetSchema().fields()) {
             set.put(SqlNames.quote(f.name()), "s." + SqlNames.quote(f.name()));
@@ -210,7 +213,7 @@ public final class SyncMerge {
         if (aggs.isEmpty() || applied.removedKeys() == null) {
             return Metrics.EMPTY;
         }
-        Dataset<Row> reduced = scope.spark().read().format("delta").load(staged.reducedLocation());
+        Dataset<Row> reduced = staged.reduced();
         List<String> key = plan.source().primaryKey();
         List<Column> before = new ArrayList<>();
         for (String c : plan.sourceSchema().fieldNames()) {

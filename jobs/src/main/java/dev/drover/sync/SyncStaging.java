@@ -22,23 +22,29 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * A sync's changes, staged: v1's change data feed over the sync's range reduced to one row per
- * key ({@code reduced}), then the rows that end the range present put through the migration's own
+ * A sync's changes: v1's change data feed over the sync's range reduced to one row per key
+ * ({@code reduced}: a function of the pinned range alone, so it is kept in memory and a resumed sync
+ * computes it again), then the rows that end the range present put through the migration's own
  * steps ({@code changes}: every row, whether it reached the target, failed a step or was removed by
- * one, with its hidden columns). Both are Delta tables under the sync's staging folder, each
- * written once under an idempotent-write app id: a resumed sync reads them instead of reading the
- * feed or calling a per-row step again, so what it merges and what it proves are the same rows.
- * The sync's metrics are observed over the staged changes, as a batch write observes them.
+ * one, with its hidden columns), staged as a Delta table under the sync's staging folder, written
+ * once under an idempotent-write app id and measured in that same write, as a batch write is: a
+ * resumed sync reads it instead of calling a per-row step again, so what it merges and what it
+ * proves are the same rows.
  */
 public final class SyncStaging {
-    /** What was staged, and what its rows say. */
-    public record Staged(String reducedLocation, String changesLocation, Metrics observed, long cdfRows, long upserts,
+    /** What was staged, and what its rows say; {@link #release()} lets the reduced feed go. */
+    public record Staged(Dataset<Row> reduced, String changesLocation, Metrics observed, long cdfRows, long upserts,
                          long deletes, long transients, long existedUpserts) {
-        /** Keys whose last change leaves a row: through the steps. */
+        /** Keys changed in the range: those that end it present (through the steps), deleted, or inserted and deleted. */
         public long changeRows() {
             return upserts + deletes + transients;
+        }
+
+        public void release() {
+            reduced.unpersist();
         }
     }
 
@@ -63,19 +69,24 @@ public final class SyncStaging {
         return folder;
     }
 
-    /** Stages the feed of {@code [from, to]} (what is staged already, a resumed sync keeps) and measures it. */
+    /** Stages the feed of {@code [from, to]} (changes staged already, a resumed sync keeps) and measures it. */
     public Staged stage(String sourceLocation, long from, long to, boolean mayBeStaged) {
-        String reducedLocation = folder + "/reduced";
         String changesLocation = folder + "/changes";
         List<String> key = plan.source().primaryKey();
         List<String> columns = List.of(plan.sourceSchema().fieldNames());
-        if (!(mayBeStaged && delta.committedAppIds(reducedLocation).containsKey(appId("r")))) {
-            Dataset<Row> feed = new ChangeFeed(scope.spark()).read(sourceLocation, from, to);
-            write(ChangeFeed.reduce(feed, key, columns), reducedLocation, "r");
-        }
+        Dataset<Row> reduced = ChangeFeed.reduce(new ChangeFeed(scope.spark()).read(sourceLocation, from, to), key, columns)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        Row counts = scope.job(Stage.SYNC, null, () -> reduced.agg(sum(when(not(ChangeFeed.deleted()), 1L).otherwise(0L)),
+                sum(when(ChangeFeed.deleted().and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
+                sum(when(ChangeFeed.deleted().and(not(col(ChangeFeed.EXISTED))), 1L).otherwise(0L)),
+                sum(when(not(ChangeFeed.deleted()).and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
+                sum(col(ChangeFeed.CHANGES)), count(lit(1))).first());
         KillPoints.reached("sync-reduced");
-        Dataset<Row> reduced = delta.read(reducedLocation, delta.latestVersion(reducedLocation));
-        if (!(mayBeStaged && delta.committedAppIds(changesLocation).containsKey(appId("c")))) {
+        Metrics observed;
+        if (mayBeStaged && delta.committedAppIds(changesLocation).containsKey(appId("c"))) {
+            Dataset<Row> changes = delta.read(changesLocation, delta.latestVersion(changesLocation));
+            observed = MetricPlan.aggregate(metrics.finish(new MetricPlan.Prepared(changes, List.of()), changes, scope.runId(), true));
+        } else {
             List<Column> row = new ArrayList<>();
             for (String c : columns) {
                 row.add(col(SqlNames.quote(c)));
@@ -83,22 +94,17 @@ public final class SyncStaging {
             row.add(col(ChangeFeed.EXISTED));
             Dataset<Row> upserts = reduced.where(not(ChangeFeed.deleted())).select(row.toArray(Column[]::new));
             MetricPlan.Prepared prepared = metrics.prepare(MetricPlan.withHidden(upserts, key), scope.runId());
-            write(plan.pipeline().apply(prepared.frame()), changesLocation, "c");
+            MetricPlan.Observed written = metrics.observeAll(prepared, plan.pipeline().apply(prepared.frame()), scope.runId());
+            write(written.frame(), changesLocation, "c");
+            observed = written.metrics();
         }
         KillPoints.reached("sync-staged");
-        Dataset<Row> changes = delta.read(changesLocation, delta.latestVersion(changesLocation));
-        Metrics observed = MetricPlan.aggregate(metrics.finish(new MetricPlan.Prepared(changes, List.of()), changes, scope.runId(), true));
-        Row counts = reduced.agg(sum(when(not(ChangeFeed.deleted()), 1L).otherwise(0L)),
-                sum(when(ChangeFeed.deleted().and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
-                sum(when(ChangeFeed.deleted().and(not(col(ChangeFeed.EXISTED))), 1L).otherwise(0L)),
-                sum(when(not(ChangeFeed.deleted()).and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
-                sum(col(ChangeFeed.CHANGES)), count(lit(1))).first();
         long upserts = counts.isNullAt(0) ? 0 : counts.getLong(0);
         if (!plan.pipeline().keepsRows()) {
             // a SQL or Java step may add or lose rows: the source side is counted where the feed left it
             observed = observed.with(Metrics.of(java.util.Map.of(Metrics.SOURCE_ROWS, upserts)));
         }
-        return new Staged(reducedLocation, changesLocation, observed, counts.isNullAt(4) ? 0 : counts.getLong(4), upserts,
+        return new Staged(reduced, changesLocation, observed, counts.isNullAt(4) ? 0 : counts.getLong(4), upserts,
                 counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),
                 counts.isNullAt(3) ? 0 : counts.getLong(3));
     }

@@ -69,6 +69,26 @@ class AirflowDagTest {
         assertTrue(all.out().contains("Wave of all: 2 migration(s) to run"), all.out());
     }
 
+    /** submit/airflow/drover_sync.py: sync --all then transition, each task's arguments run for real against a window. */
+    @Test
+    void theSyncDagKeepsAWindowInStepAndChecksIt() throws Exception {
+        JsonNode dag = read("submit/airflow/drover_sync.py", "{\"verify\": \"true\"}");
+        assertEquals("drover_sync", dag.get("dag_id").asText());
+        assertEquals("[[\"sync\",\"transition\"]]", dag.get("edges").toString());
+        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 2_000, 2, 0, 1_000);
+        assertEquals(0, Cli.run(ws.command("migrate", "users/V2")).exitCode());
+        String v1 = ws.warehouse.resolve("users_v1").toUri().toString();
+        dev.drover.testing.SharedSpark.session().sql("DELETE FROM delta.`" + v1 + "` WHERE user_id < 5");
+        Cli sync = Cli.run(local(dag.get("tasks").get("sync"), ws));
+        assertEquals(0, sync.exitCode(), sync.err() + sync.out());
+        assertTrue(sync.out().contains("users/V2") && sync.out().contains("passed"), sync.out());
+        assertEquals(2_000 - 5, ws.table("users_v2").count(), "the sync deleted the five users from users-v2");
+        assertTrue(sync.err().contains("window sync(s) to run") || sync.out().contains("window sync(s) to run"), sync.out() + sync.err());
+        Cli transition = Cli.run(local(dag.get("tasks").get("transition"), ws));
+        assertEquals(0, transition.exitCode(), transition.err());
+        assertTrue(transition.out().contains("lag 0 version(s)"), transition.out());
+    }
+
     /** The task's arguments pointed at the test workspace instead of /opt/drover and prod. */
     private static List<String> local(JsonNode task, E2eWorkspace ws) {
         List<String> args = new ArrayList<>();
@@ -87,8 +107,12 @@ class AirflowDagTest {
     }
 
     private static JsonNode read(String params) throws Exception {
+        return read("submit/airflow/drover_wave.py", params);
+    }
+
+    private static JsonNode read(String dagFile, String params) throws Exception {
         Process p = new ProcessBuilder("python3", Project.root().resolve("tests/airflow/read_dag.py").toString(),
-                Project.root().resolve("submit/airflow/drover_wave.py").toString(), params).start();
+                Project.root().resolve(dagFile).toString(), params).start();
         String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -29,14 +29,22 @@ class LauncherDemoTest {
         // what a user sees stays clean: no terminal escape codes from the build, no Spark warnings
         assertTrue(!text.contains("\u001b[") && !driverErr.contains("\u001b["), "escape codes in the output");
         assertTrue(driverErr.lines().noneMatch(l -> l.contains(" WARN ")), "warnings on stderr:\n" + driverErr);
-        for (String step : List.of("starting a local Kafka broker", "1/9 generating", "2/9 drover plan users/V2",
-                "3/9 drover migrate users/V2", "4/9 drover status", "5/9 drover notify", "6/9 drover rollback",
-                "7/9 drover migrate users/V2 (again", "8/9 drover notify", "9/9 summary", "local Kafka broker stopped")) {
+        for (String step : List.of("starting a local Kafka broker", "1/12 generating", "2/12 drover plan users/V2",
+                "3/12 drover migrate users/V2", "4/12 drover status", "5/12 drover notify", "6/12 drover rollback",
+                "7/12 drover migrate users/V2 (again", "8/12 drover notify", "9/12 a producer writes users-v1",
+                "10/12 the consumers acknowledge", "11/12 drover retire users/V2", "12/12 summary", "local Kafka broker stopped")) {
             assertTrue(text.contains(step), "missing step " + step + " in:\n" + text);
         }
         assertTrue(text.contains("Nothing was written (dry run)."), text);
         assertTrue(text.contains("emptied users-v2 (the run created it)"), text);
-        assertTrue(text.contains("users-v2 now has 39,998 rows in 5 columns"), text);
+        // 39,998 rows migrated (two scores are not numbers); the producer then deleted 40 users and added 500
+        assertTrue(text.contains("users-v2 now has 40,458 rows in 5 columns"), text);
+        assertTrue(text.contains("synced: 580 keys changed: 500 inserted, 40 updated, 40 deleted, 0 quarantined"), text);
+        assertTrue(text.contains("consumers 3 of 3 moved"), text);
+        assertTrue(text.contains("users-v1 retired"), text);
+        assertTrue(Files.readString(dir.resolve("conf/catalog/users.yaml")).contains("lifecycle: deprecated"), "the demo's copy of the catalog");
+        assertTrue(!Files.readString(Project.root().resolve("conf/catalog/users.yaml")).contains("lifecycle: deprecated"),
+                "the project's catalog is left alone");
         // Read back from the broker: each consumer got migrated, rolled-back, migrated, in order.
         java.util.Map<String, List<String>> received = new java.util.TreeMap<>();
         String current = null;
@@ -49,7 +57,7 @@ class LauncherDemoTest {
                 received.computeIfAbsent(current, k -> new java.util.ArrayList<>()).add(event.group(1));
             }
         }
-        List<String> expected = List.of("migrated", "rolled-back", "migrated");
+        List<String> expected = List.of("migrated", "rolled-back", "migrated", "retired");
         assertEquals(java.util.Map.of("billing-export", expected, "churn-model", expected, "signup-dashboard", expected),
                 received, text);
         assertTrue(text.contains("churn-model (ml.dataset-updates)"), "per-consumer topic from the catalog: " + text);
@@ -75,8 +83,9 @@ class LauncherDemoTest {
         }
         String text = Files.readString(out);
         assertTrue(driverErr.lines().noneMatch(l -> l.contains(" WARN ")), "warnings on stderr:\n" + driverErr);
-        for (String step : List.of("starting a local S3-compatible server", "bucket drover-demo", "3/9 drover migrate users/V2",
-                "6/9 drover rollback", "9/9 summary", "users-v2 now has 5,000 rows in 5 columns at s3a://drover-demo/warehouse/users_v2",
+        for (String step : List.of("starting a local S3-compatible server", "bucket drover-demo", "3/12 drover migrate users/V2",
+                "6/12 drover rollback", "9/12 a producer writes users-v1", "11/12 drover retire users/V2", "12/12 summary",
+                "users-v2 now has 5,495 rows in 5 columns at s3a://drover-demo/warehouse/users_v2",
                 "ledger tables:    s3a://drover-demo/state/ledger/", "local S3 server stopped")) {
             assertTrue(text.contains(step), "missing '" + step + "' in:\n" + text);
         }
@@ -90,7 +99,7 @@ class LauncherDemoTest {
         }
         // the server keeps objects as plain files: the Delta table reads back from them
         long rows = dev.drover.testing.SharedSpark.session().read().format("delta").load(bucket.resolve("warehouse/users_v2").toString()).count();
-        assertEquals(5_000, rows);
+        assertEquals(5_495, rows, "5,000 migrated, then a sync: 5 deleted and 500 added");
         java.util.Properties server = new java.util.Properties();
         try (var in = Files.newInputStream(dir.resolve("s3/s3proxy.properties"))) {
             server.load(in);
