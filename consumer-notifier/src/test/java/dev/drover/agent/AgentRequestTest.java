@@ -55,6 +55,26 @@ class AgentRequestTest {
     }
 
     @Test
+    void aSyncOfOneWindowOrOfTheWindowsASelectionPicksAndARetire() {
+        AgentRequest.Work one = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.SYNC, "s1", "test", "jane",
+                Map.of("migration", "users/V2"), Map.of("verify", true)), "t").resolve(specs, catalog);
+        assertEquals("users/V2", one.target());
+        assertTrue(one.request().flag("verify"));
+        assertTrue(one.selection().isEmpty());
+        AgentRequest.Work all = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.SYNC, "s2", "test", "jane",
+                Map.of("selection", Map.of("dataset", List.of("users-v1"))), Map.of()), "t").resolve(specs, catalog);
+        assertEquals("sync dataset=users-v1", all.target());
+        assertEquals("users/V2", AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.RETIRE, "x1", "test", "jane",
+                Map.of("migration", "users/V2"), Map.of("force", true)), "t").resolve(specs, catalog).target());
+        assertTrue(AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.RETIRE, "x2", "test", "jane",
+                Map.of("migration", "users/V2"), Map.of("force", true)), "t").resolve(specs, catalog).force());
+        assertTrue(refused(AgentRequest.create(AgentRequest.Kind.RETIRE, "x3", "test", "jane", Map.of(), Map.of()))
+                .contains("data.migration"));
+        assertTrue(refused(AgentRequest.create(AgentRequest.Kind.SYNC, "s3", "test", "jane", Map.of("migration", "users/V2"),
+                Map.of("force", true))).contains("data.params.force: unknown parameter for a sync request"));
+    }
+
+    @Test
     void waveRollbackAndValidate() {
         AgentRequest.Work wave = AgentRequest.parse(AgentRequest.create(AgentRequest.Kind.WAVE, "w1", "test", "jane",
                 Map.of("selection", Map.of("tag", List.of("pii"))), Map.of()), "t").resolve(specs, catalog);

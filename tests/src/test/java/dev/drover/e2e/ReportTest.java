@@ -43,6 +43,11 @@ class ReportTest {
         E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
         Cli migrate = Cli.run(ws.command("migrate", "users/V2"));
         assertEquals(0, migrate.exitCode(), migrate.err());
+        // users/V2 has a transition window: a producer's commit to users-v1, a sync, a consumer declared moved
+        SharedSpark.session().sql("UPDATE delta.`" + ws.warehouse.resolve("users_v1").toUri() + "` SET name = 'x' WHERE user_id < 30");
+        Cli sync = Cli.run(ws.command("sync", "users/V2"));
+        assertEquals(0, sync.exitCode(), sync.err() + sync.out());
+        assertEquals(0, Cli.run(ws.command("transition", "users/V2", "--moved", "churn-model")).exitCode());
         FleetFixture.create(ws.root, SharedSpark.session(), 3, i -> 400L * i, Set.of(2), false);
         Cli wave = Cli.run(ws.command("wave", "--tag", "fleet", "--parallel", "2"));
         assertEquals(1, wave.exitCode(), "one migration of the wave rolled back: " + wave.err() + wave.out());
@@ -100,6 +105,14 @@ class ReportTest {
         assertTrue(failedChecks > 0);
         assertEquals(failedChecks, count(failedPage, "<tr class=\"check failed\">"));
         assertTrue(failedPage.contains("class=\"badge s-" + label + "\""), "the run's status badge");
+
+        assertEquals("1", text(index, "windows-open"));
+        String transitions = chromium.dumpDom(out.resolve("transitions.html"));
+        assertTrue(transitions.contains("data-migration=\"users/V2\""), "the window has its section");
+        assertEquals(1, count(transitions, "<tr data-status=\"succeeded\">"), "one sync, succeeded");
+        assertTrue(transitions.contains("data-moved=\"1\" data-total=\"3\""), "one of three consumers moved");
+        assertTrue(transitions.contains("<tr data-consumer=\"churn-model\" data-moved=\"true\">"), "churn-model moved");
+        assertTrue(transitions.contains("<svg"), "the lag chart");
 
         String fleet = chromium.dumpDom(out.resolve("fleet.html"));
         String waveId = ledger.waves().get(0).waveId();

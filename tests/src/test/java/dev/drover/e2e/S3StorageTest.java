@@ -205,10 +205,25 @@ class S3StorageTest {
         assertEquals(expectedRows(), read(ws.target()).count());
         assertEquals(1, ws.ledger().waves().size());
 
+        // a transition window on s3a: producer commits to v1, a sync, the window shown
+        String v1 = ws.warehouse() + "/users_v1";
+        SharedSpark.session().sql("UPDATE delta.`" + v1 + "` SET name = concat(name, '+') WHERE user_id % 100 = 3");
+        SharedSpark.session().sql("DELETE FROM delta.`" + v1 + "` WHERE user_id % 100 = 4");
+        Cli sync = Cli.run(ws.command("sync", "users/V2", "--json"));
+        printed.add(sync.out() + sync.err());
+        assertEquals(0, sync.exitCode(), sync.err() + sync.out());
+        long to = dev.drover.view.Render.JSON.readTree(sync.out()).path("toVersion").asLong();
+        assertEquals(0, UsersV2.actual(SharedSpark.session(), ws.warehouse()).exceptAll(UsersV2.expected(SharedSpark.session(), ws.warehouse(), to)).count());
+        assertEquals(0, UsersV2.expected(SharedSpark.session(), ws.warehouse(), to).exceptAll(UsersV2.actual(SharedSpark.session(), ws.warehouse())).count());
+        Cli transition = Cli.run(ws.command("transition", "users/V2"));
+        printed.add(transition.out() + transition.err());
+        assertTrue(transition.out().contains("lag 0 version(s)"), transition.out());
+
         Path report = ws.root().resolve("report");
         Cli html = Cli.run(ws.command("report", "--out", report.toString()));
         printed.add(html.out() + html.err());
         assertEquals(0, html.exitCode(), html.err());
+        assertTrue(Files.readString(report.resolve("transitions.html")).contains("users-v1 → users-v2"), "the transition page");
 
         assertNoSecrets(ws, printed);
     }
