@@ -30,8 +30,9 @@ ORDER BY started_at
 -- The lag: the source's latest version (its newest commit file) against the last version a sync brought into the target
 SELECT s.latest AS source_latest, coalesce(y.synced, r.source_version) AS synced_to,
        s.latest - coalesce(y.synced, r.source_version) AS versions_behind
-FROM (SELECT max(CAST(regexp_extract(input_file_name(), '(\\d{20})\\.json$', 1) AS BIGINT)) AS latest
-      FROM json.`${source}/_delta_log/*.json`) s
+FROM (SELECT max(version) AS latest
+      FROM (SELECT CAST(regexp_extract(input_file_name(), '(\\d{20})\\.json$', 1) AS BIGINT) AS version
+            FROM json.`${source}/_delta_log/*.json`)) s
 CROSS JOIN (SELECT max(source_version) AS source_version FROM delta.`${state}/ledger/runs`
             WHERE migration = '${migration}' AND status = 'succeeded') r
 LEFT JOIN (SELECT max(to_version) AS synced FROM delta.`${state}/ledger/syncs`

@@ -67,14 +67,23 @@ public final class AnalyzeStage {
      * them through, in the target, though neither declares them.
      */
     public record Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack,
-                         java.util.Set<String> additive) {
+                         java.util.Set<String> additive, boolean countSource) {
         public Pinned {
             lookups = Map.copyOf(lookups);
             additive = java.util.Set.copyOf(additive);
         }
 
         public Pinned(long sourceVersion, Map<String, Long> lookups, long snapshotVersion, boolean readBack) {
-            this(sourceVersion, lookups, snapshotVersion, readBack, java.util.Set.of());
+            this(sourceVersion, lookups, snapshotVersion, readBack, java.util.Set.of(), true);
+        }
+
+        /**
+         * A sync's pins: the source at its latest version, new nullable columns allowed; its record
+         * count (a pass over the log's statistics) is left to the sync, which needs it only when a
+         * row was quarantined.
+         */
+        public static Pinned forSync(long sourceVersion, long snapshotVersion, java.util.Set<String> additive) {
+            return new Pinned(sourceVersion, Map.of(), snapshotVersion, false, additive, false);
         }
     }
 
@@ -186,7 +195,7 @@ public final class AnalyzeStage {
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
-        long sourceRecords = files.get().stream().anyMatch(f -> f.isNullAt(1)) ? -1
+        long sourceRecords = pinned != null && !pinned.countSource() ? -1 : files.get().stream().anyMatch(f -> f.isNullAt(1)) ? -1
                 : files.get().stream().mapToLong(f -> f.getLong(1)).sum();
         lap("analyze/rest", started);
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation, sourceVersion,

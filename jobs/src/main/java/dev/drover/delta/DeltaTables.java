@@ -187,6 +187,54 @@ public final class DeltaTables {
     /** A data file a commit added: its partition values and the statistics Delta collected (JSON; null when none). */
     public record AddedFile(String path, Map<String, String> partitionValues, String stats) {}
 
+    /**
+     * How many rows one commit added to the table less those it took away, from its own file actions
+     * (no Spark job): each added file's record count less the rows its deletion vector marks, less
+     * the same for each removed file. Empty when some file of the commit carries no record count.
+     */
+    public Optional<Long> rowsChangedBy(String location, long version) {
+        var changes = DeltaLog.forTable(spark, location).getChanges(version, false);
+        long delta = 0;
+        while (changes.hasNext()) {
+            var next = changes.next();
+            if ((Long) next._1() != version) {
+                break;
+            }
+            for (Action action : JavaConverters.seqAsJavaList(next._2())) {
+                Optional<Long> rows;
+                if (action instanceof AddFile add && add.dataChange()) {
+                    rows = liveRows(add.stats(), add.deletionVector());
+                    if (rows.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    delta += rows.get();
+                } else if (action instanceof org.apache.spark.sql.delta.actions.RemoveFile remove && remove.dataChange()) {
+                    rows = liveRows(remove.stats(), remove.deletionVector());
+                    if (rows.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    delta -= rows.get();
+                }
+            }
+        }
+        return Optional.of(delta);
+    }
+
+    private static Optional<Long> liveRows(String stats, org.apache.spark.sql.delta.actions.DeletionVectorDescriptor dv) {
+        if (stats == null || stats.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            var records = JSON.readTree(stats).get("numRecords");
+            if (records == null || !records.canConvertToLong()) {
+                return Optional.empty();
+            }
+            return Optional.of(records.asLong() - (dv == null ? 0 : dv.cardinality()));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Commits after {@code version}, oldest first: version and userMetadata. */
     public List<Commit> commitsAfter(String location, long version) {
         List<Commit> out = new ArrayList<>();

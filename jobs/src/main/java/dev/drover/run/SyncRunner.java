@@ -120,8 +120,10 @@ public final class SyncRunner {
         SyncResult result;
         try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", syncId, config.lockLease(),
                 config.lockHeartbeat())) {
-            Window current = window(spec);   // another process may have synced while this one waited for nothing
-            MigrationScope scope = context.scope(spec.id(), syncId, timings);
+            // read again under the lock: a sync killed since the first look is resumed under its own id
+            Window current = window(spec);
+            String id = current.unfinished().map(SyncRecord::syncId).orElse(syncId);
+            MigrationScope scope = context.scope(spec.id(), id, timings);
             result = new Sync(scope, spec, current, lock).run();
             if (result.outcome().passed() && (verify || verifyDue(current, result))) {
                 result = result.withVerification(verifyLocked(spec, window(spec), new Timings()));
@@ -277,8 +279,7 @@ public final class SyncRunner {
 
     /** The plan of a sync: the source pinned at {@code to}, lookups at their latest, new nullable source columns allowed. */
     private AnalyzeStage.Pinned pinned(Window window, long to, SourceSchemaChange change) {
-        return new AnalyzeStage.Pinned(to, Map.of(), delta.latestVersion(window.targetLocation()), false,
-                java.util.Set.copyOf(change.addedNames()));
+        return AnalyzeStage.Pinned.forSync(to, delta.latestVersion(window.targetLocation()), java.util.Set.copyOf(change.addedNames()));
     }
 
     private String metricsRepository(MigrationPlan plan) {
@@ -441,8 +442,9 @@ public final class SyncRunner {
                     () -> metrics.aggregate(MetricPlan.withHidden(plan.sourceFrame(), plan.source().primaryKey()), scope.runId(), false),
                     () -> delta.read(window.targetLocation(), after));
             SyncProof.Outcome outcome = scope.timings().time("sync: proof", () -> scope.job(Stage.SYNC, null, () -> proof.prove(
-                    new SyncProof.Evidence(staged, expected, done, rows(before), done.version().flatMap(this::rows), quarantined,
-                            plan.sourceRecords(), state(plan, metrics, proof, before), merge.removedSources(staged, done),
+                    new SyncProof.Evidence(staged, expected, done, done.version().flatMap(v -> delta.rowsChangedBy(window.targetLocation(), v)),
+                            () -> rows(after).orElse(-1L), quarantined, () -> rows(window.sourceLocation(), to).orElse(-1L),
+                            state(plan, metrics, proof, before), merge.removedSources(staged, done),
                             delta.read(window.targetLocation(), after).schema(), carried(plan, change), ignored(plan, change)),
                     policy(plan), metricsRepository(plan), scope.runId())));
             ledger.recordChecks(scope.runId(), Stage.SYNC, outcome.checks());
@@ -501,9 +503,13 @@ public final class SyncRunner {
             return base.with(Metrics.of(values));
         }
 
-        /** The rows a version of v2 holds, from its log (record counts less rows its deletion vectors mark). */
         private Optional<Long> rows(long version) {
-            Row r = delta.filesWithStats(window.targetLocation(), version)
+            return rows(window.targetLocation(), version);
+        }
+
+        /** The rows a version of a table holds, from its log (record counts less rows its deletion vectors mark). */
+        private Optional<Long> rows(String location, long version) {
+            Row r = delta.filesWithStats(location, version)
                     .agg(sum(col("stats.numRecords")), coalesce(sum(col("deletionVector.cardinality")), lit(0L)),
                             sum(org.apache.spark.sql.functions.when(col("stats.numRecords").isNull(), 1).otherwise(0))).first();
             if (r.isNullAt(0) && !r.isNullAt(2) && r.getLong(2) > 0) {

@@ -145,6 +145,8 @@ public final class SyncMerge {
         session.conf().set("spark.databricks.delta.write.txnAppId", appId(scope.runId()));
         session.conf().set("spark.databricks.delta.write.txnVersion", String.valueOf(to));
         session.conf().set("spark.databricks.delta.commitInfo.userMetadata", tag.json());
+        // the source is staged and held in memory: Delta need not materialize it once more to keep it stable
+        session.conf().set("spark.databricks.delta.merge.materializeSource", "none");
         Map<String, String> set = new LinkedHashMap<>();
         for (StructField f : plan.targetSchema().fields()) {
             set.put(SqlNames.quote(f.name()), "s." + SqlNames.quote(f.name()));

@@ -51,7 +51,7 @@ class TransitionWindowTest {
         E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 6_000, 3, 0, 2_000);
         String warehouse = ws.warehouse.toUri().toString().replaceAll("/$", "");
         List<String> producer = Project.javaCommand(Project.testClasspath(), List.of());
-        producer.addAll(List.of("dev.drover.e2e.V1Producer", warehouse, "10", "1500", "20261204"));
+        producer.addAll(List.of("dev.drover.e2e.V1Producer", warehouse, "8", "4000", "20261204"));
         Path produced = tmp.resolve("producer.out");
         try (Driver writer = Driver.start(producer, produced)) {
             Cli migrate = Cli.run(ws.command("migrate", "users/V2"));
@@ -66,13 +66,14 @@ class TransitionWindowTest {
             synced.add(syncAndCompare(ws, spark, warehouse));
             assertEquals(latest(warehouse + "/users_v1"), synced.get(synced.size() - 1), "the last sync reached v1's last commit");
             assertTrue(synced.get(0) > pinned, "the producer wrote after the migration pinned v" + pinned + ": " + synced);
+            assertTrue(synced.get(0) < synced.get(synced.size() - 1), "a sync ran while the producer was still writing: " + synced);
         }
 
         JsonNode windows = json(Cli.run(ws.command("transition", "--json")));
         assertEquals(1, windows.size(), windows.toString());
         JsonNode window = windows.get(0);
         assertEquals(0, window.path("lagVersions").asInt(), window.toString());
-        assertTrue(window.path("syncsDone").asInt() >= 3, window.toString());
+        assertTrue(window.path("syncsDone").asInt() >= 2, window.toString());
         assertEquals(3, window.path("consumers").size());
 
         // nobody moved yet: retire refuses and changes nothing
