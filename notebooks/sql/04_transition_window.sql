@@ -50,6 +50,7 @@ SELECT CAST(regexp_extract(input_file_name(), '(\\d{20})\\.json$', 1) AS BIGINT)
        commitInfo.operationMetrics.numTargetRowsDeleted AS deleted
 FROM json.`${target}/_delta_log/*.json`
 WHERE commitInfo IS NOT NULL AND get_json_object(commitInfo.userMetadata, '$.stage') = 'sync'
+  AND get_json_object(commitInfo.userMetadata, '$.range') IS NOT NULL   -- the first sync's property change has none
 ORDER BY version
 
 -- COMMAND ----------
