@@ -36,4 +36,29 @@ public record DatasetEntity(String name, String file, String owner, String locat
     public String ref() {
         return "resource:default/" + name;
     }
+
+    /**
+     * How {@code actual} differs from this dataset's declared columns and types (order aside):
+     * "missing c", "c is int, declared bigint", "c has 3 nulls, declared non-null" (from
+     * {@code nulls}, by column), "undeclared c" (unless {@code extra} names it). Empty when as declared.
+     */
+    public List<String> schemaProblems(StructType actual, java.util.function.ToLongFunction<String> nulls, java.util.Set<String> extra) {
+        java.util.Map<String, StructField> have = new java.util.HashMap<>();
+        for (StructField f : actual.fields()) {
+            have.put(f.name(), f);
+        }
+        List<String> problems = new java.util.ArrayList<>();
+        for (ColumnSpec c : schema) {
+            StructField f = have.remove(c.name());
+            if (f == null) {
+                problems.add("missing " + c.name());
+            } else if (!f.dataType().equals(c.type())) {
+                problems.add(c.name() + " is " + f.dataType().simpleString() + ", declared " + c.type().simpleString());
+            } else if (!c.nullable() && nulls.applyAsLong(c.name()) > 0) {
+                problems.add(c.name() + " has " + nulls.applyAsLong(c.name()) + " nulls, declared non-null");
+            }
+        }
+        have.keySet().stream().filter(c -> !extra.contains(c)).sorted().forEach(c -> problems.add("undeclared " + c));
+        return problems;
+    }
 }

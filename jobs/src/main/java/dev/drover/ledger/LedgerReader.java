@@ -239,6 +239,12 @@ public final class LedgerReader {
                 .sorted(Comparator.comparing(SyncRecord::startedAt).thenComparing(SyncRecord::syncId)).toList();
     }
 
+    /** What happened to one migration's transition window besides syncs, oldest first. */
+    public List<TransitionRecord> transitions(String migration) {
+        return rows(LedgerTables.TRANSITIONS, col("migration").equalTo(migration)).stream()
+                .sorted(Comparator.comparing(TransitionRecord::eventTime)).toList();
+    }
+
     /** What happened to transition windows besides syncs, oldest first. */
     public List<TransitionRecord> transitions() {
         return rows(LedgerTables.TRANSITIONS, org.apache.spark.sql.functions.lit(true)).stream()

@@ -397,16 +397,7 @@ public final class MetricPlan {
 
     /** The whole target aggregate of the invariants that read the target, in one aggregation. */
     public Metrics readInvariants(Dataset<Row> target) {
-        List<Column> aggs = invariantsReadingTarget().stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
-        if (aggs.isEmpty()) {
-            return Metrics.EMPTY;
-        }
-        Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-        Map<String, Object> values = new HashMap<>();
-        for (int i = 0; i < row.size(); i++) {
-            values.put(row.schema().fields()[i].name(), row.get(i));
-        }
-        return Metrics.of(values);
+        return wholeInvariants(target, invariantsReadingTarget());
     }
 
     /**
@@ -481,7 +472,12 @@ public final class MetricPlan {
 
     /** The whole target aggregate of every invariant, named as {@link #targetValue} reads it, in one aggregation. */
     public Metrics readInvariantsWhole(Dataset<Row> target) {
-        List<Column> aggs = plan.spec().checks().invariants().stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
+        return wholeInvariants(target, plan.spec().checks().invariants());
+    }
+
+    /** Each invariant's whole target aggregate over {@code target}, in one aggregation. */
+    private static Metrics wholeInvariants(Dataset<Row> target, List<InvariantSpec> invariants) {
+        List<Column> aggs = invariants.stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
         if (aggs.isEmpty()) {
             return Metrics.EMPTY;
         }

@@ -14,7 +14,6 @@ import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.SchemaChangeRecord;
 import dev.drover.ledger.StageRecord;
 import dev.drover.ledger.WaveRecord;
-import dev.drover.ledger.WaveRunRecord;
 import dev.drover.model.CheckResult;
 import dev.drover.model.ExpectedRuntime;
 import dev.drover.model.RunStatus;

@@ -86,12 +86,29 @@ public final class SyncRunner {
 
     /** The open window of a migration; bad input (exit 2) when it has none or it was retired. */
     public Window window(MigrationSpec spec) {
+        return window(spec, false);
+    }
+
+    /**
+     * The open window of a migration. {@code forSync}: only what a sync needs (this migration's
+     * runs, syncs and transitions; not the outbox, so consumers show as not moved): a few filtered
+     * reads instead of the whole ledger and outbox.
+     */
+    private Window window(MigrationSpec spec, boolean forSync) {
         if (!Windows.hasWindow(context.catalog(), spec)) {
             throw new InputError(spec.file().toString(), "target", spec.id() + " has no transition window: "
                     + (spec.mode() == dev.drover.spec.TargetMode.IN_PLACE ? "it migrates " + spec.source() + " in place"
                     : spec.source() + " has no dual-write consumer") + ", so nothing keeps " + spec.target() + " in step with it");
         }
-        Window window = windows().stream().filter(w -> w.migration().equals(spec.id())).findFirst()
+        List<Window> found;
+        if (forSync) {
+            var read = context.ledger().read();
+            found = Windows.of(context.catalog(), List.of(spec), read.runsOf(spec.id()), read.syncs(spec.id()), read.transitions(spec.id()),
+                    new Outbox.State(List.of(), List.of(), java.util.Set.of(), java.util.Set.of()), config::resolveLocation);
+        } else {
+            found = windows();
+        }
+        Window window = found.stream().filter(w -> w.migration().equals(spec.id())).findFirst()
                 .orElseThrow(() -> new InputError(spec.file().toString(), "migration", spec.id()
                         + " has no transition window yet: no run of it succeeded (or its last run was rolled back); run drover migrate "
                         + spec.id() + " first"));
@@ -114,19 +131,20 @@ public final class SyncRunner {
 
     /** One sync of a migration's window (and the full check after it when asked or due). */
     public SyncResult sync(MigrationSpec spec, boolean verify) {
-        Window window = window(spec);
-        String syncId = window.unfinished().map(SyncRecord::syncId).orElseGet(SyncRunner::newSyncId);
+        Window checked = window(spec, true);   // bad input is refused before the lock is taken
+        String provisional = newSyncId();
         Timings timings = new Timings();
         SyncResult result;
-        try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", syncId, config.lockLease(),
+        Window window;
+        try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", provisional, config.lockLease(),
                 config.lockHeartbeat())) {
-            // read again under the lock: a sync killed since the first look is resumed under its own id
-            Window current = window(spec);
-            String id = current.unfinished().map(SyncRecord::syncId).orElse(syncId);
+            // the syncs read again under the lock: one may have ended meanwhile, or a killed one is resumed under its own id
+            window = Windows.withSyncs(checked, context.ledger().read().syncs(spec.id()));
+            String id = window.unfinished().map(SyncRecord::syncId).orElse(provisional);
             MigrationScope scope = context.scope(spec.id(), id, timings);
-            result = new Sync(scope, spec, current, lock).run();
-            if (result.outcome().passed() && (verify || verifyDue(current, result))) {
-                result = result.withVerification(verifyLocked(spec, window(spec), new Timings()));
+            result = new Sync(scope, spec, window, lock).run();
+            if (result.outcome().passed() && (verify || verifyDue(window, result))) {
+                result = result.withVerification(verifyLocked(spec, window(spec, true), new Timings()));
             }
         } finally {
             context.ledger().flush();
@@ -138,10 +156,10 @@ public final class SyncRunner {
 
     /** The full check alone: v2 against the steps over v1 at the last synced version; writes nothing to v2. */
     public SyncResult verify(MigrationSpec spec) {
-        Window window = window(spec);
+        window(spec, true);
         String id = newSyncId();
         try (RunLock lock = RunLock.acquire(context.lockFiles(), spec.target() + ".lock", id, config.lockLease(), config.lockHeartbeat())) {
-            return verifyLocked(spec, window(spec), new Timings());
+            return verifyLocked(spec, window(spec, true), new Timings());
         }
     }
 

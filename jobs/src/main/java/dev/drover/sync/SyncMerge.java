@@ -100,8 +100,11 @@ public final class SyncMerge {
         Column[] reducedKeys = IntStream.range(0, key.size())
                 .mapToObj(i -> col(SqlNames.quote(key.get(i))).as(RowErrors.KEY_PREFIX + i)).toArray(Column[]::new);
         // a key that existed and whose new row did not reach v2 (failed or removed by a step): v2 must not keep its old row
-        Dataset<Row> notReached = reduced.where(not(ChangeFeed.deleted()).and(col(ChangeFeed.EXISTED))).select(reducedKeys)
-                .join(reached.select(keys.toArray(Column[]::new)), keyNames(), "left_anti");
+        Dataset<Row> notReached = plan.pipeline().keepsRows()
+                ? changes.where(not(RowErrors.reached()).and(col(ChangeFeed.EXISTED))).select(keys.toArray(Column[]::new))
+                // a SQL or Java step may also leave a row out: every key that existed and has no row that reached v2
+                : reduced.where(not(ChangeFeed.deleted()).and(col(ChangeFeed.EXISTED))).select(reducedKeys)
+                        .join(reached.select(keys.toArray(Column[]::new)), keyNames(), "left_anti");
         Dataset<Row> deleted = reduced.where(ChangeFeed.deleted().and(col(ChangeFeed.EXISTED))).select(reducedKeys);
         Dataset<Row> removals = notReached.unionByName(deleted).withColumn(ACTION, lit(REMOVE));
         return reached.unionByName(removals, true).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -109,6 +112,7 @@ public final class SyncMerge {
 
     /** Counts what the MERGE of {@code source} must do against v2 at {@code before}. */
     public Expected expected(Dataset<Row> source, String targetLocation, long before) {
+        long t0 = System.nanoTime();
         Column upsert = col(ACTION).equalTo(UPSERT);
         Column[] terms = KeySums.terms(targetColumns(), false);
         Row sizes = source.agg(count(lit(1)), org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(upsert, 1L)),
@@ -117,6 +121,7 @@ public final class SyncMerge {
         long rows = sizes.getLong(0);
         long upserts = sizes.isNullAt(1) ? 0 : sizes.getLong(1);
         KeySums stagedSums = new KeySums(upserts, sizes.isNullAt(2) ? 0 : sizes.getLong(2), sizes.isNullAt(3) ? 0 : sizes.getLong(3));
+        scope.timings().add("sync: build the merge source", (System.nanoTime() - t0) / 1e9);
         Dataset<Row> held = targetKeys(delta.read(targetLocation, before));
         Dataset<Row> keys = source.select(concat(keyColumns(), col(ACTION)));
         Dataset<Row> matched = held.join(rows <= BROADCAST_KEYS ? broadcast(keys) : keys, keyNames(), "inner")

@@ -2,7 +2,6 @@ package dev.drover.sync;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.drover.catalog.ColumnSpec;
 import dev.drover.measure.DeequSuite;
 import dev.drover.measure.KeySums;
 import dev.drover.measure.MetricPlan;
@@ -13,12 +12,9 @@ import dev.drover.plan.MigrationPlan;
 import dev.drover.spec.InvariantSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -221,21 +217,7 @@ public final class SyncProof {
     }
 
     private CheckResult schema(Evidence e) {
-        Map<String, StructField> have = new HashMap<>();
-        for (StructField f : e.written().fields()) {
-            have.put(f.name(), f);
-        }
-        List<String> problems = new ArrayList<>();
-        for (ColumnSpec c : plan.target().schema()) {
-            StructField f = have.remove(c.name());
-            if (f == null) {
-                problems.add("missing " + c.name());
-            } else if (!f.dataType().equals(c.type())) {
-                problems.add(c.name() + " is " + f.dataType().simpleString() + ", declared " + c.type().simpleString());
-            }
-        }
-        e.carriedAdditive().forEach(have::remove);
-        have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
+        List<String> problems = plan.target().schemaProblems(e.written(), c -> 0, java.util.Set.copyOf(e.carriedAdditive()));
         List<String> notes = new ArrayList<>();
         if (!e.carriedAdditive().isEmpty()) {
             notes.add("carried from " + plan.source().name() + ": " + String.join(", ", e.carriedAdditive())

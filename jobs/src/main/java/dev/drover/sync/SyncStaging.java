@@ -76,12 +76,15 @@ public final class SyncStaging {
         List<String> columns = List.of(plan.sourceSchema().fieldNames());
         Dataset<Row> reduced = ChangeFeed.reduce(new ChangeFeed(scope.spark()).read(sourceLocation, from, to), key, columns)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        long t0 = System.nanoTime();
         Row counts = scope.job(Stage.SYNC, null, () -> reduced.agg(sum(when(not(ChangeFeed.deleted()), 1L).otherwise(0L)),
                 sum(when(ChangeFeed.deleted().and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
                 sum(when(ChangeFeed.deleted().and(not(col(ChangeFeed.EXISTED))), 1L).otherwise(0L)),
                 sum(when(not(ChangeFeed.deleted()).and(col(ChangeFeed.EXISTED)), 1L).otherwise(0L)),
                 sum(col(ChangeFeed.CHANGES)), count(lit(1))).first());
         KillPoints.reached("sync-reduced");
+        scope.timings().add("sync: read and reduce the feed", (System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
         Metrics observed;
         if (mayBeStaged && delta.committedAppIds(changesLocation).containsKey(appId("c"))) {
             Dataset<Row> changes = delta.read(changesLocation, delta.latestVersion(changesLocation));
@@ -99,6 +102,7 @@ public final class SyncStaging {
             observed = written.metrics();
         }
         KillPoints.reached("sync-staged");
+        scope.timings().add("sync: steps and staging write", (System.nanoTime() - t0) / 1e9);
         long upserts = counts.isNullAt(0) ? 0 : counts.getLong(0);
         if (!plan.pipeline().keepsRows()) {
             // a SQL or Java step may add or lose rows: the source side is counted where the feed left it

@@ -72,6 +72,14 @@ public final class Windows {
         return out;
     }
 
+    /** The same window with its syncs as {@code syncs} says now (read again under the target's lock). */
+    public static Window withSyncs(Window window, List<SyncRecord> syncs) {
+        List<SyncRecord> mine = syncs.stream().filter(s -> s.migration().equals(window.migration()))
+                .sorted(Comparator.comparing(SyncRecord::startedAt)).toList();
+        return new Window(window.migration(), window.source(), window.target(), window.sourceLocation(), window.targetLocation(),
+                window.base(), mine, lastSynced(window.base(), mine), window.consumers(), window.deadline(), window.retired());
+    }
+
     /**
      * The run the window stands on: the latest run that succeeded, unless a later run rolled back
      * (the window then closed) — a running run after it (a resnapshot, a resumed one) leaves it.

@@ -37,7 +37,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -306,22 +305,7 @@ public final class VerifyStage {
 
     /** The target as written against the catalog's declaration: columns, types, declared non-null. */
     private static CheckResult declaredSchema(MigrationPlan plan, StructType actual, Metrics targetMetrics) {
-        Map<String, StructField> have = new HashMap<>();
-        for (StructField f : actual.fields()) {
-            have.put(f.name(), f);
-        }
-        List<String> problems = new ArrayList<>();
-        for (ColumnSpec c : plan.target().schema()) {
-            StructField f = have.remove(c.name());
-            if (f == null) {
-                problems.add("missing " + c.name());
-            } else if (!f.dataType().equals(c.type())) {
-                problems.add(c.name() + " is " + f.dataType().simpleString() + ", declared " + c.type().simpleString());
-            } else if (!c.nullable() && targetMetrics.count("target:nulls:" + c.name()) > 0) {
-                problems.add(c.name() + " has " + targetMetrics.count("target:nulls:" + c.name()) + " nulls, declared non-null");
-            }
-        }
-        have.keySet().stream().sorted().forEach(c -> problems.add("undeclared " + c));
+        List<String> problems = plan.target().schemaProblems(actual, c -> targetMetrics.count("target:nulls:" + c), java.util.Set.of());
         return CheckResult.of(CheckKind.SCHEMA, "schema matches catalog " + plan.target().name(), problems.isEmpty(),
                 "the declared columns, types and non-null columns", problems.isEmpty() ? "as declared" : String.join(", ", problems));
     }

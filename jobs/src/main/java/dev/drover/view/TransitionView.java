@@ -107,13 +107,13 @@ public final class TransitionView {
             n.put("target", w.target());
             n.put("baseRun", w.base().runId());
             n.put("status", w.open() ? "open" : "retired");
-            w.retired().ifPresent(r -> n.put("retiredAt", r.eventTime().toString()));
+            n.put("retiredAt", w.retired().map(r -> r.eventTime().toString()).orElse(null));
             n.put("sourceLatest", s.sourceLatest());
             n.put("lastSynced", w.lastSynced());
             n.put("lagVersions", s.lagVersions());
             n.put("lagSeconds", s.lag().toSeconds());
             n.put("lagOverLimit", s.lagOver(maxLag));
-            w.deadline().ifPresent(d -> n.put("deadline", d.toString()));
+            n.put("deadline", w.deadline().map(Object::toString).orElse(null));
             n.put("deadlinePassed", s.overdue());
             n.put("syncsDone", w.syncsDone());
             n.put("syncsFailed", w.syncsFailed());
@@ -125,7 +125,11 @@ public final class TransitionView {
                 o.put("status", r.status().label());
                 o.put("fromVersion", r.fromVersion());
                 o.put("toVersion", r.toVersion());
-                r.targetAfter().ifPresent(v -> o.put("targetVersion", v));
+                if (r.targetAfter().isPresent()) {
+                    o.put("targetVersion", r.targetAfter().get());
+                } else {
+                    o.putNull("targetVersion");
+                }
                 o.put("inserted", r.inserted());
                 o.put("updated", r.updated());
                 o.put("deleted", r.deleted());
@@ -139,13 +143,11 @@ public final class TransitionView {
                 ObjectNode o = consumers.addObject();
                 o.put("name", c.consumer().name());
                 o.put("strategy", c.consumer().strategy().label());
-                c.deadline().ifPresent(d -> o.put("deadline", d.toString()));
+                o.put("deadline", c.deadline().map(Object::toString).orElse(null));
                 o.put("moved", c.hasMoved());
-                c.moved().ifPresent(m -> {
-                    o.put("how", m.how());
-                    o.put("by", m.by());
-                    o.put("at", m.at().toString());
-                });
+                o.put("how", c.moved().map(Window.Adoption::how).orElse(null));
+                o.put("by", c.moved().map(Window.Adoption::by).orElse(null));
+                o.put("at", c.moved().map(m -> m.at().toString()).orElse(null));
             }
         }
         return out;

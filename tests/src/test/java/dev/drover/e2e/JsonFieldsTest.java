@@ -56,6 +56,13 @@ class JsonFieldsTest {
 
         JsonNode history = JSON.readTree(Cli.run(ws.command("history", "users-v2", "--json")).out());
         assertEquals(documented(readme, "#### `history DATASET --json`"), fields(history.get(0), ""));
+
+        // a transition window: a change to users-v1, a sync, the window with a consumer declared moved
+        dev.drover.testing.SharedSpark.session().sql("DELETE FROM delta.`" + ws.warehouse.resolve("users_v1").toUri() + "` WHERE user_id < 3");
+        JsonNode sync = JSON.readTree(Cli.run(ws.command("sync", "users/V2", "--json")).out());
+        assertEquals(documented(readme, "#### `sync MIGRATION --json`"), fields(sync, ""));
+        JsonNode windows = JSON.readTree(Cli.run(ws.command("transition", "users/V2", "--moved", "churn-model", "--json")).out());
+        assertEquals(documented(readme, "#### `transition --json`"), fields(windows.get(0), ""));
     }
 
     /** The field paths of a JSON value: {@code a.b}, {@code a[].b}; objects keyed by data stop there. */
