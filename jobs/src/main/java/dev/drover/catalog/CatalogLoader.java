@@ -322,7 +322,101 @@ public final class CatalogLoader {
         }
         return Optional.of(new ConsumerEntity(doc.text("metadata.name", true), doc.file, doc.text("spec.owner", true),
                 consumed, strategy, wave, until, topic,
-                Optional.ofNullable(doc.text(a + "contact", false))));
+                Optional.ofNullable(doc.text(a + "contact", false)), code(doc, datasets.keySet())));
+    }
+
+    private static final Pattern QUERY_NAME = Pattern.compile("^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$");
+
+    /** The consumer's code annotations: queries, repository, table names, parameters, endpoint. */
+    private static ConsumerCode code(Doc doc, Set<String> datasets) {
+        String a = "metadata.annotations." + ANNOTATION;
+        List<String> globs = new ArrayList<>();
+        String globText = doc.text(a + "queries", false);
+        if (globText != null) {
+            for (String g : globText.split(",")) {
+                if (!g.isBlank()) {
+                    globs.add(g.strip());
+                }
+            }
+        }
+        Optional<String> repository = Optional.ofNullable(doc.text(a + "repository", false)).map(String::strip);
+        repository.ifPresent(r -> {
+            if (r.isEmpty() || (r.contains("://") && !r.matches("^(file|ssh|https?|git)://.+"))) {
+                throw doc.error(a + "repository", "expected a local path or a file://, ssh:// or https:// URL, got '" + r + "'");
+            }
+        });
+        if (!globs.isEmpty() && repository.isEmpty()) {
+            throw doc.error(a + "queries", "names query files but drover.dev/repository is missing; inline queries go in drover.dev/query.<name>");
+        }
+        Optional<String> branch = Optional.ofNullable(doc.text(a + "repository-branch", false)).map(String::strip);
+        Map<String, String> inline = new LinkedHashMap<>();
+        JsonNode annotations = doc.root().path("metadata").path("annotations");
+        annotations.fieldNames().forEachRemaining(key -> {
+            if (key.startsWith(ANNOTATION + "query.")) {
+                String name = key.substring((ANNOTATION + "query.").length());
+                if (!QUERY_NAME.matcher(name).matches()) {
+                    throw doc.error(a + key.substring(ANNOTATION.length()), "expected a query name of letters, digits, '-', '_' or '.'");
+                }
+                inline.put(name, doc.text(a + key.substring(ANNOTATION.length()), true));
+            }
+        });
+        Map<String, String> tableNames = pairs(doc, a + "table-names", "name=dataset");
+        tableNames.forEach((name, dataset) -> {
+            if (!datasets.contains(dataset)) {
+                throw doc.error(a + "table-names", "'" + name + "' names unknown dataset '" + dataset + "'; the catalog has "
+                        + datasets.stream().sorted().toList());
+            }
+        });
+        Map<String, String> parameters = pairs(doc, a + "query-parameters", "name=value");
+        Optional<java.net.URI> endpoint = Optional.empty();
+        String endpointText = doc.text(a + "update-endpoint", false);
+        if (endpointText != null) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(endpointText.strip());
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw doc.error(a + "update-endpoint", "expected an http:// or https:// URL, got '" + endpointText + "'");
+            }
+            endpoint = Optional.of(uri);
+        }
+        Optional<String> header = Optional.empty();
+        Optional<String> env = Optional.empty();
+        String secret = doc.text(a + "update-endpoint-secret", false);
+        if (secret != null) {
+            String[] parts = secret.split("=", 2);
+            if (parts.length != 2 || !parts[0].strip().matches("[A-Za-z0-9-]+") || !parts[1].strip().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw doc.error(a + "update-endpoint-secret", "expected Header=ENV_VAR (the header's value is read from the environment), got '" + secret + "'");
+            }
+            if (endpoint.isEmpty()) {
+                throw doc.error(a + "update-endpoint-secret", "is set but drover.dev/update-endpoint is missing");
+            }
+            header = Optional.of(parts[0].strip());
+            env = Optional.of(parts[1].strip());
+        }
+        return new ConsumerCode(globs, repository, branch, inline, tableNames, parameters, endpoint, header, env);
+    }
+
+    /** {@code a=b, c=d} as a map, in order; a malformed pair is an error naming {@code shape}. */
+    private static Map<String, String> pairs(Doc doc, String field, String shape) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String text = doc.text(field, false);
+        if (text == null) {
+            return out;
+        }
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw doc.error(field, "expected '" + shape + ", …', got '" + pair.strip() + "'");
+            }
+            out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return out;
     }
 
     private static final List<String> STAGES = Stage.TEMPLATE.stream().map(Stage::label).toList();

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** A catalog {@code kind: Component} that depends on one or more datasets. */
 public record ConsumerEntity(String name, String file, String owner, List<String> datasets, UpdateStrategy strategy,
                              int wave, Optional<String> dualWriteUntil, Optional<String> topic,
-                             Optional<String> contact) {
+                             Optional<String> contact, ConsumerCode code) {
     public ConsumerEntity {
         requireNonNull(name, "name is null");
         requireNonNull(file, "file is null");
@@ -18,5 +18,11 @@ public record ConsumerEntity(String name, String file, String owner, List<String
         requireNonNull(dualWriteUntil, "dualWriteUntil is null");
         requireNonNull(topic, "topic is null");
         requireNonNull(contact, "contact is null");
+        requireNonNull(code, "code is null");
+    }
+
+    public ConsumerEntity(String name, String file, String owner, List<String> datasets, UpdateStrategy strategy, int wave,
+                          Optional<String> dualWriteUntil, Optional<String> topic, Optional<String> contact) {
+        this(name, file, owner, datasets, strategy, wave, dualWriteUntil, topic, contact, ConsumerCode.NONE);
     }
 }

@@ -1,0 +1,479 @@
+package dev.drover.impact;
+
+import static dev.drover.impact.Trees.list;
+
+import dev.drover.model.ColumnChange;
+import dev.drover.model.ColumnChange.Kind;
+import dev.drover.model.SchemaDiff;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.AliasIdentifier;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
+import org.apache.spark.sql.catalyst.expressions.Cast;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
+import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
+import org.apache.spark.sql.execution.CommandExecutionMode;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Works out what a migration does to consumer queries, with Spark's own parser and analyzer: the
+ * old dataset (at its pinned version's schema) and every other catalog dataset (its declared
+ * schema, no rows) stand under the names the query uses, the analyzed plan says which old columns
+ * it reads, and the rewrite edits only the spans the parser's positions point at. No data is read.
+ */
+public final class ImpactAnalyzer {
+    /** The migration as impact analysis sees it. */
+    public record Subject(String oldDataset, StructType oldSchema, String newDataset, StructType newSchema, SchemaDiff diff,
+                          Map<String, StructType> datasets) {
+        public Subject {
+            datasets = Map.copyOf(datasets);
+        }
+    }
+
+    private final SparkSession spark;
+    private final Subject subject;
+    private final Map<String, ColumnChange> changes = new LinkedHashMap<>();
+    private final Map<String, List<String>> columns = new LinkedHashMap<>();
+
+    public ImpactAnalyzer(SparkSession spark, Subject subject) {
+        this.spark = spark;
+        this.subject = subject;
+        for (ColumnChange c : subject.diff().changes()) {
+            if (c.from() != null) {
+                changes.put(lower(c.from()), c);
+            }
+        }
+        subject.datasets().forEach((name, schema) -> columns.put(name, List.of(schema.fieldNames())));
+        columns.put(subject.oldDataset(), List.of(subject.oldSchema().fieldNames()));
+        columns.put(subject.newDataset(), List.of(subject.newSchema().fieldNames()));
+    }
+
+    private record Edit(int start, int end, String text) {
+    }
+
+    public QueryImpact analyze(ConsumerQuery query, TableNames names) {
+        long began = System.nanoTime();
+        TemplateParameters template = TemplateParameters.mask(query.text(), query.parameters());
+        List<String> reasons = new ArrayList<>();
+        LogicalPlan parsed;
+        try {
+            parsed = spark.sessionState().sqlParser().parsePlan(template.masked());
+        } catch (ParseException e) {
+            reasons.add("does not parse: " + firstLine(e.getMessage()));
+            return done(query, began, ImpactClass.NEEDS_PERSON, List.of(), reasons, Optional.empty(), false, template);
+        }
+        boolean runnable = true;
+        LogicalPlan body = parsed;
+        if (parsed instanceof InsertIntoStatement insert) {
+            runnable = false;
+            body = insert.query();
+            if (insert.table() instanceof UnresolvedRelation target) {
+                String written = text(template, target);
+                if (names.dataset(written).filter(subject.oldDataset()::equals).isPresent()) {
+                    reasons.add("writes to " + subject.oldDataset() + " (" + written.strip() + "); the producer keeps writing the old version until it retires");
+                }
+            }
+        } else if (parsed instanceof Command) {
+            Optional<LogicalPlan> inner = commandQuery(parsed);
+            if (inner.isEmpty()) {
+                reasons.add("not a query: " + parsed.nodeName());
+                return done(query, began, ImpactClass.NEEDS_PERSON, List.of(), reasons, Optional.empty(), false, template);
+            }
+            runnable = false;
+            body = inner.get();
+        }
+        ScopeWalker walker = new ScopeWalker(template.masked(), template, names, subject.oldDataset(), columns);
+        walker.walkQuery(body);
+        if (!walker.unknownTables.isEmpty()) {
+            walker.unknownTables.forEach(t -> reasons.add("unknown table " + t + " (not in the catalog, nor in the consumer's drover.dev/table-names)"));
+            return done(query, began, ImpactClass.NEEDS_PERSON, List.of(), reasons, Optional.empty(), runnable, template);
+        }
+        if (walker.tables.stream().noneMatch(ScopeWalker.TableRef::old)) {
+            return done(query, began, reasons.isEmpty() ? ImpactClass.UNAFFECTED : ImpactClass.NEEDS_PERSON, List.of(),
+                    reasons.isEmpty() ? List.of("does not read " + subject.oldDataset()) : reasons, Optional.empty(), runnable, template);
+        }
+        Set<String> reads;
+        try {
+            reads = reads(body, walker, subject.oldDataset(), subject.oldSchema());
+        } catch (RuntimeException e) {
+            reasons.add("does not analyze on " + subject.oldDataset() + ": " + firstLine(e.getMessage()));
+            return done(query, began, ImpactClass.NEEDS_PERSON, List.of(), reasons, Optional.empty(), runnable, template);
+        }
+        reasons.addAll(walker.problems);
+        boolean columnEdits = false;
+        for (String read : reads) {
+            ColumnChange c = changes.get(lower(read));
+            if (c == null || !changesReader(c)) {
+                continue;
+            }
+            if (c.kinds().contains(Kind.REMOVED)) {
+                reasons.add("reads " + read + ", which " + subject.newDataset() + " no longer has");
+                continue;
+            }
+            if (typeChanged(c) && !Cast.canCast(type(c.toType()), type(c.fromType()))) {
+                reasons.add("reads " + read + ", now " + c.toType() + ", which cannot be cast back to " + c.fromType());
+                continue;
+            }
+            boolean placed = walker.columns.stream().anyMatch(r -> r.column().equalsIgnoreCase(read))
+                    || walker.stars.stream().anyMatch(s -> s.rels().stream().anyMatch(ScopeWalker.Rel::old));
+            if (!placed) {
+                reasons.add("reads " + read + " where its use could not be placed in the text");
+                continue;
+            }
+            if (walker.usingColumns.contains(lower(read)) && (c.kinds().contains(Kind.RENAMED) || typeChanged(c))) {
+                reasons.add("joins USING (" + read + "), which is " + c.kind() + " in " + subject.newDataset());
+                continue;
+            }
+            if (walker.usingColumns.contains("*")) {
+                reasons.add("a NATURAL JOIN over " + subject.oldDataset() + ", whose columns change");
+                continue;
+            }
+            columnEdits = true;
+        }
+        List<Edit> edits = new ArrayList<>();
+        for (ScopeWalker.TableRef t : walker.tables) {
+            if (t.old()) {
+                edits.add(new Edit(t.start(), t.end(), tableReference(t, names, template.masked())));
+            }
+        }
+        for (ScopeWalker.ColumnRef r : walker.columns) {
+            columnEdit(r, template.original()).ifPresent(edits::add);
+        }
+        for (ScopeWalker.StarRef s : walker.stars) {
+            starEdit(s, reads, reasons).ifPresent(edits::add);
+        }
+        String rewritten = apply(template.original(), edits, reasons);
+        List<String> readList = reads.stream().toList();
+        if (!reasons.isEmpty()) {
+            return done(query, began, ImpactClass.NEEDS_PERSON, readList, reasons, Optional.ofNullable(rewritten), runnable, template);
+        }
+        Optional<String> check = checkRewrite(rewritten, names, reads, query.parameters());
+        if (check.isPresent()) {
+            reasons.add(check.get());
+            return done(query, began, ImpactClass.NEEDS_PERSON, readList, reasons, Optional.of(rewritten), runnable, template);
+        }
+        List<String> why = new ArrayList<>();
+        for (String read : reads) {
+            ColumnChange c = changes.get(lower(read));
+            if (c != null && changesReader(c)) {
+                why.add(read + ": " + c.kind() + (c.to() != null && !c.to().equals(c.from()) ? " to " + c.to() : "")
+                        + (typeChanged(c) ? " (" + c.fromType() + " -> " + c.toType() + ")" : ""));
+            }
+        }
+        if (!columnEdits) {
+            why.add("no column it reads changed; only the table reference moves to " + subject.newDataset());
+        }
+        return done(query, began, columnEdits ? ImpactClass.REWRITABLE : ImpactClass.UNAFFECTED, readList, why,
+                Optional.of(rewritten), runnable, template);
+    }
+
+    private QueryImpact done(ConsumerQuery q, long began, ImpactClass c, List<String> reads, List<String> reasons,
+                             Optional<String> rewritten, boolean runnable, TemplateParameters template) {
+        return new QueryImpact(q.consumer(), q.name(), c, reads, reasons, rewritten, runnable, template.names(),
+                (System.nanoTime() - began) / 1e6);
+    }
+
+    /** A change a reader's text must follow: a rename, a type change or a removal (nullability aside). */
+    private static boolean changesReader(ColumnChange c) {
+        return c.kinds().contains(Kind.REMOVED) || c.kinds().contains(Kind.RENAMED) || typeChanged(c);
+    }
+
+    private static boolean typeChanged(ColumnChange c) {
+        return c.kinds().contains(Kind.WIDENED) || c.kinds().contains(Kind.NARROWED) || c.kinds().contains(Kind.RETYPED);
+    }
+
+    private static boolean castEverywhere(ColumnChange c) {
+        return c.kinds().contains(Kind.NARROWED) || c.kinds().contains(Kind.RETYPED);
+    }
+
+    private String tableReference(ScopeWalker.TableRef t, TableNames names, String masked) {
+        String next = names.reference(subject.newDataset(), t.written());
+        if (t.aliased() || TableNames.deltaPath(t.written()) != null) {
+            return next;
+        }
+        String oldLast = lastPart(t.written().strip());
+        String nextLast = lastPart(next);
+        if (TableNames.key(oldLast).equals(TableNames.key(nextLast)) || !usedAsQualifier(masked, oldLast)) {
+            return next;
+        }
+        // the old name stays the qualifier the rest of the query (and its hints) use
+        return next + " AS " + oldLast;
+    }
+
+    /** Whether the text qualifies a column or star with {@code name}, or names it in a hint. */
+    private static boolean usedAsQualifier(String text, String name) {
+        String bare = name.startsWith("`") ? name.substring(1, name.length() - 1).replace("``", "`") : name;
+        String id = "(?:" + java.util.regex.Pattern.quote(bare) + "|`" + java.util.regex.Pattern.quote(bare.replace("`", "``")) + "`)";
+        if (java.util.regex.Pattern.compile("(?i)(?<![\\w`])" + id + "\\s*\\.").matcher(text).find()) {
+            return true;
+        }
+        java.util.regex.Matcher hints = java.util.regex.Pattern.compile("/\\*\\+(.*?)\\*/", java.util.regex.Pattern.DOTALL).matcher(text);
+        while (hints.find()) {
+            if (java.util.regex.Pattern.compile("(?i)(?<![\\w`])" + id + "(?![\\w`])").matcher(hints.group(1)).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<Edit> columnEdit(ScopeWalker.ColumnRef r, String original) {
+        ColumnChange c = changes.get(lower(r.column()));
+        if (c == null || c.to() == null || !changesReader(c)) {
+            return Optional.empty();
+        }
+        String written = original.substring(r.start(), r.end());
+        String name = c.kinds().contains(Kind.RENAMED) ? identifier(c.to(), written.startsWith("`")) : written;
+        if (!r.last() && typeChanged(c)) {
+            return Optional.empty(); // a field of a retyped struct: the reason says so via the proof
+        }
+        String attribute = original.substring(r.attrStart(), r.start()) + name + original.substring(r.end(), r.attrEnd());
+        if (r.output() && r.last() && (c.kinds().contains(Kind.RENAMED) || typeChanged(c))) {
+            String value = typeChanged(c) ? "CAST(" + attribute + " AS " + c.fromType().toUpperCase(Locale.ROOT) + ")" : attribute;
+            return Optional.of(new Edit(r.attrStart(), r.attrEnd(), value + " AS " + written));
+        }
+        if (castEverywhere(c)) {
+            return Optional.of(new Edit(r.attrStart(), r.attrEnd(), "CAST(" + attribute + " AS " + c.fromType().toUpperCase(Locale.ROOT) + ")"));
+        }
+        if (c.kinds().contains(Kind.RENAMED)) {
+            return Optional.of(new Edit(r.start(), r.end(), name));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Edit> starEdit(ScopeWalker.StarRef s, Set<String> reads, List<String> reasons) {
+        boolean changed = subject.diff().changes().stream().anyMatch(c -> changesReader(c) || c.kinds().contains(Kind.ADDED));
+        if (!changed) {
+            return Optional.empty();
+        }
+        List<String> items = new ArrayList<>();
+        for (ScopeWalker.Rel rel : s.rels()) {
+            String q = s.alone() ? "" : rel.qualifier() == null ? null : TableNames.quote(rel.qualifier()) + ".";
+            if (q == null) {
+                reasons.add("a * over a subquery without a name, beside " + subject.oldDataset());
+                return Optional.empty();
+            }
+            if (!rel.old()) {
+                items.add(q + "*");
+                continue;
+            }
+            for (String column : subject.oldSchema().fieldNames()) {
+                ColumnChange c = changes.get(lower(column));
+                if (c != null && c.kinds().contains(Kind.REMOVED)) {
+                    continue; // read (the reason says so) or unused downstream
+                }
+                String to = c == null || c.to() == null ? column : c.to();
+                String value = q + identifier(to, false);
+                if (c != null && typeChanged(c) && (s.output() || castEverywhere(c))) {
+                    value = "CAST(" + value + " AS " + c.fromType().toUpperCase(Locale.ROOT) + ")";
+                }
+                if (s.output() && (!to.equals(column) || (c != null && typeChanged(c)))) {
+                    value += " AS " + identifier(column, false);
+                }
+                items.add(value);
+            }
+        }
+        return Optional.of(new Edit(s.start(), s.end(), String.join(", ", items)));
+    }
+
+    private static String apply(String text, List<Edit> edits, List<String> reasons) {
+        List<Edit> sorted = new ArrayList<>(edits);
+        sorted.sort(Comparator.comparingInt(Edit::start).reversed());
+        StringBuilder out = new StringBuilder(text);
+        int limit = Integer.MAX_VALUE;
+        for (Edit e : sorted) {
+            if (e.start() < 0 || e.end() > limit) {
+                reasons.add("overlapping edits at " + e.start() + "; the rewrite was not made");
+                return null;
+            }
+            out.replace(e.start(), e.end(), e.text());
+            limit = e.start();
+        }
+        return out.toString();
+    }
+
+    /**
+     * The rewrite analyzed on the new version: it must name the new dataset and read exactly the
+     * new names of the columns the old query read. Empty when it does.
+     */
+    private Optional<String> checkRewrite(String rewritten, TableNames names, Set<String> oldReads, Map<String, String> values) {
+        TemplateParameters template = TemplateParameters.mask(rewritten, values);
+        try {
+            LogicalPlan parsed = spark.sessionState().sqlParser().parsePlan(template.masked());
+            LogicalPlan body = parsed instanceof InsertIntoStatement insert ? insert.query()
+                    : parsed instanceof Command ? commandQuery(parsed).orElse(parsed) : parsed;
+            ScopeWalker walker = new ScopeWalker(template.masked(), template, names, subject.newDataset(), columns);
+            walker.walkQuery(body);
+            if (walker.tables.stream().anyMatch(t -> t.dataset().filter(subject.oldDataset()::equals).isPresent())) {
+                return Optional.of("the rewrite still reads " + subject.oldDataset());
+            }
+            Set<String> got = new LinkedHashSet<>();
+            reads(body, walker, subject.newDataset(), subject.newSchema()).forEach(c -> got.add(lower(c)));
+            Set<String> want = new LinkedHashSet<>();
+            for (String read : oldReads) {
+                ColumnChange c = changes.get(lower(read));
+                want.add(lower(c == null || c.to() == null ? read : c.to()));
+            }
+            if (!got.equals(want)) {
+                return Optional.of("the rewrite reads " + got + " of " + subject.newDataset() + ", expected " + want);
+            }
+            return Optional.empty();
+        } catch (ParseException e) {
+            return Optional.of("the rewrite does not parse: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            return Optional.of("the rewrite does not analyze on " + subject.newDataset() + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The marked dataset's columns {@code body} reads, its tables standing as empty relations. */
+    private Set<String> reads(LogicalPlan body, ScopeWalker walker, String marked, StructType markedSchema) {
+        IdentityHashMap<LogicalPlan, LogicalPlan> tables = new IdentityHashMap<>();
+        for (ScopeWalker.TableRef t : walker.tables) {
+            String dataset = t.dataset().orElseThrow();
+            StructType schema = dataset.equals(marked) ? mark(markedSchema) : schemaOf(dataset);
+            LogicalPlan empty = spark.createDataFrame(List.<Row>of(), schema).logicalPlan();
+            List<String> parts = list(t.node().multipartIdentifier());
+            AliasIdentifier id = new AliasIdentifier(parts.get(parts.size() - 1), Trees.seq(parts.subList(0, parts.size() - 1)));
+            tables.put(t.node(), new SubqueryAlias(id, empty));
+        }
+        IdentityHashMap<Expression, Expression> parameters = new IdentityHashMap<>();
+        for (UnresolvedAttribute p : walker.parameters) {
+            parameters.put(p, Literal.create(null, DataTypes.NullType));
+        }
+        LogicalPlan plan = substitute(body, tables, parameters);
+        QueryExecution qe = spark.sessionState().executePlan(plan, CommandExecutionMode.SKIP());
+        qe.assertAnalyzed();
+        return ReadColumns.of(qe.analyzed());
+    }
+
+    private StructType schemaOf(String dataset) {
+        if (dataset.equals(subject.oldDataset())) {
+            return subject.oldSchema();
+        }
+        if (dataset.equals(subject.newDataset())) {
+            return subject.newSchema();
+        }
+        return subject.datasets().get(dataset);
+    }
+
+    private static StructType mark(StructType schema) {
+        List<StructField> fields = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+            Metadata m = new MetadataBuilder().withMetadata(f.metadata()).putBoolean(ReadColumns.MARK, true).build();
+            fields.add(new StructField(f.name(), f.dataType(), f.nullable(), m));
+        }
+        return DataTypes.createStructType(fields);
+    }
+
+    private static LogicalPlan substitute(LogicalPlan p, IdentityHashMap<LogicalPlan, LogicalPlan> tables,
+                                          IdentityHashMap<Expression, Expression> parameters) {
+        LogicalPlan replacement = tables.get(p);
+        if (replacement != null) {
+            return replacement;
+        }
+        LogicalPlan out;
+        if (p instanceof UnresolvedWith w) {
+            List<scala.Tuple2<String, SubqueryAlias>> ctes = new ArrayList<>();
+            for (scala.Tuple2<String, SubqueryAlias> cte : list(w.cteRelations())) {
+                ctes.add(new scala.Tuple2<>(cte._1(), (SubqueryAlias) substitute(cte._2(), tables, parameters)));
+            }
+            out = new UnresolvedWith(substitute(w.child(), tables, parameters), Trees.seq(ctes));
+        } else {
+            List<LogicalPlan> children = new ArrayList<>();
+            for (LogicalPlan c : Trees.children(p)) {
+                children.add(substitute(c, tables, parameters));
+            }
+            out = children.isEmpty() ? p : p.withNewChildren(Trees.seq(children));
+        }
+        return out.transformExpressions(new scala.runtime.AbstractPartialFunction<Expression, Expression>() {
+            @Override
+            public boolean isDefinedAt(Expression e) {
+                return e instanceof SubqueryExpression || parameters.containsKey(e);
+            }
+
+            @Override
+            public Expression apply(Expression e) {
+                if (e instanceof SubqueryExpression sq) {
+                    return sq.withNewPlan(substitute(sq.plan(), tables, parameters));
+                }
+                return parameters.get(e);
+            }
+        });
+    }
+
+    /** The query inside a command that has one (CREATE TABLE … AS SELECT, CREATE VIEW … AS). */
+    private static Optional<LogicalPlan> commandQuery(LogicalPlan command) {
+        for (String method : List.of("query", "child", "plan")) {
+            try {
+                Object q = command.getClass().getMethod(method).invoke(command);
+                if (q instanceof LogicalPlan plan) {
+                    return Optional.of(plan);
+                }
+            } catch (ReflectiveOperationException e) {
+                // not this one
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String identifier(String name, boolean quoted) {
+        return quoted ? "`" + name.replace("`", "``") + "`" : TableNames.quote(name);
+    }
+
+    private static DataType type(String sql) {
+        return DataType.fromDDL(sql);
+    }
+
+    private static String lastPart(String written) {
+        int at = -1;
+        boolean quoted = false;
+        for (int i = 0; i < written.length(); i++) {
+            char c = written.charAt(i);
+            if (c == '`') {
+                quoted = !quoted;
+            } else if (c == '.' && !quoted) {
+                at = i;
+            }
+        }
+        return written.substring(at + 1).strip();
+    }
+
+    private static String text(TemplateParameters template, LogicalPlan node) {
+        int s = template.toOriginal(Trees.start(node));
+        int e = template.toOriginal(Trees.end(node));
+        return s >= 0 && e > s ? template.original().substring(s, e) : node.toString();
+    }
+
+    static String firstLine(String message) {
+        String m = message == null ? "" : message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT account_id, full_name AS name FROM accounts_v2

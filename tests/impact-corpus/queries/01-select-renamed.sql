@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT account_id, name FROM accounts

@@ -1,0 +1,3 @@
+-- expect: rewritable
+WITH a AS (SELECT * FROM accounts)
+SELECT account_id, name FROM a

@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT account_id, name,
+       row_number() OVER (PARTITION BY created ORDER BY amount DESC, account_id) AS rn
+FROM accounts

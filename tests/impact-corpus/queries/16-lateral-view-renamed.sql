@@ -1,0 +1,5 @@
+-- expect: rewritable
+SELECT name, tag
+FROM accounts
+LATERAL VIEW explode(tags) t AS tag
+WHERE tag <> ''

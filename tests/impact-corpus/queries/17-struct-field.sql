@@ -1,0 +1,4 @@
+-- expect: unaffected
+SELECT address.city, count(*) AS n
+FROM accounts
+GROUP BY address.city

@@ -1,0 +1,3 @@
+-- expect: rewritable
+SELECT attrs['channel'] AS channel, name
+FROM accounts

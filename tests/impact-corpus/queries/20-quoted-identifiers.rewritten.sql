@@ -1,0 +1,3 @@
+-- expect: rewritable
+SELECT `full_name` AS `Name`, `account_id`
+FROM accounts_v2

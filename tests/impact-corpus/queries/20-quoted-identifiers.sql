@@ -1,0 +1,3 @@
+-- expect: rewritable
+SELECT `Name`, `account_id`
+FROM `accounts`

@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT name
+FROM accounts
+WHERE created = DATE'${run_date}'

@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT name, amount
+FROM accounts
+WHERE amount > {{ min_amount }}

@@ -1,0 +1,3 @@
+-- expect: rewritable
+SELECT full_name AS name
+FROM ${schema}.accounts_v2

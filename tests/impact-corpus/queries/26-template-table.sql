@@ -1,0 +1,3 @@
+-- expect: rewritable
+SELECT name
+FROM ${schema}.accounts

@@ -1,0 +1,4 @@
+-- expect: needs-person: reads legacy
+SELECT account_id
+FROM accounts
+WHERE legacy = 'Y'

@@ -1,0 +1,2 @@
+-- expect: needs-person: does not parse
+SELEC name FROM accounts

@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT full_name AS name FROM delta.`@WAREHOUSE@/accounts_v2`

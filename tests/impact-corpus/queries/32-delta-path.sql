@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT name FROM delta.`@WAREHOUSE@/accounts_v1`

@@ -1,0 +1,3 @@
+-- expect: unaffected
+INSERT INTO reports.daily
+SELECT created, count(*) AS n FROM accounts_v2 GROUP BY created

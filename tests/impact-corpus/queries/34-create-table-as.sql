@@ -1,0 +1,3 @@
+-- expect: rewritable
+CREATE TABLE tmp_names AS
+SELECT account_id, name FROM accounts

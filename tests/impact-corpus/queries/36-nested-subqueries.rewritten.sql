@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT *
+FROM (SELECT name, score FROM (SELECT account_id, full_name AS name, email, CAST(score AS STRING) AS score, CAST(amount AS INT) AS amount, address, tags, attrs, created FROM accounts_v2) x) y
+WHERE score > '5'

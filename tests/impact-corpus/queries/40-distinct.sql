@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT DISTINCT name FROM accounts

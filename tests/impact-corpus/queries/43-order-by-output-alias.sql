@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT upper(name) AS name
+FROM accounts
+ORDER BY name

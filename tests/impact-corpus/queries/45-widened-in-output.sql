@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT account_id, amount
+FROM accounts
+WHERE amount BETWEEN 10 AND 20

@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT name FROM accounts
+EXCEPT
+SELECT status FROM orders

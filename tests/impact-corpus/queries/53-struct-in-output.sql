@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT name, address FROM accounts

@@ -1,0 +1,3 @@
+-- expect: unaffected
+SELECT account_id, transform(tags, t -> upper(t)) AS up
+FROM accounts_v2

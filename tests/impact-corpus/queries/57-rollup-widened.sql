@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT created, sum(amount) AS total
+FROM accounts
+GROUP BY ROLLUP(created)

@@ -1,0 +1,4 @@
+-- expect: rewritable
+SELECT count(*) AS n
+FROM accounts
+WHERE name IN ('Ann', 'Bob')

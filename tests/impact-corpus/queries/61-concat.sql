@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT concat(name, ' <', email, '>') AS who FROM accounts

@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT a.name FROM analytics.accounts a

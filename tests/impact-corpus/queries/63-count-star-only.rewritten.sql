@@ -1,0 +1,2 @@
+-- expect: unaffected
+SELECT count(*) AS n FROM accounts_v2

@@ -1,0 +1,2 @@
+-- expect: rewritable
+SELECT name FROM `accounts-v1` WHERE score IS NOT NULL
