@@ -138,6 +138,35 @@ public final class Drover implements AutoCloseable {
                 () -> new AnalyzeStage(context.spark(), config(), catalog()).plan(spec));
     }
 
+    /**
+     * What the migration does to every consumer's declared queries, before it runs: each query
+     * unaffected, rewritable (with its rewrite) or needing a person, and why. Reads the old
+     * version's schema and the consumers' repositories (cloned into a temporary folder); writes nothing.
+     */
+    public List<dev.drover.impact.ConsumerImpact> impact(String migration) {
+        MigrationPlan plan = plan(migration);
+        java.nio.file.Path work = null;
+        try {
+            work = java.nio.file.Files.createTempDirectory("drover-impact");
+            dev.drover.impact.Impacts impacts = impacts(work);
+            return impacts.analyze(impacts.subject(plan.source().name(), plan.sourceSchema(), plan.target().name(),
+                    plan.targetSchema(), plan.diff()), plan.consumers());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (work != null) {
+                dev.drover.impact.Impacts.deleteQuietly(work);
+            }
+        }
+    }
+
+    /** Impact analysis over this catalog, cloning repositories under {@code workDir}. */
+    public dev.drover.impact.Impacts impacts(java.nio.file.Path workDir) {
+        Catalog catalog = catalog();
+        return new dev.drover.impact.Impacts(context.spark(), catalog,
+                d -> config().resolveLocation(catalog.datasets().get(d).location()), workDir);
+    }
+
     public Migrate migrate(String migration) {
         return new Migrate(spec(migration));
     }

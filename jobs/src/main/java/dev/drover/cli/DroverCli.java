@@ -27,7 +27,7 @@ import picocli.CommandLine;
  */
 @Command(name = "drover", mixinStandardHelpOptions = true, version = "drover 0.1.0",
         description = "Migrates datasets to new versions on Spark and Delta Lake: checked, reversible, announced.",
-        subcommands = {PlanCommand.class, MigrateCommand.class, SyncCommand.class, WaveCommand.class, ValidateCommand.class, RollbackCommand.class, StatusCommand.class,
+        subcommands = {PlanCommand.class, ImpactCommand.class, MigrateCommand.class, SyncCommand.class, WaveCommand.class, ValidateCommand.class, RollbackCommand.class, StatusCommand.class,
                 HistoryCommand.class, ReportCommand.class, CatalogCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the migration (wave: one or more) failed its checks and was rolled back",

@@ -1,13 +1,11 @@
 package dev.drover.impact;
 
-import static dev.drover.impact.Trees.list;
 
 import dev.drover.model.ColumnChange;
 import dev.drover.model.ColumnChange.Kind;
 import dev.drover.model.SchemaDiff;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,19 +15,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.AliasIdentifier;
-import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.expressions.Cast;
-import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
-import org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith;
 import org.apache.spark.sql.execution.CommandExecutionMode;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.DataType;
@@ -350,23 +341,17 @@ public final class ImpactAnalyzer {
 
     /** The marked dataset's columns {@code body} reads, its tables standing as empty relations. */
     private Set<String> reads(LogicalPlan body, ScopeWalker walker, String marked, StructType markedSchema) {
-        IdentityHashMap<LogicalPlan, LogicalPlan> tables = new IdentityHashMap<>();
-        for (ScopeWalker.TableRef t : walker.tables) {
-            String dataset = t.dataset().orElseThrow();
-            StructType schema = dataset.equals(marked) ? mark(markedSchema) : schemaOf(dataset);
-            LogicalPlan empty = spark.createDataFrame(List.<Row>of(), schema).logicalPlan();
-            List<String> parts = list(t.node().multipartIdentifier());
-            AliasIdentifier id = new AliasIdentifier(parts.get(parts.size() - 1), Trees.seq(parts.subList(0, parts.size() - 1)));
-            tables.put(t.node(), new SubqueryAlias(id, empty));
-        }
-        IdentityHashMap<Expression, Expression> parameters = new IdentityHashMap<>();
-        for (UnresolvedAttribute p : walker.parameters) {
-            parameters.put(p, Literal.create(null, DataTypes.NullType));
-        }
-        LogicalPlan plan = substitute(body, tables, parameters);
+        LogicalPlan plan = Plans.bind(body, walker, dataset -> empty(dataset.equals(marked) ? mark(markedSchema) : schemaOf(dataset)));
         QueryExecution qe = spark.sessionState().executePlan(plan, CommandExecutionMode.SKIP());
         qe.assertAnalyzed();
         return ReadColumns.of(qe.analyzed());
+    }
+
+    private final Map<StructType, LogicalPlan> empties = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An empty relation of {@code schema}, made once (the analyzer gives each use its own attributes). */
+    private LogicalPlan empty(StructType schema) {
+        return empties.computeIfAbsent(schema, s -> spark.createDataFrame(List.<Row>of(), s).logicalPlan());
     }
 
     private StructType schemaOf(String dataset) {
@@ -388,44 +373,8 @@ public final class ImpactAnalyzer {
         return DataTypes.createStructType(fields);
     }
 
-    private static LogicalPlan substitute(LogicalPlan p, IdentityHashMap<LogicalPlan, LogicalPlan> tables,
-                                          IdentityHashMap<Expression, Expression> parameters) {
-        LogicalPlan replacement = tables.get(p);
-        if (replacement != null) {
-            return replacement;
-        }
-        LogicalPlan out;
-        if (p instanceof UnresolvedWith w) {
-            List<scala.Tuple2<String, SubqueryAlias>> ctes = new ArrayList<>();
-            for (scala.Tuple2<String, SubqueryAlias> cte : list(w.cteRelations())) {
-                ctes.add(new scala.Tuple2<>(cte._1(), (SubqueryAlias) substitute(cte._2(), tables, parameters)));
-            }
-            out = new UnresolvedWith(substitute(w.child(), tables, parameters), Trees.seq(ctes));
-        } else {
-            List<LogicalPlan> children = new ArrayList<>();
-            for (LogicalPlan c : Trees.children(p)) {
-                children.add(substitute(c, tables, parameters));
-            }
-            out = children.isEmpty() ? p : p.withNewChildren(Trees.seq(children));
-        }
-        return out.transformExpressions(new scala.runtime.AbstractPartialFunction<Expression, Expression>() {
-            @Override
-            public boolean isDefinedAt(Expression e) {
-                return e instanceof SubqueryExpression || parameters.containsKey(e);
-            }
-
-            @Override
-            public Expression apply(Expression e) {
-                if (e instanceof SubqueryExpression sq) {
-                    return sq.withNewPlan(substitute(sq.plan(), tables, parameters));
-                }
-                return parameters.get(e);
-            }
-        });
-    }
-
     /** The query inside a command that has one (CREATE TABLE … AS SELECT, CREATE VIEW … AS). */
-    private static Optional<LogicalPlan> commandQuery(LogicalPlan command) {
+    static Optional<LogicalPlan> commandQuery(LogicalPlan command) {
         for (String method : List.of("query", "child", "plan")) {
             try {
                 Object q = command.getClass().getMethod(method).invoke(command);
@@ -461,7 +410,7 @@ public final class ImpactAnalyzer {
         return written.substring(at + 1).strip();
     }
 
-    private static String text(TemplateParameters template, LogicalPlan node) {
+    static String text(TemplateParameters template, LogicalPlan node) {
         int s = template.toOriginal(Trees.start(node));
         int e = template.toOriginal(Trees.end(node));
         return s >= 0 && e > s ? template.original().substring(s, e) : node.toString();

@@ -52,8 +52,9 @@ public final class TableNames {
      * template parameter) as {@code written} first; else the catalog name.
      */
     public String reference(String dataset, String written) {
-        if (deltaPath(written) != null) {
-            return "delta.`" + location.apply(dataset).replace("`", "``") + "`";
+        String path = deltaPath(written);
+        if (path != null) {
+            return "delta.`" + samePlace(path, dataset).replace("`", "``") + "`";
         }
         java.util.List<String> own = consumerNames.getOrDefault(dataset, java.util.List.of());
         if (own.isEmpty() || byName.get(key(written)) != null && key(written).equals(byName.get(key(written)).toLowerCase(Locale.ROOT))) {
@@ -61,6 +62,25 @@ public final class TableNames {
         }
         String prefix = prefix(key(written));
         return own.stream().filter(n -> prefix(key(n)).equals(prefix)).findFirst().orElse(own.get(0));
+    }
+
+    /**
+     * The new dataset's location written as the consumer wrote the old one's: when both live in
+     * the same folder, the written path with its last segment swapped; else the location as is.
+     */
+    private String samePlace(String writtenPath, String dataset) {
+        String next = location.apply(dataset);
+        String old = byLocation.get(normalPath(writtenPath));
+        if (old == null) {
+            return next;
+        }
+        Path was = Path.of(normalPath(location.apply(old)));
+        Path now = Path.of(normalPath(next));
+        String trimmed = writtenPath.endsWith("/") ? writtenPath.substring(0, writtenPath.length() - 1) : writtenPath;
+        if (java.util.Objects.equals(was.getParent(), now.getParent()) && trimmed.endsWith("/" + was.getFileName())) {
+            return trimmed.substring(0, trimmed.length() - was.getFileName().toString().length()) + now.getFileName();
+        }
+        return next;
     }
 
     private static String prefix(String key) {

@@ -285,6 +285,20 @@ public final class MetricPlan {
     }
 
     /**
+     * A column as something {@code <=>} can compare: maps (anywhere in the type) have no ordering
+     * in Spark, so a value holding one is compared as its JSON text, which is the same for the
+     * same carried value.
+     */
+    static Column comparable(Column column, org.apache.spark.sql.types.DataType type) {
+        return type.existsRecursively(new scala.runtime.AbstractFunction1<org.apache.spark.sql.types.DataType, Object>() {
+            @Override
+            public Object apply(org.apache.spark.sql.types.DataType t) {
+                return t instanceof org.apache.spark.sql.types.MapType;
+            }
+        }) ? org.apache.spark.sql.functions.to_json(column) : column;
+    }
+
+    /**
      * The target side, one-pass: on each row that reaches the target, its key and every carried
      * column as written, compared with the source row's own values riding in the same row (a
      * count of rows that differ: no hashing, no collision); the null count of each column declared
@@ -299,7 +313,9 @@ public final class MetricPlan {
         }
         aggs.add(terms.count(reached.and(keyDiffers), TARGET + "key_differs"));
         for (var carried : checksummed.entrySet()) {
-            Column differs = not(col(SqlNames.quote(hidden.get(carried.getValue()))).eqNullSafe(col(SqlNames.quote(carried.getKey()))));
+            org.apache.spark.sql.types.DataType type = plan.targetSchema().apply(carried.getValue()).dataType();
+            Column differs = not(comparable(col(SqlNames.quote(hidden.get(carried.getValue()))), type)
+                    .eqNullSafe(comparable(col(SqlNames.quote(carried.getKey())), type)));
             aggs.add(terms.count(reached.and(differs), TARGET + "differs:" + carried.getValue()));
         }
         for (ColumnSpec c : plan.target().schema()) {
