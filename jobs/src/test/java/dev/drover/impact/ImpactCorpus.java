@@ -109,4 +109,33 @@ public final class ImpactCorpus {
         return new ImpactAnalyzer.Subject("accounts-v1", v1, "accounts-v2", v2,
                 SchemaDiff.between(v1, v2, Map.of("name", "full_name")), others);
     }
+
+    /**
+     * accounts-v1 ({@code accounts} rows: about 1 % of scores are not numbers, every 17th name is
+     * NULL, structs, arrays and maps) and orders ({@code orders} rows over those accounts), as Delta
+     * tables under {@code warehouse}.
+     */
+    public static void writeTables(org.apache.spark.sql.SparkSession spark, String warehouse, long accounts, long orders) {
+        spark.sql("""
+                SELECT id AS account_id,
+                  CASE WHEN id % 17 = 0 THEN NULL ELSE concat(element_at(array('Ann', 'Bob', 'Cy', 'Dee'), CAST(id % 4 AS INT) + 1), ' ', id) END AS name,
+                  concat('u', id, '@', CASE WHEN id % 3 = 0 THEN 'a.com' ELSE 'b.org' END) AS email,
+                  CASE WHEN id % 101 = 0 THEN 'n/a' ELSE CAST(id % 100 AS STRING) END AS score,
+                  CAST(id % 5 AS INT) AS plan_code,
+                  CAST(id % 1000 AS INT) AS amount,
+                  CAST(named_struct('city', element_at(array('Oslo', 'Lima', 'Pune'), CAST(id % 3 AS INT) + 1),
+                                    'zip', lpad(CAST(id % 1000 AS STRING), 4, '0')) AS STRUCT<city: STRING, zip: STRING>) AS address,
+                  CAST(CASE WHEN id % 4 = 0 THEN array('vip', 'new') ELSE array('new') END AS ARRAY<STRING>) AS tags,
+                  CAST(map('channel', CASE WHEN id % 2 = 0 THEN 'web' ELSE 'app' END,
+                           'referrer', CAST((id * 7) % @N@ + 1 AS STRING)) AS MAP<STRING, STRING>) AS attrs,
+                  date_add(DATE'2024-02-25', CAST(id % 10 AS INT)) AS created,
+                  'x' AS legacy
+                FROM range(1, @N@ + 1)
+                """.replace("@N@", Long.toString(accounts))).write().format("delta").save(warehouse + "/accounts_v1");
+        spark.sql("""
+                SELECT id AS order_id, (id % @N@) + 1 AS account_id, CAST((id % 500) + 0.5 AS DECIMAL(10,2)) AS total,
+                  CASE WHEN id % 3 = 0 THEN 'paid' ELSE 'open' END AS status, timestamp_seconds(1709251200 + id) AS ordered_at
+                FROM range(1, @M@ + 1)
+                """.replace("@N@", Long.toString(accounts)).replace("@M@", Long.toString(orders))).write().format("delta").save(warehouse + "/orders");
+    }
 }
