@@ -39,6 +39,14 @@ final class Announcements {
     static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                              List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
                                              NotifySettings settings, Instant now) {
+        return migrated(plan, run, targetVersion, schema, checks, rowsWritten, rowsQuarantined, settings, now, java.util.Map.of());
+    }
+
+    /** The events, each carrying its consumer's prepared update (impact per query, proven rewrites) when it declares queries. */
+    static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
+                                             List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
+                                             NotifySettings settings, Instant now,
+                                             java.util.Map<String, ConsumerUpdates.ForConsumer> updates) {
         ObjectNode base = JSON.createObjectNode();
         base.put("dataset", plan.source().name());
         base.put("migration", plan.spec().id());
@@ -102,10 +110,45 @@ final class Announcements {
                 window.put("sync", "drover sync " + plan.spec().id());
             }
             consumer.contact().ifPresent(v -> c.put("contact", v));
+            ConsumerUpdates.ForConsumer update = updates.get(consumer.name());
+            if (update != null) {
+                c.set("impact", impact(update)); // the consumer's own part of the payload
+            }
             return new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED), run.runId(),
                     plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED,
                     consumer.topic().orElse(settings.topic()), consumer.strategy().label(), consumer.wave(), deadline,
                     data.toString(), now);
         }).toList();
+    }
+
+    /**
+     * A consumer's update in its event: its class, the commit its queries were read at, and per
+     * query its class, the columns it reads, why, and the rewrite with its proof.
+     */
+    static ObjectNode impact(ConsumerUpdates.ForConsumer update) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("class", update.impactClass().label());
+        o.put("commit", update.impact().commit().orElse(null));
+        o.put("problem", update.impact().problem().orElse(null));
+        ArrayNode queries = o.putArray("queries");
+        for (ConsumerUpdates.Prepared p : update.queries()) {
+            var q = p.impact();
+            ObjectNode n = queries.addObject();
+            n.put("query", q.query());
+            n.put("class", q.impact().label());
+            ArrayNode reads = n.putArray("reads");
+            q.reads().forEach(reads::add);
+            ArrayNode reasons = n.putArray("reasons");
+            q.reasons().forEach(reasons::add);
+            boolean offered = q.impact() != dev.drover.impact.ImpactClass.NEEDS_PERSON;
+            n.put("rewritten", offered ? q.rewritten().orElse(null) : null);
+            n.put("proven", p.proof() != null && p.proof().status() == dev.drover.impact.RewriteProof.Status.PROVEN);
+            n.put("proof", p.proof() == null ? null : p.proof().note());
+            ArrayNode differences = n.putArray("differences");
+            if (p.proof() != null) {
+                p.proof().differences().forEach(differences::add);
+            }
+        }
+        return o;
     }
 }

@@ -26,17 +26,26 @@ import java.util.Optional;
 public final class DeployStage {
     private final Ledger ledger;
     private final NotifySettings notify;
+    private final ConsumerUpdates updates;
 
     public DeployStage(Ledger ledger, NotifySettings notify) {
+        this(ledger, notify, null);
+    }
+
+    /** @param updates prepares and proves the rewrites of consumers that declare queries; null to skip */
+    public DeployStage(Ledger ledger, NotifySettings notify, ConsumerUpdates updates) {
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.notify = requireNonNull(notify, "notify is null");
+        this.updates = updates;
     }
 
     /** Writes the run's consumer events (none for a dataset without consumers); returns them. */
     public List<OutboxEvent> announce(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                       List<CheckResult> checks, long rowsWritten, long rowsQuarantined, boolean resumed) {
+        java.util.Map<String, ConsumerUpdates.ForConsumer> prepared = updates == null || plan.consumers().isEmpty()
+                ? java.util.Map.of() : updates.prepare(plan, targetVersion);
         List<OutboxEvent> events = Announcements.migrated(plan, run, targetVersion, schema, checks, rowsWritten,
-                rowsQuarantined, notify, Instant.now());
+                rowsQuarantined, notify, Instant.now(), prepared);
         new Outbox(ledger).write(events, resumed);
         return events;
     }

@@ -318,7 +318,8 @@ public final class ImpactAnalyzer {
                     : parsed instanceof Command ? commandQuery(parsed).orElse(parsed) : parsed;
             ScopeWalker walker = new ScopeWalker(template.masked(), template, names, subject.newDataset(), columns);
             walker.walkQuery(body);
-            if (walker.tables.stream().anyMatch(t -> t.dataset().filter(subject.oldDataset()::equals).isPresent())) {
+            if (!subject.oldDataset().equals(subject.newDataset())
+                    && walker.tables.stream().anyMatch(t -> t.dataset().filter(subject.oldDataset()::equals).isPresent())) {
                 return Optional.of("the rewrite still reads " + subject.oldDataset());
             }
             Set<String> got = new LinkedHashSet<>();

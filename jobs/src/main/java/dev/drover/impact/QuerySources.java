@@ -77,6 +77,19 @@ public final class QuerySources {
         return new Loaded(queries, Optional.of(commit), Optional.empty());
     }
 
+    /** A query's text as the last load read it: an inline query by name, else the file in the clone. */
+    public String text(ConsumerEntity consumer, String query) {
+        String inline = consumer.code().inlineQueries().get(query);
+        if (inline != null) {
+            return inline;
+        }
+        try {
+            return Files.readString(clone(consumer.name()).resolve(query));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The clone of a consumer's repository, as the last load left it. */
     public Path clone(String consumer) {
         return workDir.resolve(consumer);

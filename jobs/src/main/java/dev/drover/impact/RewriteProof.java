@@ -61,6 +61,31 @@ public final class RewriteProof {
         this.subject = subject;
     }
 
+    /**
+     * The old version without the rows the run explains: those whose key the new version does not
+     * hold (quarantined, or removed by a filter or dedup step). The missing keys are found in one
+     * anti-join, kept on the driver (they are few, or the run's checks would have failed) and left
+     * out of every proof's old side by a broadcast anti-join.
+     */
+    public static Explained explained(SparkSession spark, Dataset<Row> oldRows, Dataset<Row> newRows, List<String> oldKey,
+                                      List<String> newKey) {
+        Column[] renamed = new Column[newKey.size()];
+        for (int i = 0; i < newKey.size(); i++) {
+            renamed[i] = newRows.col("`" + newKey.get(i) + "`").as(oldKey.get(i));
+        }
+        Column[] keys = oldKey.stream().map(k -> oldRows.col("`" + k + "`")).toArray(Column[]::new);
+        Dataset<Row> missing = oldRows.select(keys).join(newRows.select(renamed), Trees.seq(oldKey), "left_anti");
+        List<Row> rows = missing.collectAsList();
+        Dataset<Row> local = spark.createDataFrame(rows, missing.schema());
+        Column[] columns = java.util.Arrays.stream(oldRows.columns()).map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+        Dataset<Row> kept = oldRows.join(org.apache.spark.sql.functions.broadcast(local), Trees.seq(oldKey), "left_anti").select(columns);
+        return new Explained(kept, rows.size());
+    }
+
+    /** The old side of every proof, and how many rows the run explains. */
+    public record Explained(Dataset<Row> rows, long explained) {
+    }
+
     public Outcome prove(ConsumerQuery query, QueryImpact impact, TableNames names, Tables tables) {
         if (impact.rewritten().isEmpty()) {
             return new Outcome(Status.NOT_PROVEN, -1, -1, List.of(), "no rewrite to prove");

@@ -331,7 +331,8 @@ public final class MigrationRunner {
             Instant deployStarted = Instant.now();
             long targetVersion = delta.latestVersion(plan.targetLocation());
             String warning = verified.quarantineSummary();
-            DeployStage deploy = new DeployStage(ledger, config.notifications());
+            DeployStage deploy = new DeployStage(ledger, config.notifications(), new dev.drover.deploy.ConsumerUpdates(context.spark(),
+                    context.catalog(), d -> config.resolveLocation(context.catalog().datasets().get(d).location())));
             List<OutboxEvent> events = quiet ? List.of() : deploy.announce(plan, run, targetVersion, verified.schema(), checks,
                     written.rowsWritten(), written.rowsQuarantined(), resumed);
             List<String> consumers = events.stream().map(OutboxEvent::consumer).toList();

@@ -79,13 +79,15 @@ class ImpactProofTest {
         Files.createDirectories(ws.conf.resolve("migrations/accounts"));
         Files.writeString(ws.conf.resolve("migrations/accounts/V2__profile.conf"),
                 Files.readString(corpusRoot.resolve("migrations/accounts/V2__profile.conf")));
-        writeTables(spark, warehouse);
+        ImpactCorpus.writeTables(spark, warehouse, ACCOUNTS, 8_000);
 
         // before running: drover impact
         Cli impact = Cli.run(ws.command("impact", "accounts/V2", "--json"));
         assertEquals(0, impact.exitCode(), impact.err() + impact.out());
         JsonNode consumers = Render.JSON.readTree(impact.out());
         JsonNode reports = find(consumers, "accounts-reports");
+        assertEquals(JsonFieldsTest.documented(Files.readString(Project.root().resolve("README.md")), "#### `impact MIGRATION --json`"),
+                JsonFieldsTest.fields(reports, ""), "impact --json prints the README's fields");
         assertEquals(corpus.cases().size(), reports.path("queries").size(), "every .sql in the repository, read from its clone");
         assertEquals("needs-person", reports.path("impact").asText());
         assertEquals(40, reports.path("commit").asText().length(), reports.toString());
@@ -93,7 +95,6 @@ class ImpactProofTest {
         assertTrue(lost.path("problem").asText().startsWith("repository " + tmp.resolve("no-such-repo") + " cannot be cloned"), lost.toString());
         JsonNode widget = find(consumers, "names-widget");
         assertEquals("rewritable", widget.path("impact").asText(), widget.toString());
-        assertEquals("unaffected", find(consumers, "signup-dashboard").path("impact").asText("unaffected"));
 
         Cli migrate = Cli.run(ws.command("migrate", "accounts/V2"));
         if (migrate.exitCode() != 0) {
@@ -104,14 +105,39 @@ class ImpactProofTest {
         DroverConfig config = Drover.config(ws.conf, List.of("drover.warehouse=" + ws.warehouse, "drover.environment=test",
                 "drover.progress=never"));
         try (Drover drover = Drover.open(spark, config, Drover.catalog(config), new PrintStream(java.io.OutputStream.nullOutputStream()))) {
-            long pinned = new LedgerReader(spark, warehouse + "/_drover").runsOf("accounts/V2").get(0).sourceVersion();
+            dev.drover.ledger.RunRecord run = new LedgerReader(spark, warehouse + "/_drover").runsOf("accounts/V2").get(0);
+            long pinned = run.sourceVersion();
+            // the deploy stage prepared and proved every rewrite: each declaring consumer's event carries them
+            Map<String, JsonNode> events = new java.util.HashMap<>();
+            for (dev.drover.outbox.OutboxEvent e : new dev.drover.outbox.Outbox(drover.ledger()).events(run.runId())) {
+                events.put(e.consumer(), Render.JSON.readTree(e.payload()).path("consumer").path("impact"));
+            }
+            JsonNode reportsEvent = events.get("accounts-reports");
+            assertEquals("needs-person", reportsEvent.path("class").asText(), reportsEvent.toString());
+            int provenInEvent = 0;
+            for (JsonNode q : reportsEvent.path("queries")) {
+                provenInEvent += q.path("proven").asBoolean() ? 1 : 0;
+                if (q.path("query").asText().contains("34-create-table-as")) {
+                    assertEquals("not proven: not a query", q.path("proof").asText(), q.toString());
+                    assertTrue(q.path("rewritten").asText().contains("full_name AS name"), q.toString());
+                }
+                if (q.path("query").asText().contains("27-removed-column")) {
+                    assertTrue(q.path("rewritten").isNull() && !q.path("proven").asBoolean(), q.toString());
+                }
+            }
+            assertTrue(provenInEvent >= 45, "rewrites proven by the deploy stage: " + provenInEvent);
+            JsonNode widgetEvent = events.get("names-widget");
+            assertEquals("rewritable", widgetEvent.path("class").asText(), widgetEvent.toString());
+            assertTrue(widgetEvent.path("queries").get(0).path("proven").asBoolean()
+                    || widgetEvent.path("queries").get(1).path("proven").asBoolean(), widgetEvent.toString());
+            assertTrue(events.get("lost-repo").path("problem").asText().contains("cannot be cloned"));
             Dataset<Row> v1 = spark.read().format("delta").option("versionAsOf", pinned).load(warehouse + "/accounts_v1");
             Dataset<Row> v2 = spark.read().format("delta").load(warehouse + "/accounts_v2");
             Dataset<Row> orders = spark.read().format("delta").load(warehouse + "/orders");
             // the rows the run explains (quarantined: their score is not a number), left out of the old side by key
-            Dataset<Row> kept = v1.alias("a").join(v2.select("account_id").alias("b"),
-                    org.apache.spark.sql.functions.col("a.account_id").equalTo(org.apache.spark.sql.functions.col("b.account_id")), "left_semi");
-            long explained = v1.count() - kept.count();
+            RewriteProof.Explained without = RewriteProof.explained(spark, v1, v2, List.of("account_id"), List.of("account_id"));
+            Dataset<Row> kept = without.rows();
+            long explained = without.explained();
             assertEquals(v1.where("score = 'n/a'").count(), explained, "the quarantined rows are the ones missing from v2");
             assertTrue(explained > 0);
 
@@ -191,29 +217,5 @@ class ImpactProofTest {
                     .setCommitter("Reporting", "reporting@example.com").setSign(false).call();
         }
         return dir;
-    }
-
-    private static void writeTables(SparkSession spark, String warehouse) {
-        spark.sql("""
-                SELECT id AS account_id,
-                  CASE WHEN id % 17 = 0 THEN NULL ELSE concat(element_at(array('Ann', 'Bob', 'Cy', 'Dee'), CAST(id % 4 AS INT) + 1), ' ', id) END AS name,
-                  concat('u', id, '@', CASE WHEN id % 3 = 0 THEN 'a.com' ELSE 'b.org' END) AS email,
-                  CASE WHEN id % 101 = 0 THEN 'n/a' ELSE CAST(id % 100 AS STRING) END AS score,
-                  CAST(id % 5 AS INT) AS plan_code,
-                  CAST(id % 1000 AS INT) AS amount,
-                  CAST(named_struct('city', element_at(array('Oslo', 'Lima', 'Pune'), CAST(id % 3 AS INT) + 1),
-                                    'zip', lpad(CAST(id % 1000 AS STRING), 4, '0')) AS STRUCT<city: STRING, zip: STRING>) AS address,
-                  CAST(CASE WHEN id % 4 = 0 THEN array('vip', 'new') ELSE array('new') END AS ARRAY<STRING>) AS tags,
-                  CAST(map('channel', CASE WHEN id % 2 = 0 THEN 'web' ELSE 'app' END,
-                           'referrer', CAST((id * 7) % @N@ + 1 AS STRING)) AS MAP<STRING, STRING>) AS attrs,
-                  date_add(DATE'2024-02-25', CAST(id % 10 AS INT)) AS created,
-                  'x' AS legacy
-                FROM range(1, @N@ + 1)
-                """.replace("@N@", Long.toString(ACCOUNTS))).write().format("delta").save(warehouse + "/accounts_v1");
-        spark.sql("""
-                SELECT id AS order_id, (id % @N@) + 1 AS account_id, CAST((id % 500) + 0.5 AS DECIMAL(10,2)) AS total,
-                  CASE WHEN id % 3 = 0 THEN 'paid' ELSE 'open' END AS status, timestamp_seconds(1709251200 + id) AS ordered_at
-                FROM range(1, 8001)
-                """.replace("@N@", Long.toString(ACCOUNTS))).write().format("delta").save(warehouse + "/orders");
     }
 }
