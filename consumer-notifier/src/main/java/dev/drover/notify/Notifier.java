@@ -27,14 +27,21 @@ public final class Notifier {
     private final Ledger ledger;
     private final Outbox outbox;
     private final PrintStream out;
+    private final java.util.function.Supplier<dev.drover.catalog.Catalog> catalog;
 
     /** A notifier writing through {@code ledger} (a handle on the application's ledger writer). */
     public Notifier(DroverConfig config, Ledger ledger, PrintStream out) {
+        this(config, ledger, out, () -> dev.drover.catalog.Catalog.empty());
+    }
+
+    /** @param catalog read only when an endpoint event is due: its consumer's secret header */
+    public Notifier(DroverConfig config, Ledger ledger, PrintStream out, java.util.function.Supplier<dev.drover.catalog.Catalog> catalog) {
         this.config = config;
         this.settings = config.notifications();
         this.ledger = ledger;
         this.outbox = new Outbox(ledger);
         this.out = out;
+        this.catalog = catalog;
     }
 
     /** Bad input (exit 2) when no Kafka bootstrap servers are configured; callable before Spark starts. */
@@ -78,11 +85,7 @@ public final class Notifier {
                     settings.phasedInterval(), retryFailed);
             List<Delivery> results = List.of();
             if (!dryRun && !plan.due().isEmpty()) {
-                results = timed(phases, "publish", () -> {
-                    try (Publisher publisher = new Publisher(settings)) {
-                        return publisher.publish(plan.due());
-                    }
-                });
+                results = timed(phases, "publish", () -> deliver(plan.due(), outboxState.deliveries()));
                 List<Delivery> recorded = results;
                 timed(phases, "record deliveries", () -> {
                     outbox.record(recorded);
@@ -100,6 +103,39 @@ public final class Notifier {
     }
 
     private record AckOutcome(List<Outbox.Ack> acks, String warning) {}
+
+    /**
+     * Repositories first (a branch pushed gives its commit id), then endpoints and Kafka, whose
+     * events carry the commit of their consumer's branch once it is pushed (this run or before).
+     */
+    private List<Delivery> deliver(List<Release.Due> due, List<Delivery> before) {
+        Map<dev.drover.outbox.Channel, List<Release.Due>> byChannel = new java.util.EnumMap<>(dev.drover.outbox.Channel.class);
+        due.forEach(d -> byChannel.computeIfAbsent(d.event().channel(), c -> new java.util.ArrayList<>()).add(d));
+        List<Delivery> results = new java.util.ArrayList<>();
+        List<Release.Due> repositories = byChannel.getOrDefault(dev.drover.outbox.Channel.REPOSITORY, List.of());
+        if (!repositories.isEmpty()) {
+            java.nio.file.Path work = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "drover-notify-repositories");
+            results.addAll(new RepositorySender(config.deliveries(), work).send(repositories));
+        }
+        List<Delivery> known = new java.util.ArrayList<>(before);
+        known.addAll(results);
+        Map<String, Delivery> pushed = Branches.pushed(known);
+        List<Release.Due> endpoints = byChannel.getOrDefault(dev.drover.outbox.Channel.ENDPOINT, List.of());
+        if (!endpoints.isEmpty()) {
+            dev.drover.catalog.Catalog consumers = catalog.get();
+            EndpointSender sender = new EndpointSender(config.deliveries(), name -> consumers.consumer(name)
+                    .flatMap(c -> c.code().secretHeader().map(h -> new EndpointSender.Secret(h, c.code().secretEnv().orElseThrow()))),
+                    System::getenv);
+            results.addAll(sender.send(Branches.withCommits(endpoints, pushed), e -> Events.cloudEvent(e, settings)));
+        }
+        List<Release.Due> kafka = byChannel.getOrDefault(dev.drover.outbox.Channel.KAFKA, List.of());
+        if (!kafka.isEmpty()) {
+            try (Publisher publisher = new Publisher(settings)) {
+                results.addAll(publisher.publish(Branches.withCommits(kafka, pushed)));
+            }
+        }
+        return results;
+    }
 
     /** Acks up to the ack topic's end, recorded in the ledger before their offsets are committed. */
     private AckOutcome readAcks() {
@@ -150,6 +186,8 @@ public final class Notifier {
             out.printf("notify: %d event(s) due, %d delivered, %d not delivered, %d held, %d acknowledgement(s) read (%.1f s)%n",
                     r.due().size(), r.delivered(), r.undelivered().size(), r.held().size(), r.acksRead(), r.seconds());
         }
+        r.outcomes().stream().filter(d -> d.status() == Delivery.Status.DELIVERED && !d.detail().isEmpty()).limit(20)
+                .forEach(d -> out.printf("  delivered %s → %s: %s%n", d.eventId(), d.topic(), d.detail()));
         r.undelivered().stream().limit(10).forEach(d -> out.printf("  %s %s → %s: %s%n", d.status().label(), d.eventId(),
                 d.topic(), d.error()));
         if (r.undelivered().size() > 10) {

@@ -14,13 +14,21 @@ public record NotifyResult(boolean dryRun, List<Release.Due> due, List<Delivery>
         phases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phases));
     }
 
+    /** Events delivered by this run (an endpoint tried several times counts once). */
     public long delivered() {
-        return deliveries.stream().filter(d -> d.status() == Delivery.Status.DELIVERED).count();
+        return outcomes().stream().filter(d -> d.status() == Delivery.Status.DELIVERED).count();
     }
 
-    /** Failed or unconfirmed: kept in the outbox for {@code --retry-failed}. */
+    /** Failed or unconfirmed at the end of this run: kept in the outbox for {@code --retry-failed}. */
     public List<Delivery> undelivered() {
-        return deliveries.stream().filter(d -> d.status().retryable()).toList();
+        return outcomes().stream().filter(d -> d.status().retryable()).toList();
+    }
+
+    /** The last try of each event this run attempted, in the order they were first tried. */
+    public List<Delivery> outcomes() {
+        java.util.Map<String, Delivery> last = new java.util.LinkedHashMap<>();
+        deliveries.forEach(d -> last.put(d.eventId(), d));
+        return List.copyOf(last.values());
     }
 
     public boolean complete() {

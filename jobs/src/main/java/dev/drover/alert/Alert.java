@@ -19,6 +19,8 @@ public record Alert(String subject, String group, String reason, String severity
     public static final String SYNC_LAG = "sync-lag";
     public static final String DEADLINE_PASSED = "deadline-passed";
     public static final String DEADLINE_REMINDER = "deadline-reminder";
+    /** A consumer has queries the migration breaks and no proven rewrite can fix: its owner must look. */
+    public static final String NEEDS_PERSON = "needs-person";
 
     public Alert {
         requireNonNull(subject, "subject is null");

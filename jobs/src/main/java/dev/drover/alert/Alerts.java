@@ -81,7 +81,10 @@ public final class Alerts {
         try {
             LedgerReader read = ledger.read();
             RunRecord run = read.requireRun(runId);
-            List<Alert> triggers = runAlerts(run, read.stages(runId), read.batches(runId), read.quarantineCounts(runId));
+            List<Alert> triggers = new ArrayList<>(runAlerts(run, read.stages(runId), read.batches(runId), read.quarantineCounts(runId)));
+            if (run.status() == RunStatus.SUCCEEDED) {
+                triggers.addAll(needsPerson(run, new dev.drover.outbox.Outbox(ledger).events(runId)));
+            }
             List<AlertRecord> history = read.alerts(run.migration());
             List<Alert> resolves = new ArrayList<>();
             if (run.status() == RunStatus.SUCCEEDED) {
@@ -234,6 +237,48 @@ public final class Alerts {
                     String.format(Locale.ROOT, "%s: run %s quarantined %,d of %,d rows (%.3f%%, warning level %.3f%%)", run.migration(), runId,
                             quarantined, seen, 100.0 * quarantined / seen, 100 * settings.quarantineWarning()),
                     ordered("run", runId, "target", run.target(), "by step", quarantine.toString())));
+        }
+        return alerts;
+    }
+
+    /**
+     * One alert per consumer whose update needs a person (its event's {@code consumer.impact}
+     * says so), addressed to its contact: which queries, and why.
+     */
+    static List<Alert> needsPerson(RunRecord run, List<dev.drover.outbox.OutboxEvent> events) {
+        List<Alert> alerts = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (dev.drover.outbox.OutboxEvent e : events) {
+            if (!e.type().equals(dev.drover.outbox.OutboxEvent.MIGRATED) || !seen.add(e.consumer())) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode c;
+            try {
+                c = Sink.JSON.readTree(e.payload()).path("consumer");
+            } catch (java.io.IOException ex) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode impact = c.path("impact");
+            if (!impact.path("class").asText().equals("needs-person")) {
+                continue;
+            }
+            List<String> why = new ArrayList<>();
+            if (!impact.path("problem").isNull() && !impact.path("problem").asText().isEmpty()) {
+                why.add(impact.path("problem").asText());
+            }
+            impact.path("queries").forEach(q -> {
+                if (q.path("class").asText().equals("needs-person")) {
+                    why.add(q.path("query").asText() + ": " + String.join("; ", java.util.stream.StreamSupport
+                            .stream(q.path("reasons").spliterator(), false).map(com.fasterxml.jackson.databind.JsonNode::asText).toList()));
+                }
+            });
+            String contact = c.path("contact").asText("");
+            alerts.add(new Alert(run.runId() + ":" + e.consumer(), run.migration(), Alert.NEEDS_PERSON, "warning",
+                    (contact.isEmpty() ? "" : contact + ": ") + run.migration() + ": consumer " + e.consumer() + " has "
+                            + why.size() + " quer" + (why.size() == 1 ? "y" : "ies") + " no proven rewrite can fix; a person must update "
+                            + (why.size() == 1 ? "it" : "them") + " (drover status " + run.runId() + ")",
+                    ordered("consumer", e.consumer(), "contact", contact.isEmpty() ? "none in the catalog" : contact,
+                            "queries", String.join(" | ", why))));
         }
         return alerts;
     }

@@ -16,6 +16,14 @@ public record Catalog(Map<String, DatasetEntity> datasets, Map<String, ConsumerE
         templates = Map.copyOf(requireNonNull(templates, "templates is null"));
     }
 
+    public static Catalog empty() {
+        return new Catalog(Map.of(), Map.of(), Map.of());
+    }
+
+    public Optional<ConsumerEntity> consumer(String name) {
+        return Optional.ofNullable(consumers.get(name));
+    }
+
     public Optional<DatasetEntity> dataset(String name) {
         return Optional.ofNullable(datasets.get(name));
     }

@@ -21,6 +21,20 @@ public record ConsumerEntity(String name, String file, String owner, List<String
         requireNonNull(code, "code is null");
     }
 
+    /**
+     * Where this consumer is told about its datasets: its update endpoint when it names one
+     * (instead of Kafka, unless it also names its own {@code drover.dev/topic}), else Kafka (its
+     * topic, or {@code defaultTopic}).
+     */
+    public List<String> destinations(String defaultTopic) {
+        List<String> out = new java.util.ArrayList<>();
+        if (code.endpoint().isEmpty() || topic.isPresent()) {
+            out.add(topic.orElse(defaultTopic));
+        }
+        code.endpoint().ifPresent(u -> out.add(u.toString()));
+        return out;
+    }
+
     public ConsumerEntity(String name, String file, String owner, List<String> datasets, UpdateStrategy strategy, int wave,
                           Optional<String> dualWriteUntil, Optional<String> topic, Optional<String> contact) {
         this(name, file, owner, datasets, strategy, wave, dualWriteUntil, topic, contact, ConsumerCode.NONE);

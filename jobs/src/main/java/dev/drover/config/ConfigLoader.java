@@ -243,7 +243,7 @@ public final class ConfigLoader {
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
                     duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d),
-                    alerts(d), sync(d));
+                    alerts(d), sync(d), deliveries(d));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }
@@ -367,6 +367,20 @@ public final class ConfigLoader {
         }
         return new SyncSettings(lag, (int) nonNegativeLong(d, "sync.verify-every", " (0 = only drover sync --verify)"),
                 deletionVectors, duration(d, "transition.remind-before"));
+    }
+
+    private static DeliverySettings deliveries(Config d) {
+        String prefix = string(d, "notify.repository.branch-prefix").trim();
+        if (prefix.isEmpty() || !org.eclipse.jgit.lib.Repository.isValidRefName("refs/heads/" + prefix + "x-V1")) {
+            throw new ConfigError(origin(d, "notify.repository.branch-prefix"), "drover.notify.repository.branch-prefix",
+                    "expected the start of a git branch name such as drover/, got '" + prefix + "'");
+        }
+        java.time.Duration timeout = duration(d, "notify.endpoint.timeout");
+        if (timeout.isZero()) {
+            throw new ConfigError(origin(d, "notify.endpoint.timeout"), "drover.notify.endpoint.timeout", "expected a duration above 0 such as 10s");
+        }
+        return new DeliverySettings(timeout, (int) positiveLong(d, "notify.endpoint.attempts"), duration(d, "notify.endpoint.backoff"),
+                prefix, string(d, "notify.repository.author-name"), string(d, "notify.repository.author-email"));
     }
 
     private static WaveSettings wave(Config d) {

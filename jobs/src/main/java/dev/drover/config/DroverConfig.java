@@ -37,7 +37,8 @@ public record DroverConfig(
         FleetSettings fleet,
         AgentSettings agent,
         AlertSettings alerts,
-        SyncSettings sync) {
+        SyncSettings sync,
+        DeliverySettings deliveries) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -60,6 +61,7 @@ public record DroverConfig(
         requireNonNull(agent, "agent is null");
         requireNonNull(alerts, "alerts is null");
         requireNonNull(sync, "sync is null");
+        requireNonNull(deliveries, "deliveries is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -78,7 +80,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync, deliveries);
     }
 
     public Path catalogDir() {

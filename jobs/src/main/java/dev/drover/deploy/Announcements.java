@@ -10,6 +10,7 @@ import dev.drover.ledger.RunRecord;
 import dev.drover.model.CheckResult;
 import dev.drover.model.ColumnChange;
 import dev.drover.model.SchemaDiff;
+import dev.drover.outbox.Channel;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
 import java.time.Instant;
@@ -39,13 +40,14 @@ final class Announcements {
     static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                              List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
                                              NotifySettings settings, Instant now) {
-        return migrated(plan, run, targetVersion, schema, checks, rowsWritten, rowsQuarantined, settings, now, java.util.Map.of());
+        return migrated(plan, run, targetVersion, schema, checks, rowsWritten, rowsQuarantined, settings,
+                dev.drover.config.DeliverySettings.DEFAULTS, now, java.util.Map.of());
     }
 
     /** The events, each carrying its consumer's prepared update (impact per query, proven rewrites) when it declares queries. */
     static List<OutboxEvent> migrated(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                              List<CheckResult> checks, long rowsWritten, long rowsQuarantined,
-                                             NotifySettings settings, Instant now,
+                                             NotifySettings settings, dev.drover.config.DeliverySettings deliveries, Instant now,
                                              java.util.Map<String, ConsumerUpdates.ForConsumer> updates) {
         ObjectNode base = JSON.createObjectNode();
         base.put("dataset", plan.source().name());
@@ -90,7 +92,8 @@ final class Announcements {
         validation.put("rowsQuarantined", rowsQuarantined);
         base.put("readMore", settings.readMoreUrl().isBlank() ? "drover status " + run.runId() : settings.readMoreUrl() + run.runId());
 
-        return plan.consumers().stream().map(consumer -> {
+        List<OutboxEvent> events = new java.util.ArrayList<>();
+        for (ConsumerEntity consumer : plan.consumers()) {
             ObjectNode data = base.deepCopy();
             String deadline = deadline(consumer, settings, now);
             ObjectNode c = data.putObject("consumer");
@@ -111,14 +114,54 @@ final class Announcements {
             }
             consumer.contact().ifPresent(v -> c.put("contact", v));
             ConsumerUpdates.ForConsumer update = updates.get(consumer.name());
+            List<String> files = List.of();
             if (update != null) {
                 c.set("impact", impact(update)); // the consumer's own part of the payload
+                files = deliverable(consumer, update);
+                if (!files.isEmpty()) {
+                    ObjectNode branch = c.putObject("branch");
+                    branch.put("repository", consumer.code().repository().orElseThrow());
+                    branch.put("name", deliveries.branch(plan.spec().id()));
+                    branch.put("base", update.impact().commit().orElse(null));
+                    branch.put("baseBranch", consumer.code().branch().orElse(null));
+                    ArrayNode paths = branch.putArray("files");
+                    files.forEach(paths::add);
+                    branch.putNull("commit"); // the notifier fills it in once the branch is pushed
+                }
             }
-            return new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED), run.runId(),
-                    plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED,
-                    consumer.topic().orElse(settings.topic()), consumer.strategy().label(), consumer.wave(), deadline,
-                    data.toString(), now);
-        }).toList();
+            for (String destination : destinations(consumer, settings, !files.isEmpty())) {
+                Channel channel = Channel.of(destination);
+                events.add(new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED, channel), run.runId(),
+                        plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED, destination,
+                        consumer.strategy().label(), consumer.wave(), deadline, data.toString(), now));
+            }
+        }
+        return events;
+    }
+
+    /** Where a consumer's update goes: Kafka and/or its endpoint, and its repository when there are rewrites to push. */
+    static List<String> destinations(ConsumerEntity consumer, NotifySettings settings, boolean rewrites) {
+        List<String> out = new java.util.ArrayList<>(consumer.destinations(settings.topic()));
+        if (rewrites) {
+            out.add(Channel.repository(consumer.code().repository().orElseThrow()));
+        }
+        return out;
+    }
+
+    /**
+     * The repository files a consumer's branch changes: queries read from its repository (not
+     * inline) whose rewrite is offered, differs from the text, and is not withdrawn by its proof.
+     */
+    static List<String> deliverable(ConsumerEntity consumer, ConsumerUpdates.ForConsumer update) {
+        if (consumer.code().repository().isEmpty() || update.impact().commit().isEmpty()) {
+            return List.of();
+        }
+        return update.queries().stream()
+                .filter(p -> !consumer.code().inlineQueries().containsKey(p.impact().query()))
+                .filter(p -> p.impact().impact() != dev.drover.impact.ImpactClass.NEEDS_PERSON && p.impact().rewritten().isPresent())
+                .filter(p -> p.proof() == null || p.proof().status() != dev.drover.impact.RewriteProof.Status.DIFFERENT)
+                .filter(p -> p.changed())
+                .map(p -> p.impact().query()).toList();
     }
 
     /**

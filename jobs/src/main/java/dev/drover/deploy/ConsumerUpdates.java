@@ -30,8 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * withdrawn: its query needs a person, with the differing rows.
  */
 public final class ConsumerUpdates {
-    /** One query's impact and, for a rewrite, its proof. */
-    public record Prepared(QueryImpact impact, RewriteProof.Outcome proof) {
+    /** One query's impact, for a rewrite its proof, and whether the rewrite changes the query's text at all. */
+    public record Prepared(QueryImpact impact, RewriteProof.Outcome proof, boolean changed) {
     }
 
     /** A consumer's prepared update. */
@@ -95,15 +95,16 @@ public final class ConsumerUpdates {
     private static Prepared prove(RewriteProof proof, RewriteProof.Tables tables, Impacts impacts, ConsumerEntity consumer,
                                   QueryImpact q) {
         if (q.impact() == ImpactClass.NEEDS_PERSON || q.rewritten().isEmpty()) {
-            return new Prepared(q, null);
+            return new Prepared(q, null, false);
         }
         String text = impacts.sources().text(consumer, q.query());
+        boolean changed = !q.rewritten().get().equals(text);
         RewriteProof.Outcome o = proof.prove(new ConsumerQuery(consumer.name(), q.query(), text, consumer.code().parameters()), q,
                 impacts.names(consumer), tables);
         if (o.status() == RewriteProof.Status.DIFFERENT) {
-            return new Prepared(q.needsPerson("the rewrite is not proven equal: " + o.note()), o);
+            return new Prepared(q.needsPerson("the rewrite is not proven equal: " + o.note()), o, false);
         }
-        return new Prepared(q, o);
+        return new Prepared(q, o, changed);
     }
 
     private RewriteProof.Tables tables(MigrationPlan plan, Dataset<Row> before, Dataset<Row> after) {

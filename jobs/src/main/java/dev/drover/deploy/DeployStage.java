@@ -2,6 +2,7 @@ package dev.drover.deploy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.config.DeliverySettings;
 import dev.drover.config.NotifySettings;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.RunRecord;
@@ -27,25 +28,33 @@ public final class DeployStage {
     private final Ledger ledger;
     private final NotifySettings notify;
     private final ConsumerUpdates updates;
+    private final DeliverySettings deliveries;
 
     public DeployStage(Ledger ledger, NotifySettings notify) {
-        this(ledger, notify, null);
+        this(ledger, notify, null, DeliverySettings.DEFAULTS);
     }
 
-    /** @param updates prepares and proves the rewrites of consumers that declare queries; null to skip */
-    public DeployStage(Ledger ledger, NotifySettings notify, ConsumerUpdates updates) {
+    /**
+     * @param updates prepares and proves the rewrites of consumers that declare queries; null to skip
+     * @param deliveries names the branch a consumer's rewrites go on
+     */
+    public DeployStage(Ledger ledger, NotifySettings notify, ConsumerUpdates updates, DeliverySettings deliveries) {
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.notify = requireNonNull(notify, "notify is null");
         this.updates = updates;
+        this.deliveries = requireNonNull(deliveries, "deliveries is null");
     }
 
-    /** Writes the run's consumer events (none for a dataset without consumers); returns them. */
+    /**
+     * Writes the run's consumer events (none for a dataset without consumers), one per channel a
+     * consumer is reached through (Kafka, its endpoint, its repository); returns them.
+     */
     public List<OutboxEvent> announce(MigrationPlan plan, RunRecord run, long targetVersion, SchemaDiff schema,
                                       List<CheckResult> checks, long rowsWritten, long rowsQuarantined, boolean resumed) {
         java.util.Map<String, ConsumerUpdates.ForConsumer> prepared = updates == null || plan.consumers().isEmpty()
                 ? java.util.Map.of() : updates.prepare(plan, targetVersion);
         List<OutboxEvent> events = Announcements.migrated(plan, run, targetVersion, schema, checks, rowsWritten,
-                rowsQuarantined, notify, Instant.now(), prepared);
+                rowsQuarantined, notify, deliveries, Instant.now(), prepared);
         new Outbox(ledger).write(events, resumed);
         return events;
     }

@@ -3,9 +3,12 @@ package dev.drover.outbox;
 import java.util.List;
 import java.util.Map;
 
-/** One consumer event of a run as {@code drover status} shows it: its latest delivery and attempts. */
+/**
+ * One consumer event of a run as {@code drover status} shows it: its latest delivery and attempts,
+ * the channel it goes through and what that channel reported (HTTP status, branch and commit).
+ */
 public record EventState(String eventId, String consumer, String type, String strategy, int wave, String topic,
-                         Delivery.Status status, int attempts, String error) {
+                         Delivery.Status status, int attempts, String error, Channel channel, String detail) {
     /** The events of a run with their states, in the outbox's order. */
     public static List<EventState> of(Outbox.State state, String runId) {
         return of(state.events(runId), Outbox.latest(state.deliveries()), Outbox.attempts(state.deliveries()));
@@ -27,7 +30,7 @@ public record EventState(String eventId, String consumer, String type, String st
             Delivery d = latest.get(e.eventId());
             return new EventState(e.eventId(), e.consumer(), e.type(), e.strategy(), e.wave(), e.topic(),
                     d == null ? Delivery.Status.PENDING : d.status(), attempts.getOrDefault(e.eventId(), 0L).intValue(),
-                    d == null ? "" : d.error());
+                    d == null ? "" : d.error(), e.channel(), d == null ? "" : d.detail());
         }).toList();
     }
 }

@@ -71,7 +71,7 @@ public final class Outbox {
             switch (r.record()) {
                 case DELIVERY -> deliveries.add(new Delivery(r.eventId(), r.runId(), r.consumer().orElse(""),
                         Delivery.Status.parse(r.status()), r.attempt(), r.topic().orElse(""), r.kafkaPartition(), r.kafkaOffset(),
-                        r.error(), r.eventTime()));
+                        r.error(), r.eventTime(), r.detail().orElse("")));
                 case ACK -> {
                     acked.add(r.eventId());
                     ackedAt.merge(r.eventId(), r.eventTime(), (a, b) -> a.isBefore(b) ? a : b);
@@ -107,14 +107,14 @@ public final class Outbox {
             rows.add(new OutboxRow(e.eventId(), OutboxRow.Kind.EVENT, e.runId(), Optional.ofNullable(e.migration()),
                     Optional.ofNullable(e.dataset()), Optional.of(e.consumer()), Optional.of(e.type()), Optional.of(e.topic()),
                     Optional.of(e.strategy()), Optional.of(e.wave()), Optional.of(e.deadline()), Optional.of(split.own()),
-                    Delivery.Status.PENDING.label(), 0, -1, -1L, "", e.createdAt()));
+                    Delivery.Status.PENDING.label(), 0, -1, -1L, "", e.createdAt(), Optional.empty()));
         }
         Instant now = Instant.now();
         bases.forEach((key, base) -> {
             OutboxEvent e = firstOf.get(key);
             rows.add(new OutboxRow(key + ":data", OutboxRow.Kind.DATA, e.runId(), Optional.empty(), Optional.empty(),
                     Optional.empty(), Optional.of(e.type()), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(base), "", 0, -1, -1L, "", now));
+                    Optional.empty(), Optional.of(base), "", 0, -1, -1L, "", now, Optional.empty()));
         });
         ledger.append(OutboxRow.TABLE, rows);
         return fresh;
@@ -124,7 +124,7 @@ public final class Outbox {
     public void markPublished(String runId) {
         ledger.append(OutboxRow.TABLE, List.of(new OutboxRow(runId + ":published", OutboxRow.Kind.PUBLISHED, runId,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), "published", 0, -1, -1L, "", Instant.now())));
+                Optional.empty(), Optional.empty(), Optional.empty(), "published", 0, -1, -1L, "", Instant.now(), Optional.empty())));
     }
 
     public List<OutboxEvent> events() {
@@ -147,7 +147,7 @@ public final class Outbox {
         ledger.append(OutboxRow.TABLE, deliveries.stream().map(d -> new OutboxRow(d.eventId(), OutboxRow.Kind.DELIVERY,
                 d.runId(), Optional.empty(), Optional.empty(), Optional.of(d.consumer()), Optional.empty(), Optional.of(d.topic()),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), d.status().label(), d.attempt(),
-                d.partition(), d.offset(), d.error(), d.at())).toList());
+                d.partition(), d.offset(), d.error(), d.at(), Optional.of(d.detail()).filter(t -> !t.isEmpty()))).toList());
     }
 
     /** The state of every event: its latest delivery row. Events never attempted are absent. */
@@ -172,7 +172,7 @@ public final class Outbox {
         ledger.append(OutboxRow.TABLE, acks.stream().map(a -> new OutboxRow(a.eventId(), OutboxRow.Kind.ACK, "",
                 Optional.empty(), Optional.empty(), Optional.of(a.consumer()), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "acknowledged", 0, a.partition(),
-                a.offset(), "", a.at())).toList());
+                a.offset(), "", a.at(), Optional.empty())).toList());
     }
 
     public String location() {

@@ -38,11 +38,30 @@ public record OutboxEvent(String eventId, String runId, String migration, String
         return runId + ":" + consumer + ":" + type;
     }
 
+    /** The id of the event of that run, consumer and type that goes through {@code channel}. */
+    public static String id(String runId, String consumer, String type, Channel channel) {
+        return id(runId, consumer, type) + channel.idSuffix();
+    }
+
+    /** The same event carrying another payload (the notifier adds what it learnt while delivering). */
+    public OutboxEvent withPayload(String replacement) {
+        return new OutboxEvent(eventId, runId, migration, dataset, consumer, type, topic, strategy, wave, deadline, replacement,
+                createdAt);
+    }
+
+    /** Kafka, the consumer's endpoint or its repository, as the destination says. */
+    public Channel channel() {
+        return Channel.of(topic);
+    }
+
     public boolean phased() {
         return strategy.equals("phased") && type.equals(MIGRATED);
     }
 
-    /** One rolled-back event per migrated event already delivered: same consumer, topic and strategy. */
+    /**
+     * One rolled-back event per migrated event already delivered: same consumer, destination
+     * (channel) and strategy. A repository's rolled-back event reverts the commit it was given.
+     */
     public static List<OutboxEvent> rolledBack(List<OutboxEvent> told, long restoredVersion, String message, Instant now) {
         return told.stream().map(e -> {
             ObjectNode data;
@@ -56,7 +75,7 @@ public record OutboxEvent(String eventId, String runId, String migration, String
             rolled.put("message", message);
             // what differs between consumers lives under "consumer"
             ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
-            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK), e.runId(), e.migration(),
+            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK, e.channel()), e.runId(), e.migration(),
                     e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
                     data.toString(), now);
         }).toList();

@@ -12,7 +12,7 @@ public record OutboxRow(String eventId, Kind record, String runId, Optional<Stri
                         Optional<String> consumer, Optional<String> eventType, Optional<String> topic,
                         Optional<String> strategy, Optional<Integer> wave, Optional<String> deadline,
                         Optional<String> payload, String status, int attempt, int kafkaPartition, long kafkaOffset,
-                        String error, Instant eventTime) {
+                        String error, Instant eventTime, Optional<String> detail) {
     public static final LedgerTable<OutboxRow> TABLE = new LedgerTable<>("outbox", OutboxRow.class);
 
     /** What an outbox row is. */
@@ -36,5 +36,6 @@ public record OutboxRow(String eventId, Kind record, String runId, Optional<Stri
         status = status == null ? "" : status;
         error = error == null ? "" : error;
         requireNonNull(eventTime, "eventTime is null");
+        detail = detail == null ? Optional.empty() : detail;
     }
 }

@@ -308,12 +308,12 @@ public final class ReportWriter {
             Map<String, Long> byStatus = events.stream().collect(Collectors.groupingBy(e -> e.status().label(), LinkedHashMap::new, Collectors.counting()));
             b.append("<p class=\"meta\" id=\"event-states\">").append(esc(byStatus.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                     .collect(Collectors.joining(", ")))).append("</p>");
-            b.append("<table id=\"consumers\"><thead><tr><th>strategy</th><th class=\"n\">wave</th><th>consumer</th><th>event</th><th>topic</th>"
-                    + "<th>status</th><th class=\"n\">attempts</th><th>error</th></tr></thead><tbody>");
+            b.append("<table id=\"consumers\"><thead><tr><th>strategy</th><th class=\"n\">wave</th><th>consumer</th><th>event</th><th>channel</th>"
+                    + "<th>destination</th><th>status</th><th class=\"n\">attempts</th><th>result</th><th>error</th></tr></thead><tbody>");
             events.stream().sorted(Comparator.comparing(EventState::strategy).thenComparingInt(EventState::wave).thenComparing(EventState::consumer))
                     .forEach(e -> b.append("<tr>").append(td(e.strategy())).append(num(e.wave())).append(td(e.consumer())).append(td(e.type()))
-                            .append(td(e.topic())).append("<td>").append(badge(e.status().label())).append("</td>").append(num(e.attempts()))
-                            .append(td(e.error())).append("</tr>"));
+                            .append(td(e.channel().label())).append(td(e.topic())).append("<td>").append(badge(e.status().label())).append("</td>")
+                            .append(num(e.attempts())).append(td(e.detail())).append(td(e.error())).append("</tr>"));
             b.append("</tbody></table>");
         }
 

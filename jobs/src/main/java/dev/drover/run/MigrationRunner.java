@@ -332,10 +332,10 @@ public final class MigrationRunner {
             long targetVersion = delta.latestVersion(plan.targetLocation());
             String warning = verified.quarantineSummary();
             DeployStage deploy = new DeployStage(ledger, config.notifications(), new dev.drover.deploy.ConsumerUpdates(context.spark(),
-                    context.catalog(), d -> config.resolveLocation(context.catalog().datasets().get(d).location())));
+                    context.catalog(), d -> config.resolveLocation(context.catalog().datasets().get(d).location())), config.deliveries());
             List<OutboxEvent> events = quiet ? List.of() : deploy.announce(plan, run, targetVersion, verified.schema(), checks,
                     written.rowsWritten(), written.rowsQuarantined(), resumed);
-            List<String> consumers = events.stream().map(OutboxEvent::consumer).toList();
+            List<String> consumers = events.stream().map(OutboxEvent::consumer).distinct().toList();
             ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "succeeded",
                     new StageDetail.Deploy(targetVersion, events.size(), consumers)));
             // the events (and every record of the test and deploy stages) are in before the run says succeeded

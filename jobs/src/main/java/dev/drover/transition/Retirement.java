@@ -40,7 +40,7 @@ public final class Retirement {
         successor.put("deltaVersion", targetVersion);
         base.put("syncedTo", sourceVersion);
         base.put("reason", reason);
-        return window.consumers().stream().map(state -> {
+        return window.consumers().stream().flatMap(state -> {
             ConsumerEntity c = state.consumer();
             ObjectNode data = base.deepCopy();
             ObjectNode consumer = data.putObject("consumer");
@@ -51,9 +51,10 @@ public final class Retirement {
             consumer.put("note", window.source() + " is retired: no more syncs keep " + window.target() + " in step with it; read "
                     + window.target());
             c.contact().ifPresent(v -> consumer.put("contact", v));
-            return new OutboxEvent(OutboxEvent.id(window.base().runId(), c.name(), OutboxEvent.RETIRED), window.base().runId(),
-                    window.migration(), window.source(), c.name(), OutboxEvent.RETIRED, c.topic().orElse(defaultTopic),
-                    c.strategy().label(), c.wave(), "", data.toString(), now);
+            return c.destinations(defaultTopic).stream().map(destination -> new OutboxEvent(
+                    OutboxEvent.id(window.base().runId(), c.name(), OutboxEvent.RETIRED, dev.drover.outbox.Channel.of(destination)),
+                    window.base().runId(), window.migration(), window.source(), c.name(), OutboxEvent.RETIRED, destination,
+                    c.strategy().label(), c.wave(), "", data.toString(), now));
         }).toList();
     }
 }

@@ -111,8 +111,11 @@ public final class Windows {
                                                  List<TransitionRecord> events, Outbox.State outbox) {
         Optional<Window.Adoption> moved = Optional.empty();
         for (RunRecord run : runs) {
-            String id = OutboxEvent.id(run.runId(), c.name(), OutboxEvent.MIGRATED);
-            if (outbox.acked().contains(id)) {
+            // the consumer may acknowledge whichever of its events reached it (Kafka, endpoint, repository)
+            String id = java.util.Arrays.stream(dev.drover.outbox.Channel.values())
+                    .map(ch -> OutboxEvent.id(run.runId(), c.name(), OutboxEvent.MIGRATED, ch))
+                    .filter(outbox.acked()::contains).findFirst().orElse(null);
+            if (id != null) {
                 moved = Optional.of(new Window.Adoption("acknowledged", c.name(), outbox.ackedAt().getOrDefault(id, run.eventTime())));
                 break;
             }

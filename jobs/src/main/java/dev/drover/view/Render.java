@@ -195,9 +195,9 @@ public final class Render {
             v.events().forEach(e -> byStatus.merge(e.status().label(), 1L, Long::sum));
             out.printf("  consumer events: %s%n", String.join(", ", byStatus.entrySet().stream()
                     .map(e -> e.getValue() + " " + e.getKey()).toList()));
-            v.events().stream().limit(20).forEach(e -> out.printf("    %-11s %-12s %-24s %-10s %s%s%n", e.status().label(), e.type(),
-                    e.consumer(), e.strategy() + (e.strategy().equals("phased") ? " " + e.wave() : ""), e.topic(),
-                    e.error().isEmpty() ? "" : "  (" + e.error() + ")"));
+            v.events().stream().limit(20).forEach(e -> out.printf("    %-11s %-12s %-24s %-10s %-10s %s%s%s%n", e.status().label(), e.type(),
+                    e.consumer(), e.strategy() + (e.strategy().equals("phased") ? " " + e.wave() : ""), e.channel().label(), e.topic(),
+                    e.detail().isEmpty() ? "" : "  " + e.detail(), e.error().isEmpty() ? "" : "  (" + e.error() + ")"));
             if (v.events().size() > 20) {
                 out.printf("    ... and %d more%n", v.events().size() - 20);
             }
@@ -266,8 +266,8 @@ public final class Render {
         v.quarantineByStep().forEach(quarantine::put);
         ArrayNode events = node.putArray("events");
         v.events().forEach(e -> events.addObject().put("eventId", e.eventId()).put("consumer", e.consumer()).put("type", e.type())
-                .put("strategy", e.strategy()).put("wave", e.wave()).put("topic", e.topic()).put("status", e.status().label())
-                .put("attempts", e.attempts()).put("error", e.error()));
+                .put("strategy", e.strategy()).put("wave", e.wave()).put("channel", e.channel().label()).put("topic", e.topic())
+                .put("status", e.status().label()).put("attempts", e.attempts()).put("error", e.error()).put("detail", e.detail()));
         return node;
     }
 

@@ -44,12 +44,8 @@ class AlertsTest {
     @Test
     void alertsAreSentOnceResolvedByAPassingRunRetriedAndNeverLeakTheirSecrets() throws Exception {
         Path requests = tmp.resolve("requests.jsonl");
-        List<String> recorder = Project.javaCommand(Project.testClasspath(), List.of());
-        recorder.addAll(List.of(WebhookRecorder.class.getName(), requests.toString(), "1"));
-        try (Driver server = Driver.start(recorder, tmp.resolve("recorder.out"))) {
-            server.awaitLine("listening ", 60);
-            String port = Arrays.stream(server.stderr().split("\n")).filter(l -> l.startsWith("listening ")).findFirst().orElseThrow()
-                    .substring("listening ".length()).trim();
+        try (Driver server = WebhookRecorder.launch(requests, 1, tmp.resolve("recorder.out"))) {
+            String port = WebhookRecorder.port(server);
             String slack = "http://127.0.0.1:" + port + "/services/slack/" + SLACK_TOKEN;
             String pagerduty = "http://127.0.0.1:" + port + "/flaky/v2/enqueue";   // its first answer is a 500: retried
 
@@ -177,9 +173,7 @@ class AlertsTest {
         List<String> recorder = Project.javaCommand(Project.testClasspath(), List.of());
         recorder.addAll(List.of(WebhookRecorder.class.getName(), requests.toString(), "0", keystore.toString(), "changeit"));
         try (Driver server = Driver.start(recorder, tmp.resolve("recorder.out"))) {
-            server.awaitLine("listening ", 60);
-            String port = Arrays.stream(server.stderr().split("\n")).filter(l -> l.startsWith("listening ")).findFirst().orElseThrow()
-                    .substring("listening ".length()).trim();
+            String port = WebhookRecorder.port(server);
             FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 2, i -> 500, Set.of(1, 2), false);
             List<String> options = new ArrayList<>(fleet.options());
             options.addAll(List.of("--conf", "drover.alerts.pagerduty-routing-key=" + ROUTING_KEY,

@@ -40,7 +40,7 @@ class LauncherDemoTest {
         // 39,998 rows migrated (two scores are not numbers); the producer then deleted 40 users and added 500
         assertTrue(text.contains("users-v2 now has 40,458 rows in 5 columns"), text);
         assertTrue(text.contains("synced: 580 keys changed: 500 inserted, 40 updated, 40 deleted, 0 quarantined"), text);
-        assertTrue(text.contains("consumers 3 of 3 moved"), text);
+        assertTrue(text.contains("consumers 5 of 5 moved"), text);
         assertTrue(text.contains("users-v1 retired"), text);
         assertTrue(Files.readString(dir.resolve("conf/catalog/users.yaml")).contains("lifecycle: deprecated"), "the demo's copy of the catalog");
         assertTrue(!Files.readString(Project.root().resolve("conf/catalog/users.yaml")).contains("lifecycle: deprecated"),
@@ -58,8 +58,16 @@ class LauncherDemoTest {
             }
         }
         List<String> expected = List.of("migrated", "rolled-back", "migrated", "retired");
-        assertEquals(java.util.Map.of("billing-export", expected, "churn-model", expected, "signup-dashboard", expected),
-                received, text);
+        assertEquals(java.util.Map.of("billing-export", expected, "churn-model", expected, "signup-dashboard", expected,
+                "signup-queries", expected), received, text);
+        // the consumer with an update endpoint was called for each event; the one with a repository got a branch
+        assertTrue(text.contains("profile-service's update endpoint was called 4 time(s):"), text);
+        assertEquals(List.of("migrated", "rolled-back", "migrated", "retired"), text.lines()
+                .filter(l -> l.matches("^      dev\\.drover\\.dataset\\.\\S+  id=\\S+:profile-service:\\S+:endpoint$"))
+                .map(l -> l.trim().split("\\s+")[0].substring("dev.drover.dataset.".length())).toList(), text);
+        assertTrue(text.contains("git -C " + dir.toAbsolutePath().normalize().resolve("consumer-repos/signup-queries") + " diff main..drover/users-V2"), text);
+        assertTrue(text.contains("    -SELECT user_id, name, dt\n    +SELECT user_id, display_name AS name, dt"), text);
+        assertTrue(text.contains("    +FROM users_v2"), text);
         assertTrue(text.contains("churn-model (ml.dataset-updates)"), "per-consumer topic from the catalog: " + text);
         assertTrue(Files.exists(dir.resolve("state/ledger/runs/_delta_log")), "ledger written under the demo folder");
     }

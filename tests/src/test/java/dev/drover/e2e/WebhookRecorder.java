@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,15 +24,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP server for the alert tests, run as its own process ({@code java ... WebhookRecorder
  * FILE FLAKY [KEYSTORE.p12 PASSWORD]}; with a keystore it speaks HTTPS): it answers every POST as Slack (200 "ok") or PagerDuty (202) would and appends it
  * to FILE as one JSON line (path, body); the first FLAKY requests to a path under {@code /flaky/}
- * get a 500 first. It prints "listening PORT" on stderr once it accepts connections.
+ * get a 500 first, and the first request to each path under {@code /refuse/} a 400 (a consumer
+ * endpoint refusing an event, then taking it when sent again). Each line also holds the request's
+ * {@code Content-Type} and {@code X-Token} headers. It prints "listening PORT" on stderr once it
+ * accepts connections.
  */
 public final class WebhookRecorder {
     private WebhookRecorder() {}
+
+    /** Starts the recorder in its own process (FILE {@code requests}, FLAKY {@code flaky}) and waits for its port. */
+    static Driver launch(Path requests, int flaky, Path stdout) {
+        List<String> command = Project.javaCommand(Project.testClasspath(), List.of());
+        command.addAll(List.of(WebhookRecorder.class.getName(), requests.toString(), String.valueOf(flaky)));
+        return Driver.start(command, stdout);
+    }
+
+    /** The port a launched recorder listens on, once it says so. */
+    static String port(Driver server) throws InterruptedException {
+        server.awaitLine("listening ", 60);
+        return java.util.Arrays.stream(server.stderr().split("\n")).filter(l -> l.startsWith("listening ")).findFirst().orElseThrow()
+                .substring("listening ".length()).trim();
+    }
 
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
         int flaky = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         AtomicInteger flakyAnswered = new AtomicInteger();
+        java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
         ObjectMapper json = new ObjectMapper();
         HttpServer server;
         if (args.length > 3) {
@@ -53,6 +72,9 @@ public final class WebhookRecorder {
             if (path.startsWith("/flaky/") && flakyAnswered.getAndIncrement() < flaky) {
                 status = 500;
                 answer = "try again";
+            } else if (path.startsWith("/refuse/") && refused.add(path)) {
+                status = 400;
+                answer = "unknown field in event";
             } else if (path.contains("/slack/")) {
                 status = 200;
                 answer = "ok";
@@ -61,8 +83,10 @@ public final class WebhookRecorder {
                 answer = "{\"status\":\"success\",\"message\":\"Event processed\"}";
             }
             synchronized (WebhookRecorder.class) {
+                String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+                String token = String.valueOf(exchange.getRequestHeaders().getFirst("X-Token"));
                 Files.writeString(file, json.writeValueAsString(Map.of("scheme", scheme, "method", exchange.getRequestMethod(), "path", path,
-                        "status", status, "body", body)) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        "status", status, "body", body, "contentType", contentType, "token", token)) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);

@@ -31,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
         description = {"Generates the demo datasets (users-v1 partitioned by day, countries), then plans, migrates,",
                 "notifies the consumers, rolls the run back (they are told), migrates again, notifies, and prints",
                 "keeps users-v2 in step with users-v1 through a producer's changes (drover sync), records the consumers'",
-                "acknowledgements, retires users-v1, and prints a summary with the events each consumer received. Works",
+                "acknowledgements, retires users-v1, and prints a summary with the events each consumer received, the",
+                "branch of proven query rewrites pushed to a consumer's git repository and the calls to a consumer's",
+                "update endpoint (both made by the demo). Works",
                 "on a copy of the conf folder under --dir. Starts a local Kafka broker when no",
                 "drover.notify.bootstrap-servers is configured, and stops it at the end."})
 public final class DemoCommand implements Callable<Integer>, ExtraCommand {
@@ -65,7 +67,12 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         long started = System.nanoTime();
         LocalKafka broker = null;
         LocalS3 storage = null;
+        DemoConsumers code = null;
         try {
+            heading(out, "", "a consumer repository (git) and a consumer update endpoint (HTTP) for two demo consumers");
+            code = DemoConsumers.start(folder, folder.resolve("conf"));
+            out.printf("  %s: queries in %s; %s: endpoint %s%n", DemoConsumers.REPOSITORY_CONSUMER,
+                    folder.resolve("consumer-repos").resolve(DemoConsumers.REPOSITORY_CONSUMER), DemoConsumers.ENDPOINT_CONSUMER, code.endpoint());
             if (s3) {
                 heading(out, "", "starting a local S3-compatible server (--s3)");
                 storage = LocalS3.start(folder.resolve("s3"));
@@ -98,8 +105,11 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
                 topics.add(root.config().notifications().ackTopic());
                 broker.createTopics(1, topics.toArray(String[]::new));
             }
-            return run(out, folder, started);
+            return run(out, folder, started, code);
         } finally {
+            if (code != null) {
+                code.close();
+            }
             if (broker != null) {
                 broker.stop();
                 out.println("  local Kafka broker stopped");
@@ -111,7 +121,7 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         }
     }
 
-    private int run(PrintStream out, Path folder, long started) {
+    private int run(PrintStream out, Path folder, long started, DemoConsumers code) {
         String warehouse = root.config().warehouse();
         heading(out, "1/12", "generating users-v1 (" + String.format("%,d", rows) + " rows, 30 days) and countries under " + warehouse);
         DemoData.write(root.spark(), warehouse, rows, 30, 20_000);
@@ -132,7 +142,7 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         heading(out, "", "drover history users-v2");
         Render.history(out, "users-v2", drover.history("users-v2", 10));
 
-        Notifier notifier = new Notifier(root.config(), root.drover().ledger(), out);
+        Notifier notifier = new Notifier(root.config(), root.drover().ledger(), out, root::catalog);
         heading(out, "5/12", "drover notify (the consumers hear about users-v2)");
         boolean delivered = notifier.run(false, false).complete();
 
@@ -180,8 +190,13 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         out.printf("  ledger tables:    %s/ledger/{%s}%n", root.config().stateDir(), String.join(",", ledgerTables()));
         out.printf("  time travel:      SELECT * FROM delta.`%s/users_v2` VERSION AS OF 0%n", warehouse);
         summarizeEvents(out);
+        out.printf("  %s's update endpoint was called %d time(s):%n", DemoConsumers.ENDPOINT_CONSUMER, code.calls().size());
+        code.calls().forEach(c -> out.printf("      %s  id=%s%n", c.type(), c.id()));
+        out.printf("  %s's proven query rewrites, pushed to its repository:%n", DemoConsumers.REPOSITORY_CONSUMER);
+        boolean pushed = code.printBranch(out, root.config().deliveries().branch("users/V2"));
         out.printf("  demo took %.0f s%n", (System.nanoTime() - started) / 1e9);
-        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && sync.outcome().passed() && delivered;
+        boolean ok = second.outcome() == MigrationResult.Outcome.SUCCEEDED && sync.outcome().passed() && delivered && pushed
+                && !code.calls().isEmpty();
         return ok ? 0 : 1;
     }
 

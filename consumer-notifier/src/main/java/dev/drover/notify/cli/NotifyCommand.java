@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "notify", mixinStandardHelpOptions = true,
-        description = {"Publishes the consumer events that are due from the outbox to Kafka (CloudEvents 1.0, JSON,",
-                "keyed by consumer) and records each delivery. Immediate and dual-write consumers are told at once;",
-                "phased ones wave by wave. Exit 4 when some events were not delivered (they stay in the outbox)."})
+        description = {"Delivers the consumer updates that are due from the outbox and records each attempt: CloudEvents 1.0",
+                "(JSON) to Kafka keyed by consumer, POSTed to consumers' update endpoints, and proven query rewrites",
+                "pushed as a branch to consumers' repositories. Immediate and dual-write consumers are told at once;",
+                "phased ones wave by wave. Exit 4 when some were not delivered (they stay in the outbox)."})
 public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,7 +36,8 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
     public Integer call() {
         var config = root.config();
         Notifier.requireConfigured(config);   // bad input: stop before Spark starts
-        NotifyResult result = new Notifier(config, root.drover().ledger(), json ? nullStream() : root.out()).run(retryFailed, dryRun);
+        NotifyResult result = new Notifier(config, root.drover().ledger(), json ? nullStream() : root.out(), root::catalog)
+                .run(retryFailed, dryRun);
         if (json) {
             root.out().println(json(result));
         }
@@ -55,9 +57,7 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
         result.due().forEach(d -> migrationOfRun.putIfAbsent(d.event().runId(),
                 d.event().migration() == null ? d.event().runId() : d.event().migration()));
         java.util.Map<String, Long> undelivered = new java.util.TreeMap<>();
-        result.deliveries().stream().filter(d -> d.status() == dev.drover.outbox.Delivery.Status.FAILED
-                        || d.status() == dev.drover.outbox.Delivery.Status.UNCONFIRMED)
-                .forEach(d -> undelivered.merge(d.runId(), 1L, Long::sum));
+        result.undelivered().forEach(d -> undelivered.merge(d.runId(), 1L, Long::sum));
         alerts.undelivered(migrationOfRun, undelivered);   // recorded in the ledger before the command's Drover closes
     }
 
@@ -71,7 +71,7 @@ public final class NotifyCommand implements Callable<Integer>, ExtraCommand {
         var deliveries = node.putArray("deliveries");
         r.deliveries().forEach(d -> deliveries.addObject().put("eventId", d.eventId()).put("consumer", d.consumer())
                 .put("status", d.status().label()).put("attempt", d.attempt()).put("topic", d.topic())
-                .put("partition", d.partition()).put("offset", d.offset()).put("error", d.error()));
+                .put("partition", d.partition()).put("offset", d.offset()).put("error", d.error()).put("detail", d.detail()));
         var held = node.putArray("held");
         r.held().forEach(h -> held.addObject().put("eventId", h.event().eventId()).put("consumer", h.event().consumer())
                 .put("reason", h.reason()));
