@@ -150,7 +150,7 @@ public final class Drover implements AutoCloseable {
             work = java.nio.file.Files.createTempDirectory("drover-impact");
             dev.drover.impact.Impacts impacts = impacts(work);
             return impacts.analyze(impacts.subject(plan.source().name(), plan.sourceSchema(), plan.target().name(),
-                    plan.targetSchema(), plan.diff()), plan.consumers());
+                    plan.targetSchema(), plan.diff(), plan.pipeline().steps()), plan.consumers());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {

@@ -73,7 +73,7 @@ public final class ConsumerUpdates {
             Dataset<Row> before = spark.read().format("delta").option("versionAsOf", plan.sourceVersion()).load(plan.sourceLocation());
             Dataset<Row> after = spark.read().format("delta").option("versionAsOf", targetVersion).load(plan.targetLocation());
             ImpactAnalyzer.Subject subject = impacts.subject(plan.source().name(), before.schema(), plan.target().name(),
-                    after.schema(), plan.diff());
+                    after.schema(), plan.diff(), plan.pipeline().steps());
             List<ConsumerImpact> analysed = impacts.analyze(subject, declaring);
             RewriteProof proof = new RewriteProof(spark, subject);
             RewriteProof.Tables tables = tables(plan, before, after);

@@ -39,9 +39,16 @@ import org.apache.spark.sql.types.StructType;
 public final class ImpactAnalyzer {
     /** The migration as impact analysis sees it. */
     public record Subject(String oldDataset, StructType oldSchema, String newDataset, StructType newSchema, SchemaDiff diff,
-                          Map<String, StructType> datasets) {
+                          Map<String, StructType> datasets, Map<String, org.apache.spark.sql.catalyst.expressions.Expression> derived) {
         public Subject {
             datasets = Map.copyOf(datasets);
+            derived = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(derived));
+        }
+
+        /** A migration that derives nothing a query could read instead of a removed column. */
+        public Subject(String oldDataset, StructType oldSchema, String newDataset, StructType newSchema, SchemaDiff diff,
+                       Map<String, StructType> datasets) {
+            this(oldDataset, oldSchema, newDataset, newSchema, diff, datasets, Map.of());
         }
     }
 
@@ -116,13 +123,23 @@ public final class ImpactAnalyzer {
         }
         reasons.addAll(walker.problems);
         boolean columnEdits = false;
+        List<Edit> derivedEdits = new ArrayList<>();
+        Map<String, String> replacedBy = new LinkedHashMap<>();   // removed column read → the derived column read instead
         for (String read : reads) {
             ColumnChange c = changes.get(lower(read));
             if (c == null || !changesReader(c)) {
                 continue;
             }
             if (c.kinds().contains(Kind.REMOVED)) {
-                reasons.add("reads " + read + ", which " + subject.newDataset() + " no longer has");
+                Optional<Derived> instead = walker.stars.stream().anyMatch(s -> s.rels().stream().anyMatch(ScopeWalker.Rel::old))
+                        ? Optional.empty() : derived(read, body, walker, template, reasons);
+                if (instead.isPresent()) {
+                    derivedEdits.addAll(instead.get().edits());
+                    replacedBy.put(lower(read), instead.get().column());
+                    columnEdits = true;
+                } else if (reasons.stream().noneMatch(r -> r.contains(" " + read + " "))) {
+                    reasons.add("reads " + read + ", which " + subject.newDataset() + " no longer has");
+                }
                 continue;
             }
             if (typeChanged(c) && !Cast.canCast(type(c.toType()), type(c.fromType()))) {
@@ -157,12 +174,13 @@ public final class ImpactAnalyzer {
         for (ScopeWalker.StarRef s : walker.stars) {
             starEdit(s, reads, reasons).ifPresent(edits::add);
         }
+        edits.addAll(derivedEdits);
         String rewritten = apply(template.original(), edits, reasons);
         List<String> readList = reads.stream().toList();
         if (!reasons.isEmpty()) {
             return done(query, began, ImpactClass.NEEDS_PERSON, readList, reasons, Optional.ofNullable(rewritten), runnable, template);
         }
-        Optional<String> check = checkRewrite(rewritten, names, reads, query.parameters());
+        Optional<String> check = checkRewrite(rewritten, names, reads, query.parameters(), replacedBy);
         if (check.isPresent()) {
             reasons.add(check.get());
             return done(query, began, ImpactClass.NEEDS_PERSON, readList, reasons, Optional.of(rewritten), runnable, template);
@@ -170,7 +188,10 @@ public final class ImpactAnalyzer {
         List<String> why = new ArrayList<>();
         for (String read : reads) {
             ColumnChange c = changes.get(lower(read));
-            if (c != null && changesReader(c)) {
+            if (replacedBy.containsKey(lower(read))) {
+                why.add(read + ": removed; the query computes " + replacedBy.get(lower(read)) + ", which " + subject.newDataset()
+                        + " derives from it");
+            } else if (c != null && changesReader(c)) {
                 why.add(read + ": " + c.kind() + (c.to() != null && !c.to().equals(c.from()) ? " to " + c.to() : "")
                         + (typeChanged(c) ? " (" + c.fromType() + " -> " + c.toType() + ")" : ""));
             }
@@ -180,6 +201,119 @@ public final class ImpactAnalyzer {
         }
         return done(query, began, columnEdits ? ImpactClass.REWRITABLE : ImpactClass.UNAFFECTED, readList, why,
                 Optional.of(rewritten), runnable, template);
+    }
+
+    /** A removed column's uses, each inside an expression the new dataset derives: the edits that read the derived column. */
+    private record Derived(String column, List<Edit> edits) {
+    }
+
+    /**
+     * When every use of the removed column {@code read} sits inside an expression that computes a
+     * column the migration derives from it (the same expression tree, over the old dataset's
+     * columns), the edits that read that column instead; else empty (with a reason when the use is
+     * an unnamed output column, whose name a rewrite would change).
+     */
+    private Optional<Derived> derived(String read, LogicalPlan body, ScopeWalker walker, TemplateParameters template,
+                                      List<String> reasons) {
+        List<ScopeWalker.ColumnRef> uses = walker.columns.stream().filter(r -> r.column().equalsIgnoreCase(read)).toList();
+        List<Map.Entry<String, org.apache.spark.sql.catalyst.expressions.Expression>> candidates = subject.derived().entrySet().stream()
+                .filter(d -> reads(d.getValue()).contains(lower(read))).toList();
+        if (uses.isEmpty() || candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.IdentityHashMap<Object, ScopeWalker.ColumnRef> refs = new java.util.IdentityHashMap<>();
+        walker.columns.forEach(r -> refs.put(r.node(), r));
+        Set<Object> unnamedOutputs = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Edit> edits = new ArrayList<>();
+        Set<ScopeWalker.ColumnRef> covered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        String column = null;
+        for (org.apache.spark.sql.catalyst.expressions.Expression e : expressionsOf(body, unnamedOutputs)) {
+            for (Map.Entry<String, org.apache.spark.sql.catalyst.expressions.Expression> d : candidates) {
+                if (!Derivations.same(e, d.getValue())) {
+                    continue;
+                }
+                List<ScopeWalker.ColumnRef> inside = new ArrayList<>();
+                boolean allOld = true;
+                for (org.apache.spark.sql.catalyst.expressions.Expression a : attributes(e)) {
+                    ScopeWalker.ColumnRef r = refs.get(a);
+                    if (r == null) {
+                        allOld = false;
+                    } else {
+                        inside.add(r);
+                    }
+                }
+                int start = template.toOriginal(Trees.start(e));
+                int end = template.toOriginal(Trees.end(e));
+                if (!allOld || start < 0 || end <= start) {
+                    continue;
+                }
+                if (unnamedOutputs.contains(e)) {
+                    reasons.add("reads " + read + " only to compute " + template.original().substring(start, end) + " as an unnamed output column;"
+                            + " name it (AS …) and " + d.getKey() + " of " + subject.newDataset() + " can stand for it");
+                    return Optional.empty();
+                }
+                ScopeWalker.ColumnRef first = inside.get(0);
+                String name = subject.newSchema().getFieldIndex(d.getKey()).isDefined()
+                        ? subject.newSchema().fields()[(Integer) subject.newSchema().getFieldIndex(d.getKey()).get()].name() : d.getKey();
+                edits.add(new Edit(start, end, template.original().substring(first.attrStart(), first.start()) + identifier(name, false)));
+                covered.addAll(inside);
+                column = name;
+                break;
+            }
+        }
+        if (column == null || !covered.containsAll(uses)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Derived(column, edits));
+    }
+
+    /** Every expression of the plan and its subqueries, outermost first; unnamed output items noted by identity. */
+    private static List<org.apache.spark.sql.catalyst.expressions.Expression> expressionsOf(LogicalPlan plan, Set<Object> unnamedOutputs) {
+        List<org.apache.spark.sql.catalyst.expressions.Expression> out = new ArrayList<>();
+        java.util.ArrayDeque<LogicalPlan> todo = new java.util.ArrayDeque<>(List.of(plan));
+        while (!todo.isEmpty()) {
+            LogicalPlan p = todo.pop();
+            if (p instanceof org.apache.spark.sql.catalyst.plans.logical.Project || p instanceof org.apache.spark.sql.catalyst.plans.logical.Aggregate) {
+                List<org.apache.spark.sql.catalyst.expressions.NamedExpression> items = p instanceof org.apache.spark.sql.catalyst.plans.logical.Project pr
+                        ? Trees.list(pr.projectList()) : Trees.list(((org.apache.spark.sql.catalyst.plans.logical.Aggregate) p).aggregateExpressions());
+                items.stream().filter(i -> !(i instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedAlias)
+                        && !(i instanceof org.apache.spark.sql.catalyst.expressions.Alias)).forEach(unnamedOutputs::add);
+                items.stream().filter(i -> i instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedAlias)
+                        .forEach(i -> unnamedOutputs.add(((org.apache.spark.sql.catalyst.analysis.UnresolvedAlias) i).child()));
+            }
+            for (org.apache.spark.sql.catalyst.expressions.Expression e : Trees.expressions(p)) {
+                Trees.eachExpression(e, x -> {
+                    out.add(x);
+                    if (x instanceof org.apache.spark.sql.catalyst.expressions.SubqueryExpression sq) {
+                        todo.push(sq.plan());
+                    }
+                });
+            }
+            Trees.children(p).forEach(todo::push);
+            if (p instanceof org.apache.spark.sql.catalyst.plans.logical.UnresolvedWith with) {
+                Trees.list(with.cteRelations()).forEach(t -> todo.push(((scala.Tuple2<String, org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias>) t)._2()));
+            }
+        }
+        return out;
+    }
+
+    private static List<org.apache.spark.sql.catalyst.expressions.Expression> attributes(org.apache.spark.sql.catalyst.expressions.Expression e) {
+        List<org.apache.spark.sql.catalyst.expressions.Expression> out = new ArrayList<>();
+        Trees.eachExpression(e, x -> {
+            if (x instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute) {
+                out.add(x);
+            }
+        });
+        return out;
+    }
+
+    /** The column names an expression over the old dataset reads, lower case. */
+    private static Set<String> reads(org.apache.spark.sql.catalyst.expressions.Expression e) {
+        Set<String> out = new java.util.HashSet<>();
+        for (org.apache.spark.sql.catalyst.expressions.Expression a : attributes(e)) {
+            out.add(lower(((org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute) a).name()));
+        }
+        return out;
     }
 
     private QueryImpact done(ConsumerQuery q, long began, ImpactClass c, List<String> reads, List<String> reasons,
@@ -310,7 +444,8 @@ public final class ImpactAnalyzer {
      * The rewrite analyzed on the new version: it must name the new dataset and read exactly the
      * new names of the columns the old query read. Empty when it does.
      */
-    private Optional<String> checkRewrite(String rewritten, TableNames names, Set<String> oldReads, Map<String, String> values) {
+    private Optional<String> checkRewrite(String rewritten, TableNames names, Set<String> oldReads, Map<String, String> values,
+                                          Map<String, String> replacedBy) {
         TemplateParameters template = TemplateParameters.mask(rewritten, values);
         try {
             LogicalPlan parsed = spark.sessionState().sqlParser().parsePlan(template.masked());
@@ -327,7 +462,8 @@ public final class ImpactAnalyzer {
             Set<String> want = new LinkedHashSet<>();
             for (String read : oldReads) {
                 ColumnChange c = changes.get(lower(read));
-                want.add(lower(c == null || c.to() == null ? read : c.to()));
+                want.add(lower(replacedBy.containsKey(lower(read)) ? replacedBy.get(lower(read))
+                        : c == null || c.to() == null ? read : c.to()));
             }
             if (!got.equals(want)) {
                 return Optional.of("the rewrite reads " + got + " of " + subject.newDataset() + ", expected " + want);

@@ -36,9 +36,16 @@ public final class Impacts {
     /** The subject of a migration: its old schema at the pinned version, the new one it produces, the diff. */
     public ImpactAnalyzer.Subject subject(String oldDataset, StructType oldSchema, String newDataset, StructType newSchema,
                                           dev.drover.model.SchemaDiff diff) {
+        return subject(oldDataset, oldSchema, newDataset, newSchema, diff, List.of());
+    }
+
+    /** The same, with the columns the migration's steps derive from old ones (what a query may read instead of a removed column). */
+    public ImpactAnalyzer.Subject subject(String oldDataset, StructType oldSchema, String newDataset, StructType newSchema,
+                                          dev.drover.model.SchemaDiff diff, List<dev.drover.transforms.Step> steps) {
         Map<String, StructType> declared = new LinkedHashMap<>();
         catalog.datasets().forEach((name, d) -> declared.put(name, d.structType()));
-        return new ImpactAnalyzer.Subject(oldDataset, oldSchema, newDataset, newSchema, diff, declared);
+        return new ImpactAnalyzer.Subject(oldDataset, oldSchema, newDataset, newSchema, diff, declared,
+                Derivations.of(spark, steps, oldSchema));
     }
 
     public TableNames names(ConsumerEntity consumer) {
