@@ -72,6 +72,23 @@ public final class DroverCli implements Runnable {
         return config;
     }
 
+    /** The configured storage locations by setting, for naming the one that cannot be reached; empty when the config does not load. */
+    java.util.Map<String, String> storageSettings() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            DroverConfig c = config();
+            out.put("drover.state-dir", c.stateDir());
+            out.put("drover.warehouse", c.warehouse());
+            String endpoint = c.sparkConf().getOrDefault("spark.hadoop.fs.s3a.endpoint", "");
+            if (!endpoint.isEmpty()) {
+                out.put("drover.storage.s3.endpoint", endpoint.contains("://") ? endpoint : "https://" + endpoint);
+            }
+        } catch (RuntimeException e) {
+            // the config's own error is reported where it is loaded
+        }
+        return out;
+    }
+
     public Catalog catalog() {
         if (catalog == null) {
             catalog = Drover.catalog(config());
@@ -217,6 +234,11 @@ public final class DroverCli implements Runnable {
             java.util.Optional<String> refused = dev.drover.storage.ObjectStorage.refusal(e);
             if (refused.isPresent()) {
                 System.err.println("drover: " + refused.get());
+                return ExitCode.BAD_INPUT.code();
+            }
+            java.util.Optional<String> unreachable = dev.drover.storage.ObjectStorage.unreachable(e, root.storageSettings());
+            if (unreachable.isPresent()) {
+                System.err.println("drover: " + unreachable.get());
                 return ExitCode.BAD_INPUT.code();
             }
             throw e;

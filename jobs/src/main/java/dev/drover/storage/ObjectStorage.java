@@ -1,5 +1,6 @@
 package dev.drover.storage;
 
+import dev.drover.common.Messages;
 import dev.drover.config.Locations;
 import dev.drover.error.InputError;
 import java.net.URI;
@@ -87,5 +88,69 @@ public final class ObjectStorage {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The one line to show for storage that cannot be reached (bad input: exit 2), or empty: an
+     * unknown host, a refused connection, no route, a connect timeout, on any scheme (hdfs, s3a,
+     * abfs, gs, …). {@code settings} are the configured locations by setting name
+     * ({@code drover.state-dir} → {@code hdfs://nn/x}); the line names the one whose host failed.
+     */
+    public static Optional<String> unreachable(Throwable failure, java.util.Map<String, String> settings) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            String why;
+            String host;
+            if (t instanceof java.net.UnknownHostException) {
+                host = message.split("[:\\s]", 2)[0].trim();
+                why = "host " + host + " is unknown (no such name in DNS)";
+            } else if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
+                    || t instanceof java.net.SocketTimeoutException && message.toLowerCase(Locale.ROOT).contains("connect")) {
+                java.util.regex.Matcher m = HOST_PORT.matcher(Optional.ofNullable(failure.getMessage()).orElse("") + " " + message);
+                host = m.find() ? m.group(1) : "";
+                why = "cannot be reached" + (host.isEmpty() ? "" : " at " + host + (m.group(2) == null ? "" : ":" + m.group(2))) + " ("
+                        + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + Messages.firstLine(t.getMessage()).split("; For more details")[0]) + ")";
+            } else {
+                continue;
+            }
+            String setting = null;
+            for (java.util.Map.Entry<String, String> e : settings.entrySet()) {
+                String h = host(e.getValue());
+                if (!host.isEmpty() && h != null && sameHost(h, host)) {
+                    setting = e.getKey();
+                    break;
+                }
+            }
+            return Optional.of(setting == null ? "storage: " + why + "; check drover.warehouse, drover.state-dir and the catalog's locations"
+                    : setting + ": " + settings.get(setting) + ": " + why + "; check the setting, and that the storage is up and reachable from here");
+        }
+        return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern HOST_PORT = java.util.regex.Pattern.compile(
+            "(?:to|connect to|Connect to)\\s+([A-Za-z0-9.-]+)(?::(\\d+))?");
+
+    /** The same name, or two names of one address ({@code localhost} and {@code 127.0.0.1}). */
+    private static boolean sameHost(String a, String b) {
+        if (a.equalsIgnoreCase(b)) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String host(String location) {
+        if (location == null || !Locations.isUri(location)) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(location);
+            return uri.getHost() != null ? uri.getHost() : uri.getAuthority();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

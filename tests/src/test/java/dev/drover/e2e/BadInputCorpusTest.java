@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every case under tests/bad-input: exit 2, one line naming file and field, nothing written. */
+/** Every case under tests/bad-input: exit 2 (or its {@code exit} file's), one line naming file and field, nothing written. */
 class BadInputCorpusTest {
     @TempDir
     Path tmp;
@@ -48,17 +48,32 @@ class BadInputCorpusTest {
             }
         }
         List<String> before = Project.listing(work);
+        // "with-broker": a fresh Kafka broker of its own (topic auto-creation on, no agent ever ran), as {kafka}
+        dev.drover.notify.LocalKafka broker = Files.exists(testCase.resolve("with-broker"))
+                ? dev.drover.notify.LocalKafka.start(tmp.resolve("kafka-" + testCase.getFileName()), true) : null;
+        try {
+            check(testCase, conf, warehouse, work, before, broker == null ? "" : broker.bootstrapServers());
+        } finally {
+            if (broker != null) {
+                broker.stop();
+            }
+        }
+    }
+
+    private void check(Path testCase, Path conf, Path warehouse, Path work, List<String> before, String kafka) throws IOException {
 
         List<String> args = new ArrayList<>(List.of("--conf", "drover.warehouse=" + warehouse, "--conf", "drover.progress=never"));
         for (String line : Files.readAllLines(testCase.resolve("args"))) {
             if (!line.isEmpty()) {
-                args.add(line.replace("{conf}", conf.toString()));
+                args.add(line.replace("{conf}", conf.toString()).replace("{kafka}", kafka));
             }
         }
         String expected = Files.readString(testCase.resolve("expect")).trim();
         Cli result = Cli.run(args);
 
-        assertEquals(2, result.exitCode(), "exit code; stderr: " + result.err() + " stdout: " + result.out());
+        // "exit": a case whose refusal is not bad input keeps its own documented exit code
+        int exit = Files.exists(testCase.resolve("exit")) ? Integer.parseInt(Files.readString(testCase.resolve("exit")).trim()) : 2;
+        assertEquals(exit, result.exitCode(), "exit code; stderr: " + result.err() + " stdout: " + result.out());
         assertEquals(1, result.errLines().size(), "one line on stderr, got: " + result.err());
         assertTrue(result.errLines().get(0).contains(expected),
                 "stderr should contain [" + expected + "] but was [" + result.errLines().get(0) + "]");

@@ -92,18 +92,14 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
         try (KafkaConsumer<String, String> replies = wait ? new KafkaConsumer<>(Replies.consumer(kafka, null, "drover-request")) : null;
              KafkaProducer<String, String> producer = new KafkaProducer<>(Replies.producer(kafka, "drover-request"))) {
             if (replies != null) {
-                // from the end as it is now: the replies to this request all come after
-                List<TopicPartition> partitions = new ArrayList<>();
-                try {
-                    for (PartitionInfo p : replies.partitionsFor(agent.repliesTopic(), Duration.ofMillis(kafka.maxBlock().toMillis()))) {
-                        partitions.add(new TopicPartition(p.topic(), p.partition()));
-                    }
-                } catch (KafkaException e) {
-                    throw unreachable(kafka, "the replies could not be followed on " + agent.repliesTopic(), e);
+                // from the end as it is now: the replies to this request all come after. A replies topic
+                // that does not exist yet (no agent has started) is looked for again while following.
+                List<TopicPartition> partitions = replyPartitions(replies, agent.repliesTopic(), kafka.maxBlock());
+                if (!partitions.isEmpty()) {
+                    replies.assign(partitions);
+                    replies.seekToEnd(partitions);
+                    partitions.forEach(replies::position);
                 }
-                replies.assign(partitions);
-                replies.seekToEnd(partitions);
-                partitions.forEach(replies::position);
             }
             RecordMetadata sent;
             try {
@@ -134,10 +130,38 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
         return new InputError("", "drover.notify.bootstrap-servers", what + " at " + kafka.bootstrapServers() + ": " + why);
     }
 
-    /** The replies to {@code requestId} until an end one; its exit code. */
+    /** The replies topic's partitions; none when it does not exist (yet) or its metadata did not come in time. */
+    private static List<TopicPartition> replyPartitions(KafkaConsumer<String, String> replies, String topic, Duration wait) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        try {
+            List<PartitionInfo> infos = replies.partitionsFor(topic, wait);
+            if (infos != null) {
+                infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
+        } catch (KafkaException e) {
+            // not there yet, or the broker is away: sending the request says which, in one line
+        }
+        return partitions;
+    }
+
+    /**
+     * The replies to {@code requestId} until an end one; its exit code. While the replies topic
+     * does not exist, it is looked for every half second; once it appears it is read from its
+     * start (it was made after the request was sent, so every reply on it is newer).
+     */
     private int follow(KafkaConsumer<String, String> replies, String requestId, Duration limit) throws Exception {
         long until = System.nanoTime() + limit.toNanos();
+        String topic = root.config().agent().repliesTopic();
         while (System.nanoTime() < until) {
+            if (replies.assignment().isEmpty()) {
+                List<TopicPartition> partitions = replyPartitions(replies, topic, Duration.ofMillis(500));
+                if (partitions.isEmpty()) {
+                    Thread.sleep(Math.max(0, Math.min(500, (until - System.nanoTime()) / 1_000_000)));
+                    continue;
+                }
+                replies.assign(partitions);
+                replies.seekToBeginning(partitions);
+            }
             for (ConsumerRecord<String, String> r : replies.poll(Duration.ofMillis(500))) {
                 if (!requestId.equals(r.key())) {
                     continue;
