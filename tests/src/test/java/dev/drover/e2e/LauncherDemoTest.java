@@ -66,7 +66,7 @@ class LauncherDemoTest {
                 .filter(l -> l.matches("^      dev\\.drover\\.dataset\\.\\S+  id=\\S+:profile-service:\\S+:endpoint$"))
                 .map(l -> l.trim().split("\\s+")[0].substring("dev.drover.dataset.".length())).toList(), text);
         assertTrue(text.contains("git -C " + dir.toAbsolutePath().normalize().resolve("consumer-repos/signup-queries") + " diff main..drover/users-V2"), text);
-        assertTrue(text.contains("    -SELECT user_id, name, dt\n    +SELECT user_id, display_name AS name, dt"), text);
+        assertTrue(text.contains("    -SELECT user_id, name, dt\n") && text.contains("    +SELECT user_id, display_name AS name, dt\n"), text);
         assertTrue(text.contains("    +FROM users_v2"), text);
         assertTrue(text.contains("churn-model (ml.dataset-updates)"), "per-consumer topic from the catalog: " + text);
         assertTrue(Files.exists(dir.resolve("state/ledger/runs/_delta_log")), "ledger written under the demo folder");
