@@ -54,7 +54,8 @@ class ChaosKillResumeTest {
 
     @Test
     void killedAtTwoRandomMomentsResumesToTheCleanRunsTarget() throws Exception {
-        long seed = System.nanoTime();
+        // -Ddrover.chaos.seed=N replays a failure: the seed is in every assertion message
+        long seed = Long.getLong("drover.chaos.seed", System.nanoTime());
         Random random = new Random(seed);
         for (int i = 1; i <= 2; i++) {
             ChaosKillResume.Outcome o = chaos.killAndResume("random-" + i, chaos.randomKill(random));
