@@ -8,16 +8,13 @@ import dev.drover.outbox.Channel;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.OutboxEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -80,7 +77,7 @@ public final class RepositorySender {
             return failed(d, "repository " + Channel.repositoryLocation(e.topic()) + ": " + Messages.oneLine(ex));
         } finally {
             if (dir != null) {
-                deleteQuietly(dir);
+                dev.drover.impact.Impacts.deleteQuietly(dir);
             }
         }
     }
@@ -238,13 +235,5 @@ public final class RepositorySender {
         OutboxEvent e = d.event();
         return new Delivery(e.eventId(), e.runId(), e.consumer(), Delivery.Status.FAILED, d.attempt(), e.topic(), -1, -1, error,
                 Instant.now(), "");
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp folder left behind is harmless
-        }
     }
 }

@@ -66,7 +66,6 @@ public final class Derivations {
                 });
             } else if (step instanceof Cast || step instanceof Filter || step instanceof Dedup || step instanceof Lookup) {
                 // a cast changes its columns' values; filters, dedups and lookups keep every value they pass on
-                step.modifies().forEach(c -> original.remove(lower(c)));
                 if (step instanceof Cast cast) {
                     cast.types().keySet().forEach(c -> original.remove(lower(c)));
                 }

@@ -253,8 +253,8 @@ public final class ImpactAnalyzer {
                     return Optional.empty();
                 }
                 ScopeWalker.ColumnRef first = inside.get(0);
-                String name = subject.newSchema().getFieldIndex(d.getKey()).isDefined()
-                        ? subject.newSchema().fields()[(Integer) subject.newSchema().getFieldIndex(d.getKey()).get()].name() : d.getKey();
+                String name = java.util.Arrays.stream(subject.newSchema().fieldNames()).filter(f -> f.equalsIgnoreCase(d.getKey()))
+                        .findFirst().orElse(d.getKey());   // as the new dataset spells it
                 edits.add(new Edit(start, end, template.original().substring(first.attrStart(), first.start()) + identifier(name, false)));
                 covered.addAll(inside);
                 column = name;
