@@ -354,7 +354,7 @@ public final class Agent {
                         case SUCCEEDED, ALREADY_APPLIED -> current[0].with(RequestStatus.SUCCEEDED, r.runId(), r.outcome() == MigrationResult.Outcome.ALREADY_APPLIED
                                 ? r.message() : String.format("%,d rows written, %,d quarantined%s", r.rowsWritten(), r.rowsQuarantined(),
                                 r.message().isEmpty() ? "" : "; " + r.message()), 0);
-                        case FAILED_AND_ROLLED_BACK -> current[0].with(RequestStatus.ROLLED_BACK, r.runId(), r.message(), 1);
+                        case FAILED -> current[0].with(RequestStatus.ROLLED_BACK, r.runId(), r.message(), 1);
                     };
                 }
                 case WAVE -> {

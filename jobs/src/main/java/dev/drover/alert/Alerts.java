@@ -204,7 +204,7 @@ public final class Alerts {
     List<Alert> runAlerts(RunRecord run, List<StageRecord> stages, List<BatchRecord> batches, Map<String, Long> quarantine) {
         List<Alert> alerts = new ArrayList<>();
         String runId = run.runId();
-        long written = batches.stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        long written = batches.stream().filter(BatchRecord::isWritten).mapToLong(BatchRecord::rowsWritten).sum();
         if (run.status() == RunStatus.FAILED || run.status() == RunStatus.ROLLED_BACK) {
             alerts.add(new Alert(runId, run.migration(), Alert.RUN_FAILED, "error",
                     run.migration() + ": run " + runId + " failed its checks and was rolled back: " + run.message(),

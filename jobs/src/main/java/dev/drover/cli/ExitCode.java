@@ -8,7 +8,7 @@ import dev.drover.error.InputError;
 public enum ExitCode {
     /** done (including "already applied" and "nothing to roll back") */
     OK(0),
-    /** the migration failed its checks and the target was restored (validate: a check failed) */
+    /** the migration failed its checks and published nothing (validate: a check failed) */
     CHECKS_FAILED(1),
     /** bad input: usage, config, catalog or spec; nothing was written */
     BAD_INPUT(2),

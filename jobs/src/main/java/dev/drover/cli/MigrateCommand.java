@@ -41,6 +41,6 @@ final class MigrateCommand implements Callable<Integer> {
             root.out().printf("  process: %.2f s before the run (JVM, config, catalog, Spark session), run %.2f s%n",
                     (runStarted - jvmStarted) / 1e3, (System.currentTimeMillis() - runStarted) / 1e3);
         }
-        return (result.outcome() == MigrationResult.Outcome.FAILED_AND_ROLLED_BACK ? ExitCode.CHECKS_FAILED : ExitCode.OK).code();
+        return (result.outcome() == MigrationResult.Outcome.FAILED ? ExitCode.CHECKS_FAILED : ExitCode.OK).code();
     }
 }

@@ -243,7 +243,7 @@ public final class ConfigLoader {
                     maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
                     duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d),
-                    alerts(d), sync(d), deliveries(d));
+                    alerts(d), sync(d), deliveries(d), duration(d, "publish.max-staging-age"));
         } catch (ConfigException e) {
             throw new ConfigError("the configuration", "", Messages.firstLine(e.getMessage()));
         }

@@ -38,7 +38,8 @@ public record DroverConfig(
         AgentSettings agent,
         AlertSettings alerts,
         SyncSettings sync,
-        DeliverySettings deliveries) {
+        DeliverySettings deliveries,
+        Duration publishMaxStagingAge) {
 
     public enum Progress { AUTO, ALWAYS, NEVER }
 
@@ -62,6 +63,7 @@ public record DroverConfig(
         requireNonNull(alerts, "alerts is null");
         requireNonNull(sync, "sync is null");
         requireNonNull(deliveries, "deliveries is null");
+        requireNonNull(publishMaxStagingAge, "publishMaxStagingAge is null");
     }
 
     /** A dataset location: a URI as it is, an absolute path as a file: URI, anything else under the warehouse. */
@@ -80,7 +82,7 @@ public record DroverConfig(
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
                 maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
-                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync, deliveries);
+                lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync, deliveries, publishMaxStagingAge);
     }
 
     public Path catalogDir() {

@@ -11,7 +11,7 @@ import java.util.List;
 public record MigrationResult(String runId, String migration, Outcome outcome, boolean resumed, long rowsWritten,
                               long rowsQuarantined, long rowsRetried, long rowsRecovered, long targetVersion,
                               List<CheckResult> checks, String message, java.util.Map<String, Double> timings) {
-    public enum Outcome { SUCCEEDED, FAILED_AND_ROLLED_BACK, ALREADY_APPLIED }
+    public enum Outcome { SUCCEEDED, FAILED, ALREADY_APPLIED }
 
     public MigrationResult {
         requireNonNull(migration, "migration is null");

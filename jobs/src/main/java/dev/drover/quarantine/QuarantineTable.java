@@ -29,6 +29,11 @@ public final class QuarantineTable {
         this.location = location;
     }
 
+    /** How a run stages the quarantine table's files: its columns, unpartitioned, the properties it has. */
+    public static dev.drover.delta.StagedFiles.Layout layout(SparkSession spark, String location) {
+        return dev.drover.delta.StagedFiles.Layout.of(spark, location, SCHEMA, List.of());
+    }
+
     public String location() {
         return location;
     }

@@ -90,7 +90,7 @@ public final class ReportWriter {
         Instant started = stages.stream().map(StageRecord::startedAt).min(Comparator.naturalOrder()).orElse(run.eventTime());
         Optional<Instant> ended = run.status() == RunStatus.RUNNING ? Optional.empty()
                 : Optional.of(stages.stream().map(s -> s.endedAt().orElse(s.startedAt())).max(Comparator.naturalOrder()).orElse(run.eventTime()));
-        long rows = batches.stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        long rows = batches.stream().filter(BatchRecord::isWritten).mapToLong(BatchRecord::rowsWritten).sum();
         long quarantined = ledger.quarantineOf(run.runId()).values().stream().mapToLong(Long::longValue).sum();
         List<CheckResult> checks = ledger.checksOf(run.runId());
         long passed = checks.stream().filter(CheckResult::passed).count();
@@ -241,7 +241,7 @@ public final class ReportWriter {
         List<double[]> cumulative = new ArrayList<>();
         long sum = 0;
         cumulative.add(new double[] {0, 0});
-        for (BatchRecord batch : batches.stream().filter(BatchRecord::isCommitted).sorted(Comparator.comparing(BatchRecord::eventTime)).toList()) {
+        for (BatchRecord batch : batches.stream().filter(BatchRecord::isWritten).sorted(Comparator.comparing(BatchRecord::eventTime)).toList()) {
             sum += batch.rowsWritten();
             cumulative.add(new double[] {seconds(s.started(), batch.eventTime()), sum});
         }

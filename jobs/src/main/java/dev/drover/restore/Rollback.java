@@ -41,7 +41,7 @@ public final class Rollback {
     public static Optional<RollbackResult> nothingToDo(RunRecord run) {
         String why = switch (run.status()) {
             case ROLLED_BACK -> "run " + run.runId() + " was already rolled back; nothing to do";
-            case FAILED -> "run " + run.runId() + " failed its checks and was restored then; nothing to do";
+            case FAILED -> "run " + run.runId() + " failed and published nothing; nothing to do";
             default -> null;
         };
         return Optional.ofNullable(why).map(w -> new RollbackResult(run.runId(), run.target(), false, run.snapshotVersion(),

@@ -10,7 +10,9 @@ import dev.drover.common.Messages;
 import dev.drover.config.DroverConfig;
 import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
+import dev.drover.delta.StagedFiles;
 import dev.drover.deploy.DeployStage;
+import dev.drover.error.ConflictError;
 import dev.drover.error.DroverError;
 import dev.drover.error.InputError;
 import dev.drover.error.SpecError;
@@ -35,7 +37,7 @@ import dev.drover.model.Stage;
 import dev.drover.model.ValidationResult;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.restore.Restorer;
+import dev.drover.quarantine.QuarantineTable;
 import dev.drover.restore.Rollback;
 import dev.drover.spec.MigrationSpec;
 import dev.drover.storage.RunLock;
@@ -48,6 +50,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * Runs a migration through analyze → transform → test → deploy, recording each stage in the
@@ -191,8 +195,11 @@ public final class MigrationRunner {
         VerifyStage.Outcome outcome = scope.job(Stage.VALIDATE, null, () -> {
             Metrics source = measured.aggregate(MetricPlan.withHidden(plan.sourceFrame(), plan.source().primaryKey()),
                     "validate-" + runId, false);
+            Dataset<Row> table = delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation()));
+            VerifyStage.Audited audited = new VerifyStage.Audited(() -> table, table.schema(),
+                    new QuarantineTable(context.spark(), plan.quarantineLocation()).rowsOf(runId));
             return new VerifyStage(context.spark(), scope.timings()).run(measured, runId, run.snapshotVersion(), policy(plan),
-                    batches, source, Proof.READ_BACK);
+                    batches, source, Proof.READ_BACK, audited);
         });
         ledger.recordChecks(runId, Stage.VALIDATE, outcome.checks());
         ledger.record(stageRecord(plan, runId, Stage.VALIDATE, started, outcome.passed() ? "succeeded" : "failed",
@@ -274,9 +281,9 @@ public final class MigrationRunner {
             MigrationPlan plan = scope.job(Stage.ANALYZE, null, () -> new AnalyzeStage(context.spark(), config, context.catalog())
                     .plan(spec, pinned(ledger, run)));
             List<BatchRecord> batches = ledger.read().batches(run.runId());
-            int committed = TransformStage.committedInDelta(delta, plan, run.runId(), batches).size();
-            scope.out().printf("run %s: resuming %s from the ledger, %d of %d batches committed%n", run.runId(), spec.id(),
-                    committed, batches.size());
+            long written = batches.stream().filter(BatchRecord::isWritten).count();
+            scope.out().printf("run %s: resuming %s from the ledger, %d of %d batches written%n", run.runId(), spec.id(),
+                    written, batches.size());
             return finish(plan, run, batches, true, analyzed.parallelBatches());
         }
 
@@ -291,27 +298,30 @@ public final class MigrationRunner {
             } catch (DroverError e) {
                 throw e;
             } catch (RuntimeException e) {
-                // every try of a batch failed: what was written is restored, the run fails
-                String reason = "transform stage could not write every batch, target restored: " + Messages.oneLine(e);
-                restore(plan, run);
+                // every try of a batch failed: nothing was published, what was staged goes, the run fails
+                String reason = "transform stage could not write every batch, nothing published: " + Messages.oneLine(e);
+                discard(plan, run);
                 ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, "failed",
                         new StageDetail.Transform(0, 0, 0, 0, resumed)));
                 return failed(plan, run, TransformStage.Outcome.of(List.of()), resumed, List.of(), reason);
             }
             ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, "succeeded", new StageDetail.Transform(
                     written.rowsWritten(), written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), resumed)));
-            // batches are idempotent, so a run that lost its lock wrote nothing twice; it must not test, restore or publish
+            // a run that lost its lock must not test, discard or publish
             lock.ensureHeld();
 
             Instant testStarted = Instant.now();
+            StagedFiles files = new StagedFiles(context.spark());
+            Staged staged = Staged.of(context.spark(), plan, written);
             VerifyStage.Outcome verified;
             try {
                 verified = scope.job(Stage.TEST, null, () -> new VerifyStage(context.spark(), scope.timings())
-                        .run(measured, runId, run.snapshotVersion(), policy(plan), written.committed(), written.metrics(), proof));
+                        .run(measured, runId, run.snapshotVersion(), policy(plan), written.written(), written.metrics(), proof,
+                                staged.audited(files)));
             } catch (Exception e) {   // Spark's own SparkException is checked, thrown through Scala
-                // Data nobody has proven must not stay visible: an error in the test stage fails it.
-                String reason = "test stage could not run, target restored: " + Messages.oneLine(e);
-                restore(plan, run);
+                // Data nobody has proven is never published: an error in the test stage fails it.
+                String reason = "test stage could not run, nothing published: " + Messages.oneLine(e);
+                discard(plan, run);
                 ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, "failed", new StageDetail.Test(proof.label(), List.of(), reason)));
                 return failed(plan, run, written, resumed, List.of(), reason);
             }
@@ -321,15 +331,25 @@ public final class MigrationRunner {
             ledger.recordChecks(runId, Stage.TEST, checks);
             ledger.recordSchemaChanges(runId, verified.schema());
             if (!verified.passed()) {
-                restore(plan, run);
-                return failed(plan, run, written, resumed, checks, "test stage failed, target restored: " + failedChecks(checks));
+                discard(plan, run);
+                return failed(plan, run, written, resumed, checks, "test stage failed, nothing published (staged files removed): "
+                        + failedChecks(checks));
             }
             // A passing run's Deequ metrics become the next run's anomaly baseline.
             scope.timings().time("test: keep metrics", verified.keepMetrics());
 
             lock.ensureHeld();
             Instant deployStarted = Instant.now();
-            long targetVersion = delta.latestVersion(plan.targetLocation());
+            long targetVersion;
+            try {
+                targetVersion = scope.timings().time("publish", () -> scope.job(Stage.DEPLOY, null, () -> publish(plan, run, written, staged)));
+            } catch (ConflictError e) {
+                discard(plan, run);
+                String reason = Messages.oneLine(e) + "; the staged files are removed";
+                ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "failed", new StageDetail.Deploy(-1, 0, List.of())));
+                failed(plan, run, written, resumed, checks, reason);
+                throw new ConflictError(reason);
+            }
             String warning = verified.quarantineSummary();
             DeployStage deploy = new DeployStage(ledger, config.notifications(), new dev.drover.deploy.ConsumerUpdates(context.spark(),
                     context.catalog(), d -> config.resolveLocation(context.catalog().datasets().get(d).location())), config.deliveries());
@@ -350,14 +370,47 @@ public final class MigrationRunner {
                     written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), targetVersion, checks, warning, scope.timings().seconds());
         }
 
-        /** The snapshot back in the target, and the run's rows out of the quarantine table. */
-        private void restore(MigrationPlan plan, RunRecord run) {
+        /**
+         * Publishes the run's staged files: one commit of the target (an in-place target is
+         * refused if anyone committed after the pinned version), then one of the quarantine table.
+         * Each carries the run's transaction id, so a publish a kill interrupted lands once.
+         * Returns the target's version that holds the run.
+         */
+        private long publish(MigrationPlan plan, RunRecord run, TransformStage.Outcome written, Staged staged) {
+            String runId = run.runId();
+            StagedFiles files = new StagedFiles(context.spark());
+            List<String> all = new java.util.ArrayList<>(written.targetFiles());
+            all.addAll(written.quarantinedFiles());
+            Optional<Long> oldest = StagedFiles.oldest(all);
+            java.time.Duration age = java.time.Duration.ofMillis(System.currentTimeMillis() - oldest.orElse(System.currentTimeMillis()));
+            if (age.compareTo(config.publishMaxStagingAge()) > 0) {
+                throw new ConflictError("publish of run " + runId + " refused: its oldest staged file is " + age.toHours()
+                        + "h old, beyond drover.publish.max-staging-age (" + config.publishMaxStagingAge().toHours()
+                        + "h); a VACUUM of " + plan.target().name() + " may have deleted staged files; nothing is published, run it again");
+            }
+            CommitTag tag = new CommitTag(runId, plan.spec().id(), Stage.DEPLOY, null);
+            boolean inPlace = plan.spec().mode() == dev.drover.spec.TargetMode.IN_PLACE;
+            KillPoints.reached("publishing");
+            StagedFiles.Published target = files.publish(plan.targetLocation(), publishAppId(runId), staged.target(), written.targetFiles(),
+                    inPlace ? StagedFiles.Mode.REPLACE_PINNED : StagedFiles.Mode.REPLACE, run.snapshotVersion(), tag);
+            if (!written.quarantinedFiles().isEmpty()) {
+                files.publish(plan.quarantineLocation(), publishAppId(runId), staged.quarantine(), written.quarantinedFiles(),
+                        StagedFiles.Mode.APPEND, Optional.empty(), tag);
+            }
+            KillPoints.reached("published");
+            scope.out().printf("run %s: published %,d rows in %d file(s) as version %d of %s%s%n", runId, written.rowsWritten(),
+                    written.targetFiles().size(), target.version(), plan.target().name(), target.now() ? "" : " (before the resume)");
+            return target.version();
+        }
+
+        /** A run that publishes nothing: its staged files go (the target and the quarantine table never referenced them). */
+        private void discard(MigrationPlan plan, RunRecord run) {
             lock.ensureHeld();
-            CommitTag tag = new CommitTag(run.runId(), plan.spec().id(), Stage.ROLLBACK, null);
-            scope.timings().time("restore", () -> scope.job(Stage.ROLLBACK, null, () -> {
-                Restorer restorer = new Restorer(context.spark());
-                restorer.restore(plan.targetLocation(), run.snapshotVersion(), tag);
-                restorer.removeQuarantined(plan.quarantineLocation(), run.runId(), tag);
+            scope.timings().time("discard", () -> scope.job(Stage.ROLLBACK, null, () -> {
+                StagedFiles files = new StagedFiles(context.spark());
+                int removed = files.removeUnrecorded(plan.targetLocation(), run.runId(), List.of())
+                        + files.removeUnrecorded(plan.quarantineLocation(), run.runId(), List.of());
+                scope.out().printf("run %s: nothing published; removed its %d staged file(s)%n", run.runId(), removed);
             }));
         }
 
@@ -366,7 +419,7 @@ public final class MigrationRunner {
             long version = delta.latestVersion(plan.targetLocation());
             ledger.record(run.with(RunStatus.FAILED, reason, Optional.of(version)));
             scope.timings().time("ledger wait", ledger::flush);
-            return new MigrationResult(run.runId(), plan.spec().id(), MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, resumed,
+            return new MigrationResult(run.runId(), plan.spec().id(), MigrationResult.Outcome.FAILED, resumed,
                     written.rowsWritten(), written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), version, checks, reason, scope.timings().seconds());
         }
     }
@@ -375,6 +428,26 @@ public final class MigrationRunner {
         return ledger.read().stages(run.runId()).stream().filter(s -> s.stage() == Stage.ANALYZE).findFirst()
                 .map(s -> s.detail(StageDetail.Analyze.class))
                 .orElseThrow(() -> new IllegalStateException("run " + run.runId() + " has no analyze stage in the ledger"));
+    }
+
+    /** The idempotent transaction id of a run's publish, in the target's and the quarantine table's log. */
+    static String publishAppId(String runId) {
+        return "drover-" + runId + "-publish";
+    }
+
+    /** The layouts a run's files were staged with, and how the test stage reads them before they are published. */
+    private record Staged(StagedFiles.Layout target, StagedFiles.Layout quarantine, TransformStage.Outcome written, String targetLocation,
+                          String quarantineLocation) {
+        static Staged of(org.apache.spark.sql.SparkSession spark, MigrationPlan plan, TransformStage.Outcome written) {
+            return new Staged(StagedFiles.Layout.of(spark, plan.targetLocation(), plan.targetSchema(), plan.target().partitionedBy()),
+                    QuarantineTable.layout(spark, plan.quarantineLocation()), written,
+                    plan.targetLocation(), plan.quarantineLocation());
+        }
+
+        VerifyStage.Audited audited(StagedFiles files) {
+            return new VerifyStage.Audited(() -> files.read(targetLocation, target, written.targetFiles()), target.schema().asNullable(),
+                    files.read(quarantineLocation, quarantine, written.quarantinedFiles()));
+        }
     }
 
     private static AnalyzeStage.Pinned pinned(Ledger ledger, RunRecord run) {

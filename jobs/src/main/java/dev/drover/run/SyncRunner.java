@@ -508,7 +508,7 @@ public final class SyncRunner {
                 return last.get();
             }
             List<BatchRecord> batches = ledger.read().batches(window.base().runId());
-            Metrics base = TransformStage.Outcome.of(batches.stream().filter(BatchRecord::isCommitted).toList()).metrics().only(keys);
+            Metrics base = TransformStage.Outcome.of(batches.stream().filter(BatchRecord::isWritten).toList()).metrics().only(keys);
             if (base.values().keySet().containsAll(metrics.invariantPartNames())) {
                 return base;
             }

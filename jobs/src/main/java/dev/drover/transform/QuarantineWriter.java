@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.drover.common.SqlNames;
 import dev.drover.delta.CommitTag;
+import dev.drover.delta.StagedFiles;
 import dev.drover.exec.LocationLocks;
 import dev.drover.model.Metrics;
 import dev.drover.model.Stage;
@@ -31,10 +32,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes the rows of a batch that failed a step to the target's quarantine table: one Delta
- * commit per batch with an idempotent-write app id of its own, so a replay is skipped. Batches
- * of several runs may write quarantine tables at once; appends racing to create the same table
- * would conflict, so writes to one location wait for each other (and only those).
+ * Writes the rows of a batch that failed a step to the target's quarantine table. A migration's
+ * batches stage them ({@link #stage}: data files no commit holds, published with the run's
+ * target files); a sync commits them at once ({@link #write}: one Delta commit with an
+ * idempotent-write app id of its own, so a replay is skipped; appends racing to create the same
+ * table would conflict, so those writes to one location wait for each other, and only those).
  */
 public final class QuarantineWriter {
     private final MigrationPlan plan;
@@ -54,10 +56,40 @@ public final class QuarantineWriter {
     }
 
     /**
-     * Writes the failed rows of {@code transformed} (the batch after the steps); returns what the
-     * write observed: the rows written ({@link Metrics#QUARANTINED}) and each step's share of them.
+     * Writes the failed rows of {@code transformed} (the batch after the steps) in a commit of
+     * their own; returns what the write observed: the rows written ({@link Metrics#QUARANTINED})
+     * and each step's share of them.
      */
     public Metrics write(Dataset<Row> transformed, int batchId, String batchAppId) {
+        Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
+        Dataset<Row> rows = observed(transformed, batchId, observation);
+        locks.with(location, () -> {
+            rows.write().format("delta").mode("append").option("mergeSchema", "true")
+                    .option("txnAppId", appId(batchAppId)).option("txnVersion", 0L)
+                    .option("userMetadata", new CommitTag(runId, plan.spec().id(), Stage.TRANSFORM, batchId).json())
+                    .save(location);
+            return null;
+        });
+        return Metrics.of(observed(observation));
+    }
+
+    /** The failed rows of a batch and what they were: data files staged, not committed, published with the run's. */
+    public record Staged(Metrics metrics, List<String> files) {}
+
+    /** As {@link #write} but staged: the rows become data files of the quarantine table no commit holds yet. */
+    public Staged stage(Dataset<Row> transformed, int batchId) {
+        Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
+        Dataset<Row> rows = observed(transformed, batchId, observation);
+        StagedFiles.Written written = new StagedFiles(SparkSession.active()).write(location, runId, layout(), rows);
+        return new Staged(Metrics.of(observed(observation)), written.files());
+    }
+
+    /** The quarantine table's layout: its columns, unpartitioned, with the properties it has. */
+    public StagedFiles.Layout layout() {
+        return QuarantineTable.layout(SparkSession.active(), location);
+    }
+
+    private Dataset<Row> observed(Dataset<Row> transformed, int batchId, Observation observation) {
         List<String> keys = plan.source().primaryKey();
         Column key = to_json(struct(IntStream.range(0, keys.size())
                 .mapToObj(i -> col(RowErrors.KEY_PREFIX + i).as(keys.get(i))).toArray(Column[]::new)));
@@ -69,22 +101,13 @@ public final class QuarantineWriter {
                 lit(runId).as("run_id"), lit(batchId).as("batch_id"), col(RowErrors.STEP).as("step"),
                 col(RowErrors.ERROR).as("error"), key.as("key"), to_json(struct(visible)).as("row"),
                 current_timestamp().as("quarantined_at"), attempts.as("attempts"));
-        Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
         List<Column> bySteps = new ArrayList<>();
         Pipeline pipeline = plan.pipeline();
         for (int i = 0; i < pipeline.steps().size(); i++) {
             String label = Pipeline.label(i, pipeline.steps().get(i));
             bySteps.add(sum(when(col("step").equalTo(label), 1L).otherwise(0L)).as(Metrics.FAILED_BY + label));
         }
-        locks.with(location, () -> {
-            rows.observe(observation, count(lit(1)).as(Metrics.QUARANTINED), bySteps.toArray(Column[]::new))
-                    .write().format("delta").mode("append").option("mergeSchema", "true")
-                    .option("txnAppId", appId(batchAppId)).option("txnVersion", 0L)
-                    .option("userMetadata", new CommitTag(runId, plan.spec().id(), Stage.TRANSFORM, batchId).json())
-                    .save(location);
-            return null;
-        });
-        return Metrics.of(observed(observation));
+        return rows.observe(observation, count(lit(1)).as(Metrics.QUARANTINED), bySteps.toArray(Column[]::new));
     }
 
     /** What a batch's quarantine commit holds, by step (a resumed batch whose quarantine commit landed). */

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.drover.common.Messages;
 import dev.drover.config.DroverConfig;
-import dev.drover.delta.DeltaTables;
+import dev.drover.delta.StagedFiles;
 import dev.drover.error.DroverError;
 import dev.drover.exec.KillPoints;
 import dev.drover.exec.MigrationScope;
@@ -20,31 +20,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The transform stage: writes every batch the ledger has not seen committed, at most
- * {@code parallel} at once on the application's shared executor, each batch one Spark job and
- * one idempotent Delta commit, recorded in the ledger as it commits. A batch whose Spark job
- * fails is tried again (every write is idempotent); a row a step cannot transform is not a
- * failure: it goes to the quarantine table.
+ * The transform stage: writes every batch the ledger has not recorded, at most {@code parallel}
+ * at once on the application's shared executor, each batch one Spark job whose data files are
+ * staged under the target's location (no commit: readers see none of them) and recorded in the
+ * ledger with the batch. A batch whose Spark job fails is tried again; files of a try or a killed
+ * process that no record names are removed when the run resumes and when the stage ends. A row
+ * a step cannot transform is not a failure: it goes to the quarantine table's staged files.
  */
 public final class TransformStage {
-    /** The run's committed batches (in id order) and their totals. */
-    public record Outcome(List<BatchRecord> committed, long rowsWritten, long rowsQuarantined, long rowsRetried,
+    /** The run's written batches (in id order) and their totals. */
+    public record Outcome(List<BatchRecord> written, long rowsWritten, long rowsQuarantined, long rowsRetried,
                           long rowsRecovered) {
         public Outcome {
-            committed = List.copyOf(committed);
+            written = List.copyOf(written);
         }
 
-        public static Outcome of(List<BatchRecord> committed) {
-            List<BatchRecord> sorted = committed.stream().sorted(Comparator.comparingInt(BatchRecord::batchId)).toList();
+        public static Outcome of(List<BatchRecord> written) {
+            List<BatchRecord> sorted = written.stream().sorted(Comparator.comparingInt(BatchRecord::batchId)).toList();
             return new Outcome(sorted, sum(sorted, BatchRecord::rowsWritten), sum(sorted, BatchRecord::rowsQuarantined),
                     sum(sorted, BatchRecord::rowsRetried), sum(sorted, BatchRecord::rowsRecovered));
         }
@@ -56,10 +55,20 @@ public final class TransformStage {
         /** The source-side metrics of the run: its batches' observed metrics combined. */
         public Metrics metrics() {
             Metrics combined = Metrics.EMPTY;
-            for (BatchRecord b : committed) {
+            for (BatchRecord b : written) {
                 combined = combined.plus(b.metricsValues());
             }
             return combined;
+        }
+
+        /** Every staged data file of the target, over all batches. */
+        public List<String> targetFiles() {
+            return written.stream().flatMap(b -> b.targetFiles().stream()).toList();
+        }
+
+        /** Every staged data file of the quarantine table, over all batches. */
+        public List<String> quarantinedFiles() {
+            return written.stream().flatMap(b -> b.quarantinedFiles().stream()).toList();
         }
     }
 
@@ -73,67 +82,54 @@ public final class TransformStage {
         this.ledger = requireNonNull(ledger, "ledger is null");
     }
 
-    /** The idempotent-write app id of a run's batch, as Delta keeps it. */
-    public static String appId(String runId, int batchId) {
-        return BatchWriter.appId(runId, batchId);
-    }
-
-    /** The batches of a run whose commits Delta holds, whatever the ledger says. */
-    public static Set<Integer> committedInDelta(DeltaTables delta, MigrationPlan plan, String runId, List<BatchRecord> batches) {
-        Set<String> apps = delta.committedAppIds(plan.targetLocation()).keySet();
-        return batches.stream().map(BatchRecord::batchId).filter(id -> apps.contains(appId(runId, id))).collect(Collectors.toSet());
-    }
-
     /**
-     * Writes the batches not committed yet. {@code parallel} above 1 (fixed when the run started)
-     * means the target was, or is now, emptied in a commit of its own and every batch appends.
+     * Writes the batches not written yet, at most {@code parallel} at once (fixed when the run
+     * started). {@code resumed}: a killed process may have left files no record names; they go first.
      */
     public Outcome run(MetricPlan metrics, List<BatchRecord> batches, boolean resumed, int parallel) {
         MigrationPlan plan = metrics.plan();
         Quota quota = plan.spec().quota().resolve(config.wave().quota());
         BatchWriter writer = new BatchWriter(plan, metrics, scope, config.stateDir() + "/staging", quota.partitionsPerBatch(parallel));
         Progress progress = new Progress(scope.out(), config.progress());
-        List<BatchRecord> committed = new ArrayList<>();
+        List<BatchRecord> written = new ArrayList<>();
         List<BatchRecord> todo = new ArrayList<>();
         for (BatchRecord batch : batches) {
-            if (batch.isCommitted()) {
-                committed.add(batch);
-                progress.batch(committed.size(), batches.size(), 0);
+            if (batch.isWritten()) {
+                written.add(batch);
+                progress.batch(written.size(), batches.size(), 0);
             } else {
                 todo.add(batch);
             }
         }
+        if (resumed) {
+            removeUnrecorded(plan, Outcome.of(written));
+        }
         long started = System.nanoTime();
         scope.backlog().addBatches(todo.size());
-        int written = 0;
+        int done = 0;
         try {
-            if (parallel > 1) {
-                writer.reset(resumed);
-            }
-            int firstId = batches.isEmpty() ? -1 : batches.get(0).batchId();
-            CompletionService<BatchRecord> done = new ExecutorCompletionService<>(scope.executor());
+            CompletionService<BatchRecord> finishing = new ExecutorCompletionService<>(scope.executor());
             List<Future<BatchRecord>> running = new ArrayList<>();
             RuntimeException failure = null;
             int next = 0;
             while (next < todo.size() || !running.isEmpty()) {
                 while (failure == null && next < todo.size() && running.size() < Math.max(1, parallel)) {
                     BatchRecord batch = todo.get(next++);
-                    boolean first = parallel == 1 && batch.batchId() == firstId;
-                    running.add(done.submit(() -> writeAndRecord(writer, plan, batch, first, resumed)));
+                    running.add(finishing.submit(() -> writeAndRecord(writer, batch, resumed)));
                 }
                 if (running.isEmpty()) {
                     break;
                 }
-                Future<BatchRecord> finished = take(done);
+                Future<BatchRecord> finished = take(finishing);
                 running.remove(finished);
                 try {
                     BatchRecord record = finished.get();
-                    committed.add(record);
-                    written++;
+                    written.add(record);
+                    done++;
                     scope.backlog().batchesDone(1);
-                    progress.batch(committed.size(), batches.size(), record.rowsWritten() + record.rowsQuarantined());
+                    progress.batch(written.size(), batches.size(), record.rowsWritten() + record.rowsQuarantined());
                 } catch (ExecutionException e) {
-                    // let the batches in flight finish (their commits are idempotent), start no more
+                    // let the batches in flight finish (they are recorded and kept for a resume), start no more
                     if (failure == null) {
                         failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                     }
@@ -149,13 +145,26 @@ public final class TransformStage {
                 removeStaging(writer.staging());
             }
         } finally {
-            scope.backlog().batchesDone(todo.size() - written);
+            scope.backlog().batchesDone(todo.size() - done);
             scope.timings().add("batch writes", (System.nanoTime() - started) / 1e9);
         }
-        return Outcome.of(committed);
+        Outcome outcome = Outcome.of(written);
+        removeUnrecorded(plan, outcome);
+        return outcome;
     }
 
-    /** The staged batches are in the target and the quarantine now: their copies go. */
+    /** Files in the run's folders of the target and the quarantine table that no batch record names (a failed try, a kill). */
+    private void removeUnrecorded(MigrationPlan plan, Outcome recorded) {
+        StagedFiles files = new StagedFiles(scope.spark());
+        int removed = files.removeUnrecorded(plan.targetLocation(), scope.runId(), recorded.targetFiles())
+                + files.removeUnrecorded(plan.quarantineLocation(), scope.runId(), recorded.quarantinedFiles());
+        if (removed > 0) {
+            scope.out().printf("run %s: removed %d staged file(s) no batch record names (an earlier try or process wrote them)%n",
+                    scope.runId(), removed);
+        }
+    }
+
+    /** The per-row steps' staged results are in the batches' files now: they go. */
     private void removeStaging(String location) {
         try {
             Path path = new Path(location);
@@ -174,12 +183,12 @@ public final class TransformStage {
         }
     }
 
-    private BatchRecord writeAndRecord(BatchWriter writer, MigrationPlan plan, BatchRecord batch, boolean first, boolean resumed) {
+    private BatchRecord writeAndRecord(BatchWriter writer, BatchRecord batch, boolean resumed) {
         KillPoints.reached("batch-writing:" + batch.batchId());
-        BatchRecord committed = writeWithRetries(writer, batch, first, resumed);
-        KillPoints.reached("batch-committed:" + batch.batchId());
-        ledger.recordBatches(List.of(committed));
-        Metrics m = committed.metricsValues();
+        BatchRecord staged = writeWithRetries(writer, batch, resumed);
+        KillPoints.reached("batch-written:" + batch.batchId());
+        ledger.recordBatches(List.of(staged));
+        Metrics m = staged.metricsValues();
         Instant now = Instant.now();
         List<QuarantineCount> counts = new ArrayList<>();
         m.values().keySet().stream().filter(k -> k.startsWith(Metrics.FAILED_BY)).forEach(k -> {
@@ -189,15 +198,14 @@ public final class TransformStage {
             }
         });
         ledger.recordQuarantine(counts);
-        return committed;
+        return staged;
     }
 
-    private BatchRecord writeWithRetries(BatchWriter writer, BatchRecord batch, boolean first, boolean resumed) {
+    private BatchRecord writeWithRetries(BatchWriter writer, BatchRecord batch, boolean resumed) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             try {
-                // after a failed attempt the batch may have committed before the failure surfaced
-                return writer.write(batch, first, resumed || attempt > 1);
+                return writer.write(batch, resumed || attempt > 1);
             } catch (DroverError e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drover.catalog.ColumnSpec;
 import dev.drover.delta.DeltaTables;
+import dev.drover.delta.StagedFiles;
+import dev.drover.model.BatchStatus;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.CheckKind;
@@ -23,12 +25,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The statistics Delta recorded for the files a run's batches committed, read from the target's
- * log on the driver (no data read), against what the batch writes observed on the rows they
+ * The statistics Delta's writer recorded for the files a run's batches staged, read from the
+ * batches' records on the driver (no data read), against what the batch writes observed on the rows they
  * handed to Delta: each batch's record count, the null count of each column declared non-null
  * (where Delta collected it: the first 32 columns by default; partition columns from the files'
  * partition values), and the least and greatest value of the integral, decimal and date columns
- * it collected. A mismatch means the committed files do not hold what was written.
+ * it collected. A mismatch means the files do not hold what was written.
  */
 public final class DeltaStatistics {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +48,8 @@ public final class DeltaStatistics {
         Map<String, BigDecimal> greatest = new HashMap<>();
         int files = 0;
         int withoutStats = 0;
-        for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
-            var tag = change.tag();
-            if (tag.isEmpty() || !tag.get().run().equals(runId) || tag.get().stage() != Stage.TRANSFORM || tag.get().batch() == null) {
-                continue;
-            }
-            for (DeltaTables.AddedFile file : change.added()) {
+        for (Map.Entry<Integer, List<DeltaTables.AddedFile>> batch : filesByBatch(delta, plan, runId, snapshot, batches).entrySet()) {
+            for (DeltaTables.AddedFile file : batch.getValue()) {
                 files++;
                 JsonNode stats = parse(file.stats());
                 if (stats == null || !stats.has("numRecords")) {
@@ -59,7 +57,7 @@ public final class DeltaStatistics {
                     continue;
                 }
                 long records = stats.get("numRecords").asLong();
-                rows.merge(tag.get().batch(), records, Long::sum);
+                rows.merge(batch.getKey(), records, Long::sum);
                 for (String c : ranged) {
                     JsonNode low = stats.path("minValues").get(c);
                     JsonNode high = stats.path("maxValues").get(c);
@@ -123,8 +121,32 @@ public final class DeltaStatistics {
                         + (compared == 0 ? "" : ", null counts of " + compared + " non-null column(s)")
                         + (rangesCompared == 0 ? "" : ", value ranges of " + rangesCompared + " column(s)");
         return CheckResult.of(CheckKind.RECONCILIATION, "Delta file statistics match the rows written", wrong.isEmpty(),
-                "the records, nulls of non-null columns and value ranges Delta recorded for the committed files equal those written",
+                "the records, nulls of non-null columns and value ranges Delta recorded for the written files equal those written",
                 observedText);
+    }
+
+    /**
+     * Each batch's data files with their statistics: as its record names them (staged), or, for a
+     * batch of a ledger from before staging, as its own commit in the target's log added them.
+     */
+    private static Map<Integer, List<DeltaTables.AddedFile>> filesByBatch(DeltaTables delta, MigrationPlan plan, String runId,
+                                                                           Optional<Long> snapshot, List<BatchRecord> batches) {
+        Map<Integer, List<DeltaTables.AddedFile>> out = new java.util.TreeMap<>();
+        for (BatchRecord b : batches) {
+            if (b.status() == BatchStatus.STAGED) {
+                out.put(b.batchId(), StagedFiles.adds(b.targetFiles()).stream().map(a -> new DeltaTables.AddedFile(a.path(),
+                        scala.collection.JavaConverters.mapAsJavaMap(a.partitionValues()), a.stats())).toList());
+            }
+        }
+        if (batches.stream().anyMatch(b -> b.status() == BatchStatus.COMMITTED)) {
+            for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
+                var tag = change.tag();
+                if (tag.isPresent() && tag.get().run().equals(runId) && tag.get().stage() == Stage.TRANSFORM && tag.get().batch() != null) {
+                    out.computeIfAbsent(tag.get().batch(), k -> new ArrayList<>()).addAll(change.added());
+                }
+            }
+        }
+        return out;
     }
 
     /** A statistics value as a number: dates as days since 1970-01-01, as the writes observe them. */

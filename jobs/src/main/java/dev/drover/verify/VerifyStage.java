@@ -68,6 +68,13 @@ public final class VerifyStage {
         }
     }
 
+    /**
+     * What the test stage reads: the target's rows, its schema and the run's quarantined rows. A
+     * migration audits its staged files before it publishes them; {@code validate} audits the
+     * published table as it is now.
+     */
+    public record Audited(Supplier<Dataset<Row>> target, StructType schema, Dataset<Row> quarantine) {}
+
     /** The thresholds in force: spec values over the config's defaults. */
     public record Policy(double maxQuarantineRatio, long maxQuarantineRows, double rowCountMaxChange, String metricsRepository) {}
 
@@ -87,16 +94,16 @@ public final class VerifyStage {
      * {@code batches} give the per-batch counts; {@code snapshot} is the target's version before the run.
      */
     public Outcome run(MetricPlan measured, String runId, Optional<Long> snapshot, Policy policy, List<BatchRecord> batches,
-                       Metrics observed, Proof proof) {
+                       Metrics observed, Proof proof, Audited audited) {
         MigrationPlan plan = measured.plan();
-        Supplier<Dataset<Row>> target = memo(() -> delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())));
-        StructType written = delta.read(plan.targetLocation(), delta.latestVersion(plan.targetLocation())).schema();
+        Supplier<Dataset<Row>> target = memo(audited.target());
+        StructType written = audited.schema();
         boolean readBack = proof == Proof.READ_BACK;
         Metrics targetSide = readBack ? timings.time("test: read back the target", () -> measured.readTarget(target.get()))
                 : observed.with(measured.invariantsReadingTarget().isEmpty() ? Metrics.EMPTY
                         : timings.time("test: invariants reading the target", () -> measured.readInvariants(target.get())));
         long start = System.nanoTime();
-        Dataset<Row> quarantine = new QuarantineTable(spark, plan.quarantineLocation()).rowsOf(runId);
+        Dataset<Row> quarantine = audited.quarantine();
         List<CheckResult> checks = new ArrayList<>();
 
         long sourceRows = observed.count(Metrics.SOURCE_ROWS);
@@ -220,7 +227,7 @@ public final class VerifyStage {
             }
         }
         return CheckResult.of(CheckKind.QUARANTINE, "quarantine holds the failed rows", wrong.isEmpty(),
-                "each batch's quarantine commit holds the rows that failed a step while it was written",
+                "each batch's quarantine files hold the rows that failed a step while it was written",
                 wrong.isEmpty() ? batches.size() + " of " + batches.size() + " batches" : String.join("; ", wrong));
     }
 
@@ -236,28 +243,35 @@ public final class VerifyStage {
         };
     }
 
-    /** Per batch: its source rows = rows of its Delta commit + its quarantined + its removed rows. */
+    /**
+     * Per batch: its source rows = the rows Delta's writer wrote to its files + its quarantined +
+     * its removed rows (a batch of a ledger from before staging: the rows of its own commit).
+     */
     private CheckResult perBatchRowCounts(MigrationPlan plan, String runId, Optional<Long> snapshot, List<BatchRecord> batches) {
         Map<Integer, Long> committed = new HashMap<>();
-        for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
-            change.tag().ifPresent(tag -> {
-                if (tag.run().equals(runId) && tag.stage() == Stage.TRANSFORM && tag.batch() != null) {
-                    committed.merge(tag.batch(), Long.parseLong(change.operationMetrics().getOrDefault("numOutputRows", "0")), Long::sum);
-                }
-            });
+        if (batches.stream().anyMatch(b -> b.status() == dev.drover.model.BatchStatus.COMMITTED)) {
+            for (DeltaTables.Change change : delta.changes(plan.targetLocation(), snapshot.orElse(-1L))) {
+                change.tag().ifPresent(tag -> {
+                    if (tag.run().equals(runId) && tag.stage() == Stage.TRANSFORM && tag.batch() != null) {
+                        committed.merge(tag.batch(), Long.parseLong(change.operationMetrics().getOrDefault("numOutputRows", "0")), Long::sum);
+                    }
+                });
+            }
         }
+        batches.stream().filter(b -> b.status() == dev.drover.model.BatchStatus.STAGED)
+                .forEach(b -> committed.put(b.batchId(), b.filesRows()));
         List<String> wrong = new ArrayList<>();
         for (BatchRecord b : batches) {
             Metrics m = b.metricsValues();
             long expected = m.count(Metrics.SOURCE_ROWS) - b.rowsQuarantined() - m.count("dropped");
             Long written = committed.get(b.batchId());
             if (written == null || written != expected) {
-                wrong.add("batch " + b.batchId() + ": committed " + (written == null ? "nothing" : written + " rows")
+                wrong.add("batch " + b.batchId() + ": wrote " + (written == null ? "nothing" : written + " rows")
                         + ", expected " + expected);
             }
         }
         return CheckResult.of(CheckKind.RECONCILIATION, "row count per batch", wrong.isEmpty(),
-                "each batch's commit holds its source rows less quarantined and removed ones",
+                "each batch's files hold its source rows less quarantined and removed ones",
                 wrong.isEmpty() ? batches.size() + " of " + batches.size() + " batches reconcile" : String.join("; ", wrong));
     }
 

@@ -93,8 +93,8 @@ public final class Render {
                             r.rowsRetried(), r.rowsRecovered());
                 }
             }
-            case FAILED_AND_ROLLED_BACK -> {
-                out.printf("run %s: %s FAILED its checks; the target was restored to its snapshot%n", r.runId(), r.migration());
+            case FAILED -> {
+                out.printf("run %s: %s FAILED; nothing was published%n", r.runId(), r.migration());
                 checks(out, r.checks());
             }
         }

@@ -30,7 +30,7 @@ public record RunView(RunRecord run, List<StageRecord> stages, List<BatchRecord>
     }
 
     public long committedBatches() {
-        return batches.stream().filter(BatchRecord::isCommitted).count();
+        return batches.stream().filter(BatchRecord::isWritten).count();
     }
 
     /** This run holds its target's lock now. */

@@ -355,7 +355,7 @@ public final class WaveRunner {
             WaveOutcome outcome = switch (r.outcome()) {
                 case SUCCEEDED -> WaveOutcome.PASSED;
                 case ALREADY_APPLIED -> WaveOutcome.ALREADY_APPLIED;
-                case FAILED_AND_ROLLED_BACK -> WaveOutcome.FAILED;
+                case FAILED -> WaveOutcome.FAILED;
             };
             return new WaveRunRecord(waveId, spec.id(), r.runId(), outcome, r.rowsWritten(), r.rowsQuarantined(),
                     (System.nanoTime() - started) / 1e9, r.message(), Instant.now());

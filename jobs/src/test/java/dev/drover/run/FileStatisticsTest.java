@@ -17,21 +17,17 @@ import dev.drover.model.MigrationResult;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.verify.DeltaStatistics;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one-pass check that sets the statistics Delta recorded for the committed files (record
- * counts, null counts, value ranges) against what the batch writes observed: it passes on a real
- * run, and fails, naming the batch and the column, when the log's statistics of one committed
- * file no longer say what was written (a writer that recorded wrong statistics, a log edited
- * by hand).
+ * The one-pass check that sets the statistics Delta's writer recorded for the staged files
+ * (record counts, null counts, value ranges) against what the batch writes observed: it passes
+ * on a real run, and fails, naming the batch and the column, when the recorded statistics of one
+ * file no longer say what was written (a writer that recorded wrong statistics, a record edited).
  */
 @org.junit.jupiter.api.extension.ExtendWith(Workspace.ClosesDrovers.class)
 class FileStatisticsTest {
@@ -60,13 +56,14 @@ class FileStatisticsTest {
         CheckResult again = DeltaStatistics.check(delta, plan, result.runId(), run.snapshotVersion(), batches, observed);
         assertTrue(again.passed(), "the check is repeatable on the untouched log: " + again);
 
-        // batch 0's commit now says one of its files holds one record fewer and a greater user_id
+        // batch 0's record now says one of its files holds one record fewer and a greater user_id
         long greatest = observed.get(dev.drover.measure.MetricPlan.rangeMax("user_id")).longValueExact();
-        tamperFirstFileOfBatch(Path.of(URI.create(plan.targetLocation())), result.runId(), 0, stats -> {
+        List<BatchRecord> tamperedBatches = new ArrayList<>(batches);
+        tamperedBatches.set(0, tamperFirstFile(batches.get(0), stats -> {
             stats.put("numRecords", stats.get("numRecords").asLong() - 1);
             ((ObjectNode) stats.get("maxValues")).put("user_id", greatest + 1000);
-        });
-        CheckResult tampered = DeltaStatistics.check(delta, plan, result.runId(), run.snapshotVersion(), batches, observed);
+        }));
+        CheckResult tampered = DeltaStatistics.check(delta, plan, result.runId(), run.snapshotVersion(), tamperedBatches, observed);
         assertFalse(tampered.passed(), tampered.toString());
         assertTrue(tampered.observed().contains("batch 0: "), tampered.observed());
         assertTrue(tampered.observed().contains("user_id: greatest value " + (greatest + 1000) + " in its files, " + greatest + " written"),
@@ -77,38 +74,17 @@ class FileStatisticsTest {
         void apply(ObjectNode stats);
     }
 
-    /** Rewrites the statistics of the first file that {@code batch} of {@code runId} added, in its commit's JSON. */
-    private static void tamperFirstFileOfBatch(Path table, String runId, int batch, StatsEdit edit) throws IOException {
-        List<Path> commits;
-        try (Stream<Path> files = Files.list(table.resolve("_delta_log"))) {
-            commits = files.filter(f -> f.getFileName().toString().matches("\\d{20}\\.json")).sorted().toList();
-        }
-        for (Path commit : commits) {
-            List<String> lines = Files.readAllLines(commit);
-            boolean ours = lines.stream().map(FileStatisticsTest::parse).anyMatch(a -> a.has("commitInfo")
-                    && a.get("commitInfo").path("userMetadata").asText().contains("\"run\":\"" + runId + "\"")
-                    && a.get("commitInfo").path("userMetadata").asText().contains("\"batch\":" + batch));
-            if (!ours) {
-                continue;
-            }
-            List<String> out = new ArrayList<>();
-            boolean done = false;
-            for (String line : lines) {
-                JsonNode action = parse(line);
-                if (!done && action.has("add")) {
-                    ObjectNode stats = (ObjectNode) JSON.readTree(action.get("add").get("stats").asText());
-                    edit.apply(stats);
-                    ((ObjectNode) action.get("add")).put("stats", stats.toString());
-                    line = action.toString();
-                    done = true;
-                }
-                out.add(line);
-            }
-            Files.write(commit, out);
-            Files.deleteIfExists(commit.resolveSibling("." + commit.getFileName() + ".crc"));
-            return;
-        }
-        throw new AssertionError("no commit of batch " + batch + " of run " + runId + " in " + table);
+    /** The batch with the statistics of its first staged file rewritten. */
+    private static BatchRecord tamperFirstFile(BatchRecord batch, StatsEdit edit) throws IOException {
+        List<String> files = new ArrayList<>(batch.targetFiles());
+        ObjectNode action = (ObjectNode) JSON.readTree(files.get(0));
+        ObjectNode stats = (ObjectNode) JSON.readTree(action.get("add").get("stats").asText());
+        edit.apply(stats);
+        ((ObjectNode) action.get("add")).put("stats", stats.toString());
+        files.set(0, action.toString());
+        return new BatchRecord(batch.runId(), batch.batchId(), batch.predicate(), batch.estimatedRows(), batch.status(),
+                batch.rowsWritten(), batch.rowsQuarantined(), batch.rowsRetried(), batch.rowsRecovered(), batch.targetVersion(),
+                batch.eventTime(), batch.metrics(), String.join("\n", files), batch.quarantineFiles(), batch.filesRows());
     }
 
     private static JsonNode parse(String line) {

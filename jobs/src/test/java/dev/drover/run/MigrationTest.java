@@ -2,6 +2,7 @@ package dev.drover.run;
 
 import static dev.drover.testing.SharedSpark.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,40 +111,38 @@ class MigrationTest {
         assertEquals(version, delta.latestVersion(target(ws)));
         assertEquals(historyLength, delta.history(target(ws)).count());
 
-        // replaying a committed batch is a no-op for Delta
-        MigrationPlan plan = new AnalyzeStage(ws.spark(), drover.config(), drover.catalog())
-                .plan(drover.spec("users/V2"), new AnalyzeStage.Pinned(view.run().sourceVersion(), java.util.Map.of(), -1, false));
-        BatchRecord first = view.batches().get(0);
-        MigrationScope scope = new MigrationScope(ws.spark(), "users/V2", result.runId(), "users/V2",
-                java.util.concurrent.Executors.newSingleThreadExecutor(), new LocationLocks(), new Timings(), System.out, new dev.drover.exec.Backlog());
-        BatchRecord replay = new TransformStage(scope, drover.config(), drover.ledger()).run(new dev.drover.measure.MetricPlan(plan),
-                java.util.List.of(BatchRecord.planned(first.runId(), first.batchId(), first.predicate(), first.estimatedRows())),
-                true, 1).committed().get(0);
-        assertEquals(version, delta.latestVersion(target(ws)));
-        assertEquals(first.rowsWritten(), replay.rowsWritten());
-        assertEquals(first.metricsValues(), replay.metricsValues(), "recovered metrics equal the observed ones");
+        // write-audit-publish: the run's batches made no commit of their own, one commit published them all
+        assertEquals(1, delta.commitsAfter(target(ws), -1).size(), "one target commit for the run");
+        assertEquals(dev.drover.model.Stage.DEPLOY, delta.commitsAfter(target(ws), -1).get(0).tag().orElseThrow().stage());
+        assertTrue(view.batches().stream().allMatch(b -> b.status() == dev.drover.model.BatchStatus.STAGED && !b.targetFiles().isEmpty()),
+                "every batch recorded its staged files");
+        assertEquals(view.batches().stream().mapToLong(b -> b.targetFiles().size()).sum(),
+                delta.read(target(ws), version).inputFiles().length, "the table holds exactly the recorded files");
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "read-back {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
-    void failingTestStageRestoresTheSnapshotAndRecordsWhy(boolean readBack) {
+    void failingTestStagePublishesNothingRemovesItsFilesAndRecordsWhy(boolean readBack) {
         Workspace ws = workspace(3_000, 100, 1_000).readBack(readBack);
         Drover drover = ws.drover();
         MigrationResult result = drover.migrate("users/V2").execute();
 
-        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertEquals(MigrationResult.Outcome.FAILED, result.outcome());
         assertTrue(result.message().contains("quarantine ratio"), result.message());
         DeltaTables delta = new DeltaTables(ws.spark());
-        assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count(), "a new target is emptied");
+        assertFalse(delta.exists(target(ws)), "nothing published: the new target was never created, no empty version either");
+        assertTrue(result.message().contains("nothing published"), result.message());
         RunView view = drover.status(result.runId());
         assertEquals(RunStatus.FAILED, view.run().status());
         assertEquals("failed", view.stages().stream().filter(s -> s.stage() == dev.drover.model.Stage.TEST).findFirst().orElseThrow().outcome());
         assertTrue(view.run().message().contains("observed 0.010000 (30 of 3000 rows)"), view.run().message());
-        // the failed run's quarantined rows are taken out with the restore (time travel still has them)
-        String quarantine = target(ws) + "_quarantine";
-        long version = delta.latestVersion(quarantine);
-        assertEquals(0, delta.read(quarantine, version).count());
-        assertEquals(30, delta.read(quarantine, version - 1).where("run_id = '" + result.runId() + "'").count());
+        // the quarantined rows were staged, never published, and their files are gone with the target's
+        assertFalse(delta.exists(target(ws) + "_quarantine"), "no quarantine commit");
+        assertEquals(30, view.batches().stream().mapToLong(b -> b.rowsQuarantined()).sum(), "the ledger still counts them");
+        for (String table : List.of(target(ws), target(ws) + "_quarantine")) {
+            assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(java.net.URI.create(table))
+                    .resolve(dev.drover.delta.StagedFiles.folder(result.runId()))), "staged files removed from " + table);
+        }
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}, read-back {3}")
@@ -159,11 +158,10 @@ class MigrationTest {
         ws.write(SPEC, ws.read(SPEC).replace("  { drop = [country_id, legacy_flag] }\n",
                 "  { drop = [country_id, legacy_flag] }\n  { class = \"dev.drover.defects.PlantedDefect\", row-local = true, options { defect = " + defect + " } }\n"));
         MigrationResult result = ws.drover().migrate("users/V2").execute();
-        assertEquals(MigrationResult.Outcome.FAILED_AND_ROLLED_BACK, result.outcome());
+        assertEquals(MigrationResult.Outcome.FAILED, result.outcome());
         assertTrue(result.checks().stream().anyMatch(c -> !c.passed() && c.name().equals(failedCheck)), result.message());
         assertTrue(result.checks().stream().anyMatch(c -> !c.passed() && c.observed().contains(observed)), result.message());
-        DeltaTables delta = new DeltaTables(ws.spark());
-        assertEquals(0, delta.read(target(ws), delta.latestVersion(target(ws))).count());
+        assertFalse(new DeltaTables(ws.spark()).exists(target(ws)), "nothing published");
     }
 
     @Test

@@ -2,14 +2,13 @@ package dev.drover.e2e;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
+import dev.drover.delta.StagedFiles;
 import dev.drover.demo.DemoData;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.RunRecord;
 import dev.drover.model.RunStatus;
-import dev.drover.model.Stage;
 import dev.drover.outbox.OutboxRow;
 import dev.drover.testing.SharedSpark;
 import dev.drover.testing.TestFiles;
@@ -34,9 +33,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Chaos: the demo migration run in a real driver process that is killed with SIGKILL at some
  * moment (a named point of the run, or a time into it), then resumed with the same command. Each
- * kill is compared with a clean run: the final target equal in both directions, no batch
- * committed twice, the run succeeded in the ledger, each consumer's event in the outbox once, and
- * the resume rewrote exactly the rows of the batches Delta did not hold at the kill.
+ * kill is compared with a clean run: the final target equal in both directions, published in
+ * exactly one commit of the run, no staged file left that no record names, the run succeeded in
+ * the ledger, each consumer's event in the outbox once, and the resume rewrote exactly the rows
+ * of the batches the ledger had not recorded at the kill.
  * {@code tests/chaos/kill-resume N} runs N random kills and prints the table; CI runs fixed
  * points and two random moments through {@code ChaosKillResumeTest}.
  */
@@ -45,24 +45,23 @@ public final class ChaosKillResume {
     static final List<String> CONSUMERS = List.of("billing-export", "churn-model", "signup-dashboard");
 
     /** What one kill and resume found. */
-    public record Outcome(String kill, double killPercent, int batches, Set<Integer> ledgerCommitted, Set<Integer> deltaCommitted,
-                          Set<Integer> inFlight, int orphanFiles, long rewritten, long expectedRewrite, double resumeRatio,
+    public record Outcome(String kill, double killPercent, int batches, Set<Integer> recorded, boolean published,
+                          Set<Integer> inFlight, int unrecordedFiles, long rewritten, long expectedRewrite, double resumeRatio,
                           List<String> problems) {
         public boolean passed() {
             return problems.isEmpty();
         }
 
-        /** A kill while batches were being written: started, neither the ledger nor Delta holds them, their files are on disk. */
+        /** A kill while batches were being written: started, not recorded, their files on disk. */
         public boolean midWrite() {
-            return !inFlight.isEmpty() && inFlight.stream().noneMatch(b -> ledgerCommitted.contains(b) || deltaCommitted.contains(b))
-                    && orphanFiles > 0;
+            return !inFlight.isEmpty() && inFlight.stream().noneMatch(recorded::contains) && unrecordedFiles > 0;
         }
 
         String row() {
-            return String.format("| %s | %.0f %% | %d of %d | %d of %d | %s | %,d (expected %,d) | %.2f | %s |", kill, killPercent,
-                    ledgerCommitted.size(), batches, deltaCommitted.size(), batches,
+            return String.format("| %s | %.0f %% | %d of %d | %s | %s | %,d (expected %,d) | %.2f | %s |", kill, killPercent,
+                    recorded.size(), batches, published ? "yes" : "no",
                     inFlight.isEmpty() ? "none" : inFlight.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
-                            + (midWrite() ? " (" + orphanFiles + " files written, not committed)" : ""),
+                            + (midWrite() ? " (" + unrecordedFiles + " files written, not recorded)" : ""),
                     rewritten, expectedRewrite, resumeRatio, passed() ? "pass" : "FAIL: " + String.join("; ", problems));
         }
     }
@@ -146,7 +145,7 @@ public final class ChaosKillResume {
             if (kill.point() != null) {
                 driver.awaitLine("drover-point " + kill.point(), 300);
                 if (!kill.pause()) {
-                    awaitUncommittedFiles(dir.resolve("warehouse/users_v2"), delta, target);
+                    awaitUnrecordedFiles(dir);
                 }
             } else {
                 finishedFirst = driver.endedWithin(kill.afterMillis());
@@ -157,14 +156,14 @@ public final class ChaosKillResume {
             announced = List.of(driver.stderr().split("\n"));
         }
         double killedAt = (System.nanoTime() - started) / 1e9;
+        java.time.Instant killInstant = java.time.Instant.now();
 
-        // what the ledger and Delta held when the driver died
+        // what the ledger and the target held when the driver died
         LedgerReader ledger = ledger(dir);
         Optional<RunRecord> run = ledger.runs().stream().findFirst();
-        Set<Integer> ledgerCommitted = run.map(r -> ledger.batches(r.runId()).stream().filter(BatchRecord::isCommitted)
+        Set<Integer> recorded = run.map(r -> ledger.batches(r.runId()).stream().filter(BatchRecord::isWritten)
                 .map(BatchRecord::batchId).collect(Collectors.toSet())).orElse(Set.of());
-        long versionAtKill = delta.latestVersion(target);
-        Set<Integer> deltaCommitted = run.map(r -> batchCommits(delta, target, r.runId(), -1).keySet()).orElse(Set.of());
+        boolean publishedAtKill = run.isPresent() && publishes(delta, target, run.get().runId()) > 0;
         Set<Integer> inFlight = new HashSet<>();
         for (String line : announced) {
             if (line.startsWith("drover-point batch-writing:")) {
@@ -172,12 +171,12 @@ public final class ChaosKillResume {
             }
         }
         for (String line : announced) {
-            if (line.startsWith("drover-point batch-committed:")) {
+            if (line.startsWith("drover-point batch-written:")) {
                 inFlight.remove(Integer.parseInt(line.substring(line.indexOf(':') + 1).trim()));
             }
         }
-        inFlight.removeAll(deltaCommitted);
-        int orphans = orphanFiles(dir.resolve("warehouse/users_v2"), delta, target);
+        inFlight.removeAll(recorded);
+        int unrecorded = run.map(r -> unrecordedFiles(dir, r.runId())).orElse(0);
 
         long resumeStart = System.nanoTime();
         Cli resumed;
@@ -204,24 +203,32 @@ public final class ChaosKillResume {
         long rewritten = 0;
         long expected = 0;
         if (finished != null) {
-            Map<Integer, List<Long>> commits = batchCommits(delta, target, finished.runId(), -1);
-            commits.forEach((batch, versions) -> {
-                if (versions.size() != 1) {
-                    problems.add("batch " + batch + " committed " + versions.size() + " times");
-                }
-            });
-            if (commits.size() != reference.batchRows().size()) {
-                problems.add(commits.size() + " batches committed, the clean run has " + reference.batchRows().size());
+            int publishes = publishes(delta, target, finished.runId());
+            if (publishes != 1) {
+                problems.add("the target's history holds " + publishes + " commits of the run, expected one (its publish)");
             }
-            rewritten = rowsCommittedAfter(delta, target, finished.runId(), run.isPresent() ? versionAtKill : -1);
+            List<BatchRecord> batches = ledger(dir).batches(finished.runId());
+            if (batches.size() != reference.batchRows().size() || !batches.stream().allMatch(BatchRecord::isWritten)) {
+                problems.add(batches.stream().filter(BatchRecord::isWritten).count() + " batches written, the clean run has "
+                        + reference.batchRows().size());
+            }
+            int left = unrecordedFiles(dir, finished.runId());
+            if (left > 0) {
+                problems.add(left + " staged files no record names were left behind");
+            }
             boolean sameRun = run.isPresent() && run.get().runId().equals(finished.runId());
+            for (BatchRecord b : batches) {
+                if (!sameRun || b.eventTime().isAfter(killInstant)) {
+                    rewritten += b.rowsWritten();
+                }
+            }
             for (var batch : reference.batchRows().entrySet()) {
-                if (!sameRun || !deltaCommitted.contains(batch.getKey())) {
+                if (!sameRun || !recorded.contains(batch.getKey())) {
                     expected += batch.getValue();
                 }
             }
             if (rewritten != expected) {
-                problems.add("the resume rewrote " + rewritten + " rows, the batches Delta lacked hold " + expected);
+                problems.add("the resume rewrote " + rewritten + " rows, the batches the ledger lacked hold " + expected);
             }
             Map<String, Long> events = ledger(dir).rows(OutboxRow.TABLE, col("record").equalTo("event").and(col("run_id").equalTo(finished.runId())))
                     .stream().collect(Collectors.groupingBy(r -> r.consumer().orElse(""), Collectors.counting()));
@@ -232,8 +239,8 @@ public final class ChaosKillResume {
             }
         }
         String label = finishedFirst ? kill.label() + " (finished before the kill)" : kill.label();
-        return new Outcome(label, 100 * killedAt / reference.seconds(), reference.batchRows().size(), ledgerCommitted, deltaCommitted,
-                inFlight, orphans, rewritten, expected, resumeSeconds / reference.seconds(), problems);
+        return new Outcome(label, 100 * killedAt / reference.seconds(), reference.batchRows().size(), recorded, publishedAtKill,
+                inFlight, unrecorded, rewritten, expected, resumeSeconds / reference.seconds(), problems);
     }
 
     /** A random moment between 5 % and 95 % of the clean run's time. */
@@ -242,52 +249,40 @@ public final class ChaosKillResume {
         return Kill.after((long) (1000 * seconds * (0.05 + 0.9 * random.nextDouble())));
     }
 
-    /** Commit versions of each batch of a run in the target's log (after {@code version}). */
-    private static Map<Integer, List<Long>> batchCommits(DeltaTables delta, String target, String runId, long version) {
-        Map<Integer, List<Long>> out = new HashMap<>();
-        for (DeltaTables.Change c : delta.changes(target, version)) {
-            Optional<CommitTag> tag = c.tag();
-            if (tag.isPresent() && tag.get().run().equals(runId) && tag.get().stage() == Stage.TRANSFORM && tag.get().batch() != null) {
-                out.computeIfAbsent(tag.get().batch(), b -> new ArrayList<>()).add(c.version());
-            }
+    /** Commits of the target tagged with the run: its publish, once. */
+    private static int publishes(DeltaTables delta, String target, String runId) {
+        if (!delta.exists(target)) {
+            return 0;
         }
-        return out;
+        return (int) delta.commitsAfter(target, -1).stream().filter(c -> c.tag().filter(t -> t.run().equals(runId)).isPresent()).count();
     }
 
-    private static long rowsCommittedAfter(DeltaTables delta, String target, String runId, long version) {
-        long rows = 0;
-        for (DeltaTables.Change c : delta.changes(target, version)) {
-            Optional<CommitTag> tag = c.tag();
-            if (tag.isPresent() && tag.get().run().equals(runId) && tag.get().stage() == Stage.TRANSFORM && tag.get().batch() != null) {
-                rows += Long.parseLong(c.operationMetrics().getOrDefault("numOutputRows", "0"));
-            }
-        }
-        return rows;
-    }
-
-    /** Waits (up to 60 s) until a write has put data files in the table's folder that no commit holds. */
-    private static void awaitUncommittedFiles(Path folder, DeltaTables delta, String target) throws Exception {
+    /** Waits (up to 60 s) until a write has put data files in a run's folder of the target that no batch record names. */
+    private static void awaitUnrecordedFiles(Path dir) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (orphanFiles(folder, delta, target) > 0) {
+            Optional<RunRecord> run = ledger(dir).runs().stream().findFirst();
+            if (run.isPresent() && unrecordedFiles(dir, run.get().runId()) > 0) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("no uncommitted data file appeared in " + folder);
+        throw new IllegalStateException("no unrecorded data file appeared under " + dir.resolve("warehouse/users_v2"));
     }
 
-    /** Data files in the table's folder that no commit added: what a write that never committed left. */
-    private static int orphanFiles(Path folder, DeltaTables delta, String target) throws IOException {
+    /** Data files in the run's folder of the target that no batch record of the run names: what a write never recorded left. */
+    private static int unrecordedFiles(Path dir, String runId) {
+        Path folder = dir.resolve("warehouse/users_v2").resolve(StagedFiles.folder(runId));
         if (!Files.isDirectory(folder)) {
             return 0;
         }
-        Set<String> committed = new HashSet<>();
-        delta.changes(target, -1).forEach(c -> c.added().forEach(f -> committed.add(Path.of(java.net.URLDecoder.decode(f.path(),
-                java.nio.charset.StandardCharsets.UTF_8)).getFileName().toString())));
+        Set<String> named = new HashSet<>();
+        ledger(dir).batches(runId).forEach(b -> StagedFiles.adds(b.targetFiles()).forEach(a -> named.add(Path.of(
+                java.net.URLDecoder.decode(a.path(), java.nio.charset.StandardCharsets.UTF_8)).getFileName().toString())));
         try (Stream<Path> files = Files.walk(folder)) {
-            return (int) files.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_delta_log"))
-                    .filter(p -> !committed.contains(p.getFileName().toString())).count();
+            return (int) files.filter(p -> p.toString().endsWith(".parquet")).filter(p -> !named.contains(p.getFileName().toString())).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -332,7 +327,7 @@ public final class ChaosKillResume {
         Clean clean = chaos.clean();
         System.out.printf("clean run: %.1f s, %d batches, %,d rows written; seed %d%n%n", clean.seconds(), clean.batchRows().size(),
                 clean.target().count(), seed);
-        System.out.println("| # | kill at | as % of a clean run | ledger: batches committed | Delta: batch commits | batches in flight | rows the resume rewrote | resume ÷ clean | verdict |");
+        System.out.println("| # | kill at | as % of a clean run | ledger: batches recorded | published at the kill | batches in flight | rows the resume rewrote | resume ÷ clean | verdict |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         Random random = new Random(seed);
         int failed = 0;

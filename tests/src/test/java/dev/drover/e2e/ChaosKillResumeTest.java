@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of a real driver process, then {@code drover migrate} again, compared with a clean run
- * (see {@link ChaosKillResume}): at three fixed points (after analyze, between a batch's commit
- * and its ledger record, while a batch is being written) and at two random moments.
+ * (see {@link ChaosKillResume}): at fixed points (after analyze, between writing a batch's files
+ * and recording them, while a batch is being written, between recording the last batch and
+ * publishing, right after the publish commit) and at two random moments.
  */
 class ChaosKillResumeTest {
     @TempDir
@@ -32,24 +33,41 @@ class ChaosKillResumeTest {
     void killedAfterAnalyzeResumesEveryBatch() throws Exception {
         ChaosKillResume.Outcome o = chaos.killAndResume("after-analyze", ChaosKillResume.Kill.at("after analyze", "analyzed"));
         assertTrue(o.passed(), o.row());
-        assertEquals(Set.of(), o.deltaCommitted(), "nothing was written before the kill");
+        assertEquals(Set.of(), o.recorded(), "nothing was written before the kill");
         assertEquals(30_000 - 30_000 / 5_000, o.rewritten(), "the resume wrote every row");
     }
 
     @Test
-    void killedBetweenABatchCommitAndItsLedgerRecordRedoesNothingCommitted() throws Exception {
-        ChaosKillResume.Outcome o = chaos.killAndResume("after-commit", ChaosKillResume.Kill.at("after a commit", "batch-committed:1"));
+    void killedBetweenWritingABatchAndRecordingItRewritesThatBatchAndRemovesItsFiles() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("after-write", ChaosKillResume.Kill.at("after a write", "batch-written:1"));
         assertTrue(o.passed(), o.row());
-        assertTrue(o.deltaCommitted().contains(1) && !o.ledgerCommitted().contains(1), "Delta held batch 1, the ledger did not: " + o.row());
+        assertFalse(o.recorded().contains(1), "the ledger did not hold batch 1: " + o.row());
+        assertTrue(o.unrecordedFiles() > 0, "batch 1's files were on disk, named by no record: " + o.row());
         assertEquals(o.expectedRewrite(), o.rewritten());
     }
 
     @Test
-    void killedWhileABatchIsBeingWrittenRewritesOnlyTheUncommittedBatches() throws Exception {
+    void killedWhileABatchIsBeingWrittenRewritesOnlyTheUnrecordedBatches() throws Exception {
         ChaosKillResume.Outcome o = chaos.killAndResume("mid-write", ChaosKillResume.Kill.whileWriting("mid-write", 3));
         assertTrue(o.passed(), o.row());
         assertTrue(o.midWrite(), "the kill landed while batch 3 was being written: " + o.row());
-        assertFalse(o.deltaCommitted().contains(3));
+    }
+
+    @Test
+    void killedBetweenRecordingAndPublishingPublishesOnceAndRewritesNothing() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("before-publish", ChaosKillResume.Kill.at("before the publish", "publishing"));
+        assertTrue(o.passed(), o.row());
+        assertEquals(6, o.recorded().size(), "every batch recorded: " + o.row());
+        assertFalse(o.published());
+        assertEquals(0, o.rewritten(), "the resume wrote no batch again");
+    }
+
+    @Test
+    void killedRightAfterThePublishCommitDoesNotPublishAgain() throws Exception {
+        ChaosKillResume.Outcome o = chaos.killAndResume("after-publish", ChaosKillResume.Kill.at("after the publish", "published"));
+        assertTrue(o.passed(), o.row());
+        assertTrue(o.published(), "the publish had landed at the kill: " + o.row());
+        assertEquals(0, o.rewritten());
     }
 
     @Test

@@ -70,7 +70,7 @@ class NotebooksTest {
         for (Row r : tagged) {
             assertEquals(run.runId(), r.getAs("run"), "every version of the new table was made by the demo run: " + r);
         }
-        long batches = ledger.batches(run.runId()).stream().filter(BatchRecord::isCommitted).count();
+        long batches = ledger.batches(run.runId()).stream().filter(BatchRecord::isWritten).count();
         assertEquals(batches, tagged.stream().filter(r -> "transform".equals(r.getAs("stage")) && r.getAs("batch") != null).count(),
                 "a transform commit per batch (and one that made the table)");
         long atOne = spark.read().format("delta").option("versionAsOf", 1).load(target).count();
@@ -195,7 +195,7 @@ class NotebooksTest {
 
         LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
         RunRecord run = ledger.runsOf("users/V2").get(0);
-        long written = ledger.batches(run.runId()).stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        long written = ledger.batches(run.runId()).stream().filter(BatchRecord::isWritten).mapToLong(BatchRecord::rowsWritten).sum();
         assertEquals("users/V2 true", results.get(0), "the widgets' values");
         assertEquals("3", results.get(1), "three batches of 1,000 rows");
         assertEquals("SUCCEEDED " + written + " 3", results.get(2));

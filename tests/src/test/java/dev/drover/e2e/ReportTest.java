@@ -138,7 +138,7 @@ class ReportTest {
     }
 
     private static long written(LedgerContents ledger, String runId) {
-        return ledger.batchesOf(runId).stream().filter(BatchRecord::isCommitted).mapToLong(BatchRecord::rowsWritten).sum();
+        return ledger.batchesOf(runId).stream().filter(BatchRecord::isWritten).mapToLong(BatchRecord::rowsWritten).sum();
     }
 
     private static long quarantined(LedgerContents ledger, String runId) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.demo.DemoData;
 import dev.drover.error.ConflictError;
+import dev.drover.delta.DeltaTables;
+import dev.drover.delta.StagedFiles;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.LedgerTables;
@@ -263,9 +265,10 @@ class S3StorageTest {
     @Test
     void killNineMidRunThenResume() throws Exception {
         Space ws = space("kill");
-        try (Driver first = driver(ws, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=batch-committed:1"), goodKeys(),
+        // killed between writing batch 1's files to S3 and recording them in the ledger
+        try (Driver first = driver(ws, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=batch-written:1"), goodKeys(),
                 "migrate", "users/V2")) {
-            first.awaitLine("drover-point batch-committed:1", 600);
+            first.awaitLine("drover-point batch-written:1", 600);
             first.kill();
         }
         assertTrue(Files.exists(ws.lockFile()), "the killed run's lock is left on S3");
@@ -283,7 +286,15 @@ class S3StorageTest {
         assertEquals(expectedRows(), target.select("user_id").distinct().count(), "no batch written twice");
         List<BatchRecord> batches = ws.ledger().batches(run.runId());
         assertEquals(batches.stream().map(BatchRecord::batchId).distinct().count(), batches.stream()
-                .filter(b -> b.status() == BatchStatus.COMMITTED).count(), "each batch committed once: " + batches);
+                .filter(b -> b.status() == BatchStatus.STAGED).count(), "each batch staged once: " + batches);
+        // write-audit-publish on s3a: the run is one commit of the target, holding exactly the recorded files
+        DeltaTables delta = new DeltaTables(SharedSpark.session());
+        assertEquals(1, delta.commitsAfter(ws.target(), -1).stream().filter(c -> c.tag().filter(t -> t.run().equals(run.runId()))
+                .isPresent()).count(), "one commit of the run");
+        assertEquals(batches.stream().mapToLong(b -> b.targetFiles().size()).sum(), target.inputFiles().length,
+                "the files a killed write left were removed, not published");
+        assertEquals(target.inputFiles().length, objects().stream().filter(o -> o.contains("users_v2/" + StagedFiles.folder(run.runId()))
+                && o.split(" ")[0].endsWith(".parquet")).count(), "no staged file left on S3 that the table does not hold");
         assertFalse(Files.exists(ws.lockFile()), "the resumed run let its lock go");
     }
 
@@ -361,7 +372,7 @@ class S3StorageTest {
         Space ws = space("restart");
         int exit;
         try (Driver run = driver(ws, List.of("-Ddrover.test.announce=1"), goodKeys(), "migrate", "users/V2")) {
-            run.awaitLine("drover-point batch-committed:1", 600);
+            run.awaitLine("drover-point batch-written:1", 600);
             s3.stop();
             Thread.sleep(3_000);
             s3.restart();
