@@ -33,9 +33,9 @@ class SparkSubmitTest {
         String out = Files.readString(stdout);
         assertTrue(out.contains("users/V2 succeeded: 5,000 rows written, 0 quarantined"), out);
         assertEquals(5_000, ws.table("users_v2").count());
-        assertEquals(3, ws.history("users_v2").where("get_json_object(userMetadata, '$.batch') IS NOT NULL").count(),
-                "one commit per batch");
-        assertEquals(4, ws.history("users_v2").count(), "and the reset before the batches ran two at a time");
+        assertEquals(1, ws.history("users_v2").count(), "the run's batches were published in one commit");
+        assertEquals(1, ws.history("users_v2").where("get_json_object(userMetadata, '$.stage') = 'deploy'").count(),
+                "tagged as the run's publish");
 
         Path bad = tmp.resolve("bad.out");
         List<String> badCommand = Project.javaCommand(Project.testClasspath(), List.of());
