@@ -97,7 +97,7 @@ class ReportTest {
         assertEquals(ledger.stagesOf(demo.runId()).size(), rowsOf(page, "stages"));
         assertEquals(ledger.batchesOf(demo.runId()).size(), rowsOf(page, "batches"));
         assertTrue(rowsOf(page, "errors") > 0, "top quarantine errors of the demo run");
-        assertTrue(count(page, "<tr class=\"mine\">") >= ledger.batchesOf(demo.runId()).size(), "the versions this run made, marked");
+        assertTrue(count(page, "<tr class=\"mine\">") >= 1, "the version this run made (its publish), marked");
         assertTrue(page.contains("<svg"), "the batches chart is inline SVG");
 
         String failedPage = chromium.dumpDom(out.resolve("runs").resolve(failed.runId() + ".html"));
