@@ -292,9 +292,10 @@ public final class MigrationRunner {
             Proof proof = proof(plan);
             MetricPlan measured = new MetricPlan(plan);
             Instant transformStarted = Instant.now();
+            TransformStage.Layouts layouts = TransformStage.Layouts.of(context.spark(), plan);
             TransformStage.Outcome written;
             try {
-                written = new TransformStage(scope, config, ledger).run(measured, batches, resumed, parallel);
+                written = new TransformStage(scope, config, ledger).run(measured, layouts, batches, resumed, parallel);
             } catch (DroverError e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -312,12 +313,14 @@ public final class MigrationRunner {
 
             Instant testStarted = Instant.now();
             StagedFiles files = new StagedFiles(context.spark());
-            Staged staged = Staged.of(context.spark(), plan, written);
+            VerifyStage.Audited audited = new VerifyStage.Audited(
+                    () -> files.read(plan.targetLocation(), layouts.target(), written.targetFiles()), layouts.target().schema().asNullable(),
+                    files.read(plan.quarantineLocation(), layouts.quarantine(), written.quarantinedFiles()));
             VerifyStage.Outcome verified;
             try {
                 verified = scope.job(Stage.TEST, null, () -> new VerifyStage(context.spark(), scope.timings())
                         .run(measured, runId, run.snapshotVersion(), policy(plan), written.written(), written.metrics(), proof,
-                                staged.audited(files)));
+                                audited));
             } catch (Exception e) {   // Spark's own SparkException is checked, thrown through Scala
                 // Data nobody has proven is never published: an error in the test stage fails it.
                 String reason = "test stage could not run, nothing published: " + Messages.oneLine(e);
@@ -342,7 +345,7 @@ public final class MigrationRunner {
             Instant deployStarted = Instant.now();
             long targetVersion;
             try {
-                targetVersion = scope.timings().time("publish", () -> scope.job(Stage.DEPLOY, null, () -> publish(plan, run, written, staged)));
+                targetVersion = scope.timings().time("publish", () -> scope.job(Stage.DEPLOY, null, () -> publish(plan, run, written, layouts)));
             } catch (ConflictError e) {
                 discard(plan, run);
                 String reason = Messages.oneLine(e) + "; the staged files are removed";
@@ -376,7 +379,7 @@ public final class MigrationRunner {
          * Each carries the run's transaction id, so a publish a kill interrupted lands once.
          * Returns the target's version that holds the run.
          */
-        private long publish(MigrationPlan plan, RunRecord run, TransformStage.Outcome written, Staged staged) {
+        private long publish(MigrationPlan plan, RunRecord run, TransformStage.Outcome written, TransformStage.Layouts layouts) {
             String runId = run.runId();
             StagedFiles files = new StagedFiles(context.spark());
             List<String> all = new java.util.ArrayList<>(written.targetFiles());
@@ -391,10 +394,10 @@ public final class MigrationRunner {
             CommitTag tag = new CommitTag(runId, plan.spec().id(), Stage.DEPLOY, null);
             boolean inPlace = plan.spec().mode() == dev.drover.spec.TargetMode.IN_PLACE;
             KillPoints.reached("publishing");
-            StagedFiles.Published target = files.publish(plan.targetLocation(), publishAppId(runId), staged.target(), written.targetFiles(),
+            StagedFiles.Published target = files.publish(plan.targetLocation(), publishAppId(runId), layouts.target(), written.targetFiles(),
                     inPlace ? StagedFiles.Mode.REPLACE_PINNED : StagedFiles.Mode.REPLACE, run.snapshotVersion(), tag);
             if (!written.quarantinedFiles().isEmpty()) {
-                files.publish(plan.quarantineLocation(), publishAppId(runId), staged.quarantine(), written.quarantinedFiles(),
+                files.publish(plan.quarantineLocation(), publishAppId(runId), layouts.quarantine(), written.quarantinedFiles(),
                         StagedFiles.Mode.APPEND, Optional.empty(), tag);
             }
             KillPoints.reached("published");
@@ -433,21 +436,6 @@ public final class MigrationRunner {
     /** The idempotent transaction id of a run's publish, in the target's and the quarantine table's log. */
     static String publishAppId(String runId) {
         return "drover-" + runId + "-publish";
-    }
-
-    /** The layouts a run's files were staged with, and how the test stage reads them before they are published. */
-    private record Staged(StagedFiles.Layout target, StagedFiles.Layout quarantine, TransformStage.Outcome written, String targetLocation,
-                          String quarantineLocation) {
-        static Staged of(org.apache.spark.sql.SparkSession spark, MigrationPlan plan, TransformStage.Outcome written) {
-            return new Staged(StagedFiles.Layout.of(spark, plan.targetLocation(), plan.targetSchema(), plan.target().partitionedBy()),
-                    QuarantineTable.layout(spark, plan.quarantineLocation()), written,
-                    plan.targetLocation(), plan.quarantineLocation());
-        }
-
-        VerifyStage.Audited audited(StagedFiles files) {
-            return new VerifyStage.Audited(() -> files.read(targetLocation, target, written.targetFiles()), target.schema().asNullable(),
-                    files.read(quarantineLocation, quarantine, written.quarantinedFiles()));
-        }
     }
 
     private static AnalyzeStage.Pinned pinned(Ledger ledger, RunRecord run) {

@@ -39,12 +39,13 @@ final class BatchWriter {
     private final MetricPlan metrics;
     private final boolean targetSide;
     private final String staging;
-    private final StagedFiles.Layout layout;
+    private final TransformStage.Layouts layouts;
 
     /** Partitions of each batch's jobs, 0 for as many as the source has. */
     private final int partitions;
 
-    BatchWriter(MigrationPlan plan, MetricPlan metrics, MigrationScope scope, String stagingDir, int partitions) {
+    BatchWriter(MigrationPlan plan, MetricPlan metrics, TransformStage.Layouts layouts, MigrationScope scope, String stagingDir,
+                int partitions) {
         this.partitions = partitions;
         this.plan = requireNonNull(plan, "plan is null");
         this.scope = requireNonNull(scope, "scope is null");
@@ -55,12 +56,7 @@ final class BatchWriter {
         this.targetSide = !plan.readBack();
         this.staging = plan.pipeline().steps().stream().anyMatch(s -> s instanceof MapStep)
                 ? stagingDir + "/" + scope.runId() : null;
-        this.layout = layout(scope.spark(), plan);
-    }
-
-    /** The target as the run writes it: the plan's schema and partitioning, the table's properties. */
-    static StagedFiles.Layout layout(org.apache.spark.sql.SparkSession spark, MigrationPlan plan) {
-        return StagedFiles.Layout.of(spark, plan.targetLocation(), plan.targetSchema(), plan.target().partitionedBy());
+        this.layouts = requireNonNull(layouts, "layouts is null");
     }
 
     /** Where a run stages the batches of a pipeline with a per-row step; null when it does not. */
@@ -79,11 +75,11 @@ final class BatchWriter {
                 return writeStaged(batch, name, retry);
             }
             MetricPlan.Observed written = metrics.observe(slice(batch), name, targetSide);
-            StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layout, written.frame());
+            StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layouts.target(), written.frame());
             Metrics observed = written.metrics();
             List<String> quarantined = List.of();
             if (observed.count(Metrics.FAILED) > 0) {
-                QuarantineWriter.Staged q = quarantine.stage(plan.pipeline().apply(slice(batch)), batch.batchId());
+                QuarantineWriter.Staged q = quarantine.stage(plan.pipeline().apply(slice(batch)), batch.batchId(), layouts.quarantine());
                 observed = observed.with(q.metrics());
                 quarantined = q.files();
             }
@@ -115,11 +111,11 @@ final class BatchWriter {
         }
         Dataset<Row> result = delta.read(location, delta.latestVersion(location));
         MetricPlan.Observed written = metrics.finish(new MetricPlan.Prepared(result, List.of()), result, name, targetSide);
-        StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layout, written.frame());
+        StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layouts.target(), written.frame());
         Metrics observed = before.with(written.metrics());
         List<String> quarantined = List.of();
         if (observed.count(Metrics.FAILED) > 0) {
-            QuarantineWriter.Staged q = quarantine.stage(result, batch.batchId());
+            QuarantineWriter.Staged q = quarantine.stage(result, batch.batchId(), layouts.quarantine());
             observed = observed.with(q.metrics());
             quarantined = q.files();
         }

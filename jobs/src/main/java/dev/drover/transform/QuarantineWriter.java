@@ -76,17 +76,15 @@ public final class QuarantineWriter {
     /** The failed rows of a batch and what they were: data files staged, not committed, published with the run's. */
     public record Staged(Metrics metrics, List<String> files) {}
 
-    /** As {@link #write} but staged: the rows become data files of the quarantine table no commit holds yet. */
-    public Staged stage(Dataset<Row> transformed, int batchId) {
+    /**
+     * As {@link #write} but staged: the rows become data files of the quarantine table, laid out
+     * as {@code layout} (the run's, {@link QuarantineTable#layout}), that no commit holds yet.
+     */
+    public Staged stage(Dataset<Row> transformed, int batchId, StagedFiles.Layout layout) {
         Observation observation = new Observation("drover-quarantine-" + runId + "-" + batchId);
         Dataset<Row> rows = observed(transformed, batchId, observation);
-        StagedFiles.Written written = new StagedFiles(SparkSession.active()).write(location, runId, layout(), rows);
+        StagedFiles.Written written = new StagedFiles(SparkSession.active()).write(location, runId, layout, rows);
         return new Staged(Metrics.of(observed(observation)), written.files());
-    }
-
-    /** The quarantine table's layout: its columns, unpartitioned, with the properties it has. */
-    public StagedFiles.Layout layout() {
-        return QuarantineTable.layout(SparkSession.active(), location);
     }
 
     private Dataset<Row> observed(Dataset<Row> transformed, int batchId, Observation observation) {

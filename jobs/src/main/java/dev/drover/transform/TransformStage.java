@@ -72,6 +72,18 @@ public final class TransformStage {
         }
     }
 
+    /**
+     * How the run's files are laid out, fixed once per run and used by every step that touches
+     * them (the writes, the audit's read, the publish): the target's schema, partitioning and
+     * properties, and the quarantine table's.
+     */
+    public record Layouts(StagedFiles.Layout target, StagedFiles.Layout quarantine) {
+        public static Layouts of(org.apache.spark.sql.SparkSession spark, MigrationPlan plan) {
+            return new Layouts(StagedFiles.Layout.of(spark, plan.targetLocation(), plan.targetSchema(), plan.target().partitionedBy()),
+                    dev.drover.quarantine.QuarantineTable.layout(spark, plan.quarantineLocation()));
+        }
+    }
+
     private final MigrationScope scope;
     private final DroverConfig config;
     private final Ledger ledger;
@@ -86,10 +98,10 @@ public final class TransformStage {
      * Writes the batches not written yet, at most {@code parallel} at once (fixed when the run
      * started). {@code resumed}: a killed process may have left files no record names; they go first.
      */
-    public Outcome run(MetricPlan metrics, List<BatchRecord> batches, boolean resumed, int parallel) {
+    public Outcome run(MetricPlan metrics, Layouts layouts, List<BatchRecord> batches, boolean resumed, int parallel) {
         MigrationPlan plan = metrics.plan();
         Quota quota = plan.spec().quota().resolve(config.wave().quota());
-        BatchWriter writer = new BatchWriter(plan, metrics, scope, config.stateDir() + "/staging", quota.partitionsPerBatch(parallel));
+        BatchWriter writer = new BatchWriter(plan, metrics, layouts, scope, config.stateDir() + "/staging", quota.partitionsPerBatch(parallel));
         Progress progress = new Progress(scope.out(), config.progress());
         List<BatchRecord> written = new ArrayList<>();
         List<BatchRecord> todo = new ArrayList<>();

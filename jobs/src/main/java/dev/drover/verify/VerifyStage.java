@@ -21,7 +21,6 @@ import dev.drover.model.Proof;
 import dev.drover.model.SchemaDiff;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.quarantine.QuarantineTable;
 import dev.drover.spec.ChecksSpec;
 import dev.drover.spec.InvariantSpec;
 import dev.drover.transforms.RowErrors;
