@@ -33,10 +33,18 @@ public final class DeltaTables {
         DeltaLog.invalidateCache(spark, new org.apache.hadoop.fs.Path(location));
     }
 
-    /** A Delta table with at least one commit is there (a log folder a failed first write left behind is none). */
+    /**
+     * A Delta table with at least one commit is there (a log folder a failed first write left behind
+     * is none). The log is always read again: {@code DeltaTable.isDeltaTable} answers from the log
+     * this JVM cached when it last looked, so a table another process created since then (an agent's
+     * or a harness's view of a ledger a driver writes) would stay missing for as long as the cache
+     * holds it.
+     */
     public boolean exists(String location) {
-        return DeltaTable.isDeltaTable(spark, location) && DeltaLog.forTable(spark, location).update(false, scala.Option.empty(),
-                scala.Option.empty()).version() >= 0;
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+        return org.apache.spark.sql.delta.DeltaTableUtils.findDeltaTableRoot(spark, path, scala.collection.immutable.Map$.MODULE$.empty())
+                .isDefined()
+                && DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() >= 0;
     }
 
     /** The latest version, or -1 when there is no table. */

@@ -384,7 +384,7 @@ class S3StorageTest {
             // failed, not half-published: no consumer was told, and a second run finishes it
             assertTrue(first.status() != RunStatus.SUCCEEDED, "exit " + exit + " but " + first.status());
             String outbox = ws.ledger().location(OutboxRow.TABLE.name());
-            assertTrue(!io.delta.tables.DeltaTable.isDeltaTable(SharedSpark.session(), outbox) || read(outbox).count() == 0,
+            assertTrue(!new DeltaTables(SharedSpark.session()).exists(outbox) || read(outbox).count() == 0,
                     "no consumer event for a run that did not pass");
             try (Driver again = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
                 assertEquals(0, again.waitFor(600), again.stderr());
@@ -469,7 +469,7 @@ class S3StorageTest {
                 LedgerTables.SPEC_CHECKSUMS.name(), LedgerTables.WAVES.name(), LedgerTables.WAVE_RUNS.name(),
                 LedgerTables.ALERTS.name(), OutboxRow.TABLE.name())) {
             String location = ws.ledger().location(table);
-            if (!io.delta.tables.DeltaTable.isDeltaTable(spark, location)) {
+            if (!new DeltaTables(spark).exists(location)) {
                 continue;
             }
             for (String row : read(location).toJSON().collectAsList()) {

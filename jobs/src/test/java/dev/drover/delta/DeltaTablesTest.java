@@ -1,0 +1,51 @@
+package dev.drover.delta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drover.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.io.CleanupMode;
+
+/** What this JVM knows of a table another process creates: never an answer from before it was made. */
+class DeltaTablesTest {
+    @TempDir(cleanup = CleanupMode.ALWAYS)
+    Path tmp;
+
+    private final SparkSession spark = SharedSpark.session();
+    private final DeltaTables delta = new DeltaTables(spark);
+
+    @Test
+    void aTableAnotherProcessCreatesAfterThisJvmLookedIsSeen() throws Exception {
+        // another process's first write: its log folder is there before its first commit is
+        Path table = tmp.resolve("runs");
+        Files.createDirectories(table.resolve("_delta_log"));
+        String location = table.toUri().toString();
+        assertFalse(delta.exists(location), "a log folder without a commit is no table");
+        assertEquals(Optional.empty(), delta.version(location));
+
+        // the other process commits (written elsewhere and moved in, so this JVM's Delta never hears of it)
+        Path elsewhere = tmp.resolve("elsewhere");
+        spark.range(3).write().format("delta").save(elsewhere.toUri().toString());
+        try (var files = Files.list(elsewhere.resolve("_delta_log"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, table.resolve("_delta_log").resolve(f.getFileName()));
+            }
+        }
+        try (var files = Files.list(elsewhere)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                Files.copy(f, table.resolve(f.getFileName()));
+            }
+        }
+
+        assertTrue(delta.exists(location), "the table made after this JVM looked is there");
+        assertEquals(Optional.of(0L), delta.version(location));
+        assertEquals(3, spark.read().format("delta").load(location).count());
+    }
+}
