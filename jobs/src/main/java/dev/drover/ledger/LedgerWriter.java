@@ -17,7 +17,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one ledger writer of an application, shared by every migration it runs. Records queue up
- * per table and go to the table in one Delta commit at a time (group commit): whatever queued
+ * per table and go to the table in one Delta commit at a time (group commit), built in the
+ * driver with no Spark job ({@link DriverAppend}): whatever queued
  * while a table's last commit ran goes in its next one, from every running migration at once.
  * Tables are written at the same time, each by one thread at a time (two appends racing to
  * create a table would conflict in Delta). Each append returns a future that completes when
@@ -42,6 +43,7 @@ public final class LedgerWriter implements AutoCloseable {
     static final java.time.Duration COMMIT_LEASE = java.time.Duration.ofSeconds(60);
 
     private final SparkSession spark;
+    private final DriverAppend appender;
     private final String stateDir;
     private final int compactEvery;
     private final ExecutorService threads;
@@ -62,10 +64,11 @@ public final class LedgerWriter implements AutoCloseable {
     LedgerWriter(SparkSession spark, String stateDir, int compactEvery) {
         this.compactEvery = compactEvery;
         this.spark = requireNonNull(spark, "spark is null");
+        this.appender = new DriverAppend(spark);
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
         this.commitLocks = dev.drover.storage.ObjectStorage.singleDriverLogStore(spark, stateDir)
                 ? dev.drover.storage.ObjectStorage.locks(stateDir, spark.sparkContext().hadoopConfiguration()) : null;
-        // ledger commits are small and every run waits for them: their pool gets a core first
+        // compactions are small and every run waits for the ledger: their pool gets a core first
         dev.drover.exec.FairPools.ensure(spark.sparkContext(), dev.drover.exec.JobLabel.LEDGER_POOL, new dev.drover.model.Quota(1, 1, 0));
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "drover-ledger");
@@ -121,12 +124,10 @@ public final class LedgerWriter implements AutoCloseable {
             group.forEach(p -> rows.addAll(p.rows()));
             try {
                 String name = queue.table.name();
-                guarded(name, () -> JobLabel.ledger(name).run(spark, () -> spark.createDataFrame(rows, queue.table.schema()).coalesce(1)
-                        .write().format("delta").mode("append").option("mergeSchema", "true")
-                        .option("delta.checkpointInterval", CHECKPOINT_INTERVAL)
-                        .option("userMetadata", JSON.createObjectNode().put("tool", "drover").put("stage", "ledger")
-                                .put("table", name).put("rows", rows.size()).toString())
-                        .save(location(name))));
+                guarded(name, () -> appender.append(location(name), queue.table.schema(), rows,
+                        Map.of("delta.checkpointInterval", String.valueOf(CHECKPOINT_INTERVAL)),
+                        JSON.createObjectNode().put("tool", "drover").put("stage", "ledger").put("table", name)
+                                .put("rows", rows.size()).toString()));
                 group.forEach(p -> p.done().complete(null));
                 if (++queue.commits % compactEvery == 0) {
                     compact(name);

@@ -30,10 +30,16 @@ public final class SharedSpark {
                     .config("spark.databricks.delta.snapshotPartitions", "1")
                     // as drover.conf sets it: each migration's jobs in a FAIR pool of its own
                     .config("spark.scheduler.mode", "FAIR");
-            if (deltaOnClasspath()) {
+            if (onClasspath("io.delta.sql.DeltaSparkSessionExtension")) {
                 builder = builder
                         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
                         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+            }
+            // as a local drover session has it (Sessions): local files without a process per file
+            if (onClasspath("dev.drover.storage.LocalDisk")) {
+                builder = builder
+                        .config("spark.hadoop.fs.file.impl", "dev.drover.storage.LocalDisk$FileSystem")
+                        .config("spark.hadoop.fs.AbstractFileSystem.file.impl", "dev.drover.storage.LocalDisk$Fs");
             }
             session = builder.getOrCreate();
             session.sparkContext().setLogLevel("WARN");
@@ -46,9 +52,9 @@ public final class SharedSpark {
         COMPARE.assertDataFrameNoOrderEquals(expected, actual);
     }
 
-    private static boolean deltaOnClasspath() {
+    private static boolean onClasspath(String type) {
         try {
-            Class.forName("io.delta.sql.DeltaSparkSessionExtension");
+            Class.forName(type);
             return true;
         } catch (ClassNotFoundException e) {
             return false;

@@ -1,0 +1,117 @@
+package dev.drover.storage;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFs;
+import org.apache.hadoop.fs.DelegateToFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * Hadoop's local file system without a process per file. Without Hadoop's native library (which
+ * Spark does not ship), {@link RawLocalFileSystem} starts a {@code chmod} for every file it
+ * creates and a {@code readlink} for every rename: a Delta commit on a local folder makes four
+ * such processes (its commit file and its checksum file), 150–200 ms of a 200–250 ms ledger commit
+ * here. These classes do the same two things with {@code java.nio}; everything else, checksum
+ * files included, is Hadoop's. Registered for the {@code file} scheme by {@link #register}.
+ */
+public final class LocalDisk {
+    private LocalDisk() {}
+
+    /** The Hadoop settings that make {@code file:} paths use these classes (the FileSystem and the FileContext side). */
+    public static java.util.Map<String, String> settings() {
+        return java.util.Map.of("fs.file.impl", FileSystem.class.getName(), "fs.AbstractFileSystem.file.impl", Fs.class.getName());
+    }
+
+    /** Hadoop's checksummed local FileSystem over {@link Raw}. */
+    public static final class FileSystem extends LocalFileSystem {
+        public FileSystem() {
+            super(new Raw());
+        }
+    }
+
+    /** Hadoop's checksummed local FileContext file system over {@link Raw}. */
+    public static final class Fs extends ChecksumFs {
+        public Fs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+            super(new RawFs(uri, conf));
+        }
+    }
+
+    /** The FileContext side of {@link Raw}, as Hadoop's own {@code RawLocalFs} is of its raw file system. */
+    static final class RawFs extends DelegateToFileSystem {
+        RawFs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+            super(uri, new Raw(), conf, "file", false);
+        }
+
+        @Override
+        public int getUriDefaultPort() {
+            return -1;
+        }
+
+        @Override
+        public boolean isValidName(String src) {
+            return true;   // as Hadoop's RawLocalFs: a local path may hold a colon
+        }
+
+        @Override
+        public boolean supportsSymlinks() {
+            return true;
+        }
+
+        @Override
+        public FileStatus getFileLinkStatus(Path f) throws IOException {
+            return fsImpl.getFileLinkStatus(f);
+        }
+    }
+
+    /** {@link RawLocalFileSystem} with permissions set and links checked in this process. */
+    public static final class Raw extends RawLocalFileSystem {
+        @Override
+        public void setPermission(Path p, FsPermission permission) throws IOException {
+            java.nio.file.Path file = pathToFile(p).toPath();
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileNotFoundException("File " + p + " does not exist");
+            }
+            try {
+                Files.setPosixFilePermissions(file, posix(permission));
+            } catch (UnsupportedOperationException e) {
+                super.setPermission(p, permission);   // not a POSIX file system: Hadoop's way
+            }
+        }
+
+        @Override
+        public FileStatus getFileLinkStatus(Path f) throws IOException {
+            java.nio.file.Path file = pathToFile(f).toPath();
+            if (Files.isSymbolicLink(file)) {
+                return super.getFileLinkStatus(f);   // a real link: Hadoop resolves it
+            }
+            return getFileStatus(f);
+        }
+
+        static Set<PosixFilePermission> posix(FsPermission permission) {
+            Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
+            int bits = permission.toShort() & 0777;
+            PosixFilePermission[] order = {
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
+            for (int i = 0; i < order.length; i++) {
+                if ((bits & (1 << (8 - i))) != 0) {
+                    out.add(order[i]);
+                }
+            }
+            return out;
+        }
+    }
+}

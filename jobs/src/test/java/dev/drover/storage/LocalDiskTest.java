@@ -1,0 +1,79 @@
+package dev.drover.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileNotFoundException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local file system Drover registers: Hadoop's behaviour, without a process per file. */
+class LocalDiskTest {
+    @TempDir
+    java.nio.file.Path tmp;
+
+    private static Configuration conf() {
+        Configuration conf = new Configuration(false);
+        LocalDisk.settings().forEach(conf::set);
+        conf.setBoolean("fs.file.impl.disable.cache", true);
+        return conf;
+    }
+
+    @Test
+    void permissionsAreSetAsHadoopSetsThem() throws Exception {
+        var fs = org.apache.hadoop.fs.FileSystem.get(tmp.toUri(), conf());
+        assertTrue(fs instanceof LocalDisk.FileSystem, fs.getClass().getName());
+        Path file = new Path(tmp.resolve("a.txt").toUri());
+        try (var out = fs.create(file, new FsPermission((short) 0640), false, 4096, (short) 1, 1 << 20, null)) {
+            out.writeUTF("x");
+        }
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a.txt"))));
+        fs.setPermission(file, new FsPermission((short) 0751));
+        assertEquals("rwxr-x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("a.txt"))));
+        assertThrows(FileNotFoundException.class, () -> fs.setPermission(new Path(tmp.resolve("none").toUri()), FsPermission.getDefault()));
+        assertTrue(Files.exists(tmp.resolve(".a.txt.crc")), "Hadoop's checksum file is still written");
+    }
+
+    @Test
+    void aRenameThroughFileContextRefusesToOverwriteAndFollowsNoLink() throws Exception {
+        // Delta's log store commits by FileContext.rename without overwrite: the commit is exclusive
+        FileContext fc = FileContext.getFileContext(tmp.toUri(), conf());
+        Path first = new Path(tmp.resolve("tmp1").toUri());
+        Path taken = new Path(tmp.resolve("00.json").toUri());
+        for (Path p : new Path[] {first, taken}) {
+            try (var out = fc.create(p, EnumSet.of(CreateFlag.CREATE))) {
+                out.writeUTF(p.getName());
+            }
+        }
+        assertThrows(org.apache.hadoop.fs.FileAlreadyExistsException.class, () -> fc.rename(first, taken, Options.Rename.NONE));
+        Path free = new Path(tmp.resolve("01.json").toUri());
+        fc.rename(first, free, Options.Rename.NONE);
+        assertTrue(Files.exists(tmp.resolve("01.json")));
+        assertFalse(Files.exists(tmp.resolve("tmp1")));
+
+        java.nio.file.Path link = tmp.resolve("link");
+        Files.createSymbolicLink(link, tmp.resolve("01.json"));
+        Configuration plain = new Configuration(true);
+        plain.setBoolean("fs.file.impl.disable.cache", true);
+        FileContext hadoops = FileContext.getFileContext(tmp.toUri(), plain);
+        for (Path p : new Path[] {new Path(link.toUri()), free}) {
+            FileStatus ours = fc.getFileLinkStatus(p);
+            FileStatus theirs = hadoops.getFileLinkStatus(p);
+            assertEquals(theirs.isSymlink(), ours.isSymlink(), "a link's status as Hadoop's own gives it: " + p);
+            assertEquals(theirs.getLen(), ours.getLen(), p.toString());
+            assertEquals(theirs.isFile(), ours.isFile(), p.toString());
+        }
+    }
+}
