@@ -117,8 +117,7 @@ public final class AnalyzeStage {
         }
         long sourceVersion = pinned != null ? pinned.sourceVersion() : delta.latestVersion(sourceLocation);
         // each file of the pinned version with its record count, read once from the log's (cached) state
-        java.util.function.Supplier<List<Row>> files = memo(() -> delta.filesWithStats(sourceLocation, sourceVersion)
-                .select(col("partitionValues"), col("stats.numRecords")).collectAsList());
+        java.util.function.Supplier<List<DeltaTables.FileRows>> files = memo(() -> delta.fileRows(sourceLocation, sourceVersion));
         Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
         java.util.Set<String> additive = pinned != null ? pinned.additive() : java.util.Set.of();
         checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema", additive);
@@ -195,8 +194,8 @@ public final class AnalyzeStage {
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
-        long sourceRecords = pinned != null && !pinned.countSource() ? -1 : files.get().stream().anyMatch(f -> f.isNullAt(1)) ? -1
-                : files.get().stream().mapToLong(f -> f.getLong(1)).sum();
+        long sourceRecords = pinned != null && !pinned.countSource() ? -1 : files.get().stream().anyMatch(f -> f.rows().isEmpty()) ? -1
+                : files.get().stream().mapToLong(f -> f.rows().orElseThrow()).sum();
         lap("analyze/rest", started);
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation, sourceVersion,
                 sourceRecords, targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
@@ -303,15 +302,16 @@ public final class AnalyzeStage {
      * values and its statistics' record count): no data is read. Empty when some file has no
      * statistics: the caller counts by reading then.
      */
-    private java.util.Optional<List<Row>> partitionCounts(List<Row> perFile, List<String> partitionColumns, StructType schema) {
+    private java.util.Optional<List<Row>> partitionCounts(List<DeltaTables.FileRows> perFile, List<String> partitionColumns,
+                                                         StructType schema) {
         Map<List<String>, Long> counts = new LinkedHashMap<>();
-        for (Row file : perFile) {
-            if (file.isNullAt(1)) {
+        for (DeltaTables.FileRows file : perFile) {
+            if (file.rows().isEmpty()) {
                 return java.util.Optional.empty();
             }
-            Map<String, String> values = file.getJavaMap(0);
+            Map<String, String> values = file.partitionValues();
             List<String> key = partitionColumns.stream().map(values::get).toList();
-            counts.merge(key, file.getLong(1), Long::sum);
+            counts.merge(key, file.rows().get(), Long::sum);
         }
         // partition values are text in the log: typed once, in one local projection (no job)
         StructType text = new StructType();

@@ -48,4 +48,41 @@ class DeltaTablesTest {
         assertEquals(Optional.of(0L), delta.version(location));
         assertEquals(3, spark.read().format("delta").load(location).count());
     }
+
+    /** A small table's files and their rows come from the version's checksum in the driver: the same answer as the log's state, no job. */
+    @Test
+    void aSmallTablesFileRowsAreReadWithoutASparkJob() throws Exception {
+        String location = tmp.resolve("events").toUri().toString();
+        spark.range(0, 300).selectExpr("id", "CAST(id % 3 AS STRING) AS day").repartition(2).write().format("delta")
+                .partitionBy("day").save(location);
+        spark.range(300, 310).selectExpr("id", "CAST(id % 3 AS STRING) AS day").write().format("delta").mode("append").save(location);
+        long version = delta.latestVersion(location);
+        delta.forget(location);   // as a new run finds it: nothing of the table in memory
+
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        spark.sparkContext().addSparkListener(counter);
+        java.util.List<DeltaTables.FileRows> files;
+        try {
+            files = delta.fileRows(location, version);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+        assertEquals(0, jobs.get(), "Spark jobs to list a small table's files");
+
+        java.util.Map<String, Long> byDay = new java.util.TreeMap<>();
+        files.forEach(f -> byDay.merge(f.partitionValues().get("day"), f.rows().orElseThrow(), Long::sum));
+        java.util.Map<String, Long> fromState = new java.util.TreeMap<>();
+        delta.filesWithStats(location, version).select("partitionValues.day", "stats.numRecords").collectAsList()
+                .forEach(r -> fromState.merge(r.getString(0), r.getLong(1), Long::sum));
+        assertEquals(fromState, byDay);
+        assertEquals(java.util.Map.of("0", 104L, "1", 103L, "2", 103L), byDay);
+    }
 }
