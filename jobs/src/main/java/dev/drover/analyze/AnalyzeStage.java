@@ -116,7 +116,7 @@ public final class AnalyzeStage {
             throw new SpecError(where, "source", "dataset " + source.name() + " has no Delta table at " + sourceLocation);
         }
         long sourceVersion = pinned != null ? pinned.sourceVersion() : delta.latestVersion(sourceLocation);
-        // each file of the pinned version with its record count, read once from the log's (cached) state
+        // each file of the pinned version with its rows: from the version's checksum in the driver, or one job over the log
         java.util.function.Supplier<List<DeltaTables.FileRows>> files = memo(() -> delta.fileRows(sourceLocation, sourceVersion));
         Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
         java.util.Set<String> additive = pinned != null ? pinned.additive() : java.util.Set.of();

@@ -73,14 +73,6 @@ public final class DeltaTables {
         return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
     }
 
-    /**
-     * The files of a table's version with their statistics, from Delta's log (the same cached state
-     * a read of that version uses to skip files): {@code partitionValues}, {@code stats.numRecords}, ….
-     */
-    public Dataset<Row> filesWithStats(String location, long version) {
-        return DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty()).withStats();
-    }
-
     /** A data file of a table's version: its partition values, and the rows it holds when its statistics say. */
     public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {}
 

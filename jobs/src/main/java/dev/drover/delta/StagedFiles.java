@@ -87,6 +87,13 @@ public final class StagedFiles {
             }
             return new Layout(schema, partitionBy, properties);
         }
+
+        /** The Delta metadata action of a new table with this layout, under table id {@code id}. */
+        public Metadata metadata(String id) {
+            return new Metadata(id, null, null, new Format("parquet", scala.collection.immutable.Map$.MODULE$.empty()),
+                    schema.asNullable().json(), JavaConverters.asScalaBuffer(new ArrayList<>(partitionBy)).toSeq(),
+                    toScala(properties), scala.Option.apply(System.currentTimeMillis()));
+        }
     }
 
     /** What one write staged: Delta's add actions (as JSON, paths relative to the table) and the rows the writer wrote. */
@@ -106,7 +113,7 @@ public final class StagedFiles {
         // where the folder is, with the target's layout, and hands back their add actions.
         DeltaLog log = DeltaLog.forTable(spark, new Path(location, folder));
         OptimisticTransaction txn = log.startTransaction();
-        txn.updateMetadata(metadata(UUID.randomUUID().toString(), layout), false);
+        txn.updateMetadata(layout.metadata(UUID.randomUUID().toString()), false);
         List<FileAction> actions = JavaConverters.seqAsJavaList(txn.writeFiles(frame));
         List<String> files = new ArrayList<>();
         for (FileAction action : actions) {
@@ -198,9 +205,8 @@ public final class StagedFiles {
         boolean sameLayout = exists && current.schema().equals(layout.schema().asNullable())
                 && JavaConverters.seqAsJavaList(current.partitionColumns()).equals(layout.partitionBy());
         if (!sameLayout) {
-            Metadata next = metadata(exists ? current.id() : UUID.randomUUID().toString(), exists
-                    ? new Layout(layout.schema(), layout.partitionBy(), JavaConverters.mapAsJavaMap(current.configuration()))
-                    : layout);
+            Metadata next = (exists ? new Layout(layout.schema(), layout.partitionBy(), JavaConverters.mapAsJavaMap(current.configuration()))
+                    : layout).metadata(exists ? current.id() : UUID.randomUUID().toString());
             txn.updateMetadata(next, false);
         }
         List<Action> actions = new ArrayList<>();
@@ -286,13 +292,6 @@ public final class StagedFiles {
     private static AddFile relocated(AddFile add, String folder) {
         return add.copy(folder + "/" + add.path(), add.partitionValues(), add.size(), add.modificationTime(), add.dataChange(),
                 add.stats(), add.tags(), add.deletionVector(), add.baseRowId(), add.defaultRowCommitVersion(), add.clusteringProvider());
-    }
-
-    private static Metadata metadata(String id, Layout layout) {
-        List<String> partitions = new ArrayList<>(layout.partitionBy());
-        return new Metadata(id, null, null, new Format("parquet", scala.collection.immutable.Map$.MODULE$.empty()),
-                layout.schema().asNullable().json(), JavaConverters.asScalaBuffer(partitions).toSeq(),
-                toScala(layout.properties()), scala.Option.apply(System.currentTimeMillis()));
     }
 
     private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> map) {

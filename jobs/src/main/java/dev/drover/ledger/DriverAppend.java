@@ -2,10 +2,10 @@ package dev.drover.ledger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.delta.StagedFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +31,6 @@ import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
-import org.apache.spark.sql.delta.actions.Format;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -74,19 +73,17 @@ final class DriverAppend {
             // snapshot this JVM holds is found at commit time and the append goes after it. Only a
             // table not seen yet is listed (a new one, or one another process has made since).
             Snapshot known = log.unsafeVolatileSnapshot();
-            OptimisticTransaction txn = known.version() >= 0 ? log.startTransaction(scala.Option.empty(), scala.Option.apply(known))
-                    : log.startTransaction();
+            OptimisticTransaction txn = known.version() >= 0
+                    ? log.startTransaction(scala.Option.empty(), scala.Option.apply(known)) : log.startTransaction();
             if (txn.readVersion() < 0) {
-                txn.updateMetadata(new Metadata(UUID.randomUUID().toString(), null, null,
-                        new Format("parquet", scala.collection.immutable.Map$.MODULE$.empty()), schema.asNullable().json(),
-                        JavaConverters.asScalaBuffer(new ArrayList<String>()).toSeq(), toScala(properties),
-                        scala.Option.apply(System.currentTimeMillis())), false);
+                StagedFiles.Layout layout = new StagedFiles.Layout(schema, List.of(), properties);
+                txn.updateMetadata(layout.metadata(UUID.randomUUID().toString()), false);
             } else {
                 StructType merged = merged(txn.metadata().schema(), schema);
                 if (merged != null) {
                     Metadata m = txn.metadata();
-                    txn.updateMetadata(new Metadata(m.id(), m.name(), m.description(), m.format(), merged.json(), m.partitionColumns(),
-                            m.configuration(), m.createdTime()), false);
+                    txn.updateMetadata(new Metadata(m.id(), m.name(), m.description(), m.format(), merged.json(),
+                            m.partitionColumns(), m.configuration(), m.createdTime()), false);
                 }
             }
             String add = write(location, schema, rows);
@@ -201,19 +198,11 @@ final class DriverAppend {
         return Math.floorDiv(ts.getTime(), 1000L) * 1_000_000L + ts.getNanos() / 1000;
     }
 
-    private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> map) {
-        scala.collection.immutable.Map<String, String> out = scala.collection.immutable.Map$.MODULE$.empty();
-        for (var e : map.entrySet()) {
-            out = out.$plus(new scala.Tuple2<>(e.getKey(), e.getValue()));
-        }
-        return out;
-    }
-
     /**
      * Delta file statistics of the rows: null counts for every column, minimum and maximum for
      * whole numbers and strings (a string longer than Delta's prefix gives its prefix as the
-     * minimum and no maximum; a column with a non-ASCII string gets none). Timestamps, booleans and doubles get none: a column without
-     * statistics is read, never skipped.
+     * minimum and no maximum; a column with a non-ASCII string gets none). Timestamps, booleans
+     * and doubles get none: a column without statistics is read, never skipped.
      */
     private static final class Stats {
         private final StructType schema;

@@ -1,10 +1,7 @@
 package dev.drover.run;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import dev.drover.analyze.AnalyzeStage;
 import dev.drover.common.Hosts;
@@ -525,18 +522,19 @@ public final class SyncRunner {
             return rows(window.targetLocation(), version);
         }
 
-        /** The rows a version of a table holds, from its log (record counts less rows its deletion vectors mark). */
+        /**
+         * The rows a version of a table holds, from its log (record counts less rows its deletion
+         * vectors mark); empty when a file has no statistics.
+         */
         private Optional<Long> rows(String location, long version) {
-            Row r = delta.filesWithStats(location, version)
-                    .agg(sum(col("stats.numRecords")), coalesce(sum(col("deletionVector.cardinality")), lit(0L)),
-                            sum(org.apache.spark.sql.functions.when(col("stats.numRecords").isNull(), 1).otherwise(0))).first();
-            if (r.isNullAt(0) && !r.isNullAt(2) && r.getLong(2) > 0) {
-                return Optional.empty();
+            long total = 0;
+            for (DeltaTables.FileRows file : delta.fileRows(location, version)) {
+                if (file.rows().isEmpty()) {
+                    return Optional.empty();
+                }
+                total += file.rows().get();
             }
-            if (!r.isNullAt(2) && r.getLong(2) > 0) {
-                return Optional.empty();   // some file without statistics
-            }
-            return Optional.of((r.isNullAt(0) ? 0 : r.getLong(0)) - r.getLong(1));
+            return Optional.of(total);
         }
 
         private List<String> carried(MigrationPlan plan, SourceSchemaChange change) {

@@ -80,9 +80,32 @@ class DeltaTablesTest {
         java.util.Map<String, Long> byDay = new java.util.TreeMap<>();
         files.forEach(f -> byDay.merge(f.partitionValues().get("day"), f.rows().orElseThrow(), Long::sum));
         java.util.Map<String, Long> fromState = new java.util.TreeMap<>();
-        delta.filesWithStats(location, version).select("partitionValues.day", "stats.numRecords").collectAsList()
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty())
+                .withStats().select("partitionValues.day", "stats.numRecords").collectAsList()
                 .forEach(r -> fromState.merge(r.getString(0), r.getLong(1), Long::sum));
         assertEquals(fromState, byDay);
         assertEquals(java.util.Map.of("0", 104L, "1", 103L, "2", 103L), byDay);
+    }
+
+    /**
+     * Rows a deletion vector marks are not counted, whether the file list comes from the checksum
+     * (a few files) or from the log's state (more than the checksum keeps).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {3, 60})
+    void rowsMarkedDeletedAreNotCounted(int fileCount) {
+        String location = tmp.resolve("deleted-" + fileCount).toUri().toString();
+        spark.range(0, 1200).repartition(fileCount).write().format("delta")
+                .option("delta.enableDeletionVectors", "true").save(location);
+        spark.sql("DELETE FROM delta.`" + location + "` WHERE id % 7 = 0");
+        long version = delta.latestVersion(location);
+        delta.forget(location);
+
+        java.util.List<DeltaTables.FileRows> files = delta.fileRows(location, version);
+        assertTrue(org.apache.spark.sql.delta.DeltaLog.forTable(spark, location).update(false, scala.Option.empty(), scala.Option.empty())
+                .allFiles().filter("deletionVector IS NOT NULL").count() > 0, "the delete marked rows with deletion vectors");
+        assertEquals(fileCount, files.size());
+        assertEquals(spark.read().format("delta").load(location).count(),
+                files.stream().mapToLong(f -> f.rows().orElseThrow()).sum());
     }
 }
