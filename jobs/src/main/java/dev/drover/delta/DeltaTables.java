@@ -64,15 +64,6 @@ public final class DeltaTables {
         return spark.read().format("delta").option("versionAsOf", version).load(location);
     }
 
-    /** The version last committed under an idempotent-write app id, if any. */
-    public Optional<Long> committedTxnVersion(String location, String appId) {
-        if (!exists(location)) {
-            return Optional.empty();
-        }
-        scala.Option<Object> version = snapshot(location).transactions().get(appId);
-        return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
-    }
-
     /** A data file of a table's version: its partition values, and the rows it holds when its statistics say. */
     public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {}
 
@@ -168,9 +159,25 @@ public final class DeltaTables {
         if (!exists(location)) {
             return java.util.Map.of();
         }
+        return appIds(snapshot(location));
+    }
+
+    /**
+     * A snapshot's idempotent-write app ids with their versions. Read in the driver from the
+     * version's checksum when Delta kept them there (it does while a table has few of them and
+     * every commit since its creation wrote a checksum); otherwise from the snapshot's state,
+     * which Delta rebuilds with a Spark job.
+     */
+    public static java.util.Map<String, Long> appIds(Snapshot snapshot) {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
-        scala.collection.JavaConverters.mapAsJavaMap(snapshot(location).transactions())
-                .forEach((app, version) -> out.put(app, (Long) version));
+        scala.Option<org.apache.spark.sql.delta.VersionChecksum> checksum = snapshot.checksumOpt();
+        if (checksum.isDefined() && checksum.get().setTransactions().isDefined()) {
+            for (var t : JavaConverters.seqAsJavaList(checksum.get().setTransactions().get())) {
+                out.put(t.appId(), t.version());
+            }
+            return out;
+        }
+        JavaConverters.mapAsJavaMap(snapshot.transactions()).forEach((app, version) -> out.put(app, (Long) version));
         return out;
     }
 
@@ -265,13 +272,11 @@ public final class DeltaTables {
         }
     }
 
-    /** Commits after {@code version}, oldest first: version and userMetadata. */
+    /** Commits after {@code version}, oldest first, from the log's commit files in the driver (no Spark job). */
     public List<Commit> commitsAfter(String location, long version) {
         List<Commit> out = new ArrayList<>();
-        for (Row row : DeltaTable.forPath(spark, location).history()
-                .where("version > " + version).orderBy("version")
-                .select("version", "operation", "userMetadata").collectAsList()) {
-            out.add(new Commit(row.getLong(0), row.getString(1), row.isNullAt(2) ? null : row.getString(2)));
+        for (Version v : versions(location, at -> at > version, false, Integer.MAX_VALUE)) {
+            out.add(new Commit(v.version(), v.operation(), v.userMetadata()));
         }
         return out;
     }
@@ -287,6 +292,14 @@ public final class DeltaTables {
      * there is no table.
      */
     public List<Version> recentVersions(String location, int limit) {
+        return versions(location, at -> true, true, limit);
+    }
+
+    /**
+     * The commits of a table's log whose version {@code wanted} accepts, read from their commit
+     * files in the driver: the newest or the oldest {@code limit} of them, in that order.
+     */
+    private List<Version> versions(String location, java.util.function.LongPredicate wanted, boolean newestFirst, int limit) {
         List<Version> out = new ArrayList<>();
         if (limit <= 0) {
             return out;
@@ -298,20 +311,24 @@ public final class DeltaTables {
                 return out;
             }
             List<org.apache.hadoop.fs.Path> commits = new ArrayList<>();
-            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log, p -> COMMIT_FILE.matcher(p.getName()).matches())) {
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log, p -> COMMIT_FILE.matcher(p.getName()).matches()
+                    && wanted.test(Long.parseLong(p.getName().substring(0, 20))))) {
                 commits.add(f.getPath());
             }
-            commits.sort(java.util.Comparator.comparing(org.apache.hadoop.fs.Path::getName).reversed());
+            var byName = java.util.Comparator.comparing(org.apache.hadoop.fs.Path::getName);
+            commits.sort(newestFirst ? byName.reversed() : byName);
             for (org.apache.hadoop.fs.Path commit : commits.subList(0, Math.min(limit, commits.size()))) {
                 long version = Long.parseLong(commit.getName().substring(0, 20));
+                com.fasterxml.jackson.databind.JsonNode info = JSON.createObjectNode();
                 try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(commit), java.nio.charset.StandardCharsets.UTF_8))) {
                     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                         if (line.startsWith("{\"commitInfo\"")) {
-                            out.add(version(version, JSON.readTree(line).path("commitInfo")));
+                            info = JSON.readTree(line).path("commitInfo");
                             break;
                         }
                     }
                 }
+                out.add(version(version, info));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the Delta log of " + location, e);

@@ -188,7 +188,7 @@ public final class StagedFiles {
         DeltaLog log = DeltaLog.forTable(spark, location);
         log.update(false, scala.Option.empty(), scala.Option.empty());
         OptimisticTransaction txn = log.startTransaction();
-        if (txn.readVersion() >= 0 && txn.txnVersion(appId) >= 0) {
+        if (txn.readVersion() >= 0 && publishedBefore(txn, appId)) {
             return new Published(versionOf(location, tag), false);
         }
         if (mode == Mode.REPLACE_PINNED) {
@@ -287,6 +287,18 @@ public final class StagedFiles {
         } catch (URISyntaxException e) {
             throw new IllegalStateException("a staged file's path is not a URI: " + relative, e);
         }
+    }
+
+    /**
+     * Whether the table holds a commit under {@code appId}: the answer of Delta's
+     * {@code txnVersion}, taken from the version's checksum when it holds the app ids (no Spark
+     * job), with the id registered as read, so a commit under it by anyone else before ours
+     * still makes ours conflict.
+     */
+    private static boolean publishedBefore(OptimisticTransaction txn, String appId) {
+        java.util.Map<String, Long> known = DeltaTables.appIds(txn.snapshot());
+        txn.readTxn().$plus$eq(appId);   // what txnVersion records: the conflict check reads it
+        return known.getOrDefault(appId, -1L) >= 0;
     }
 
     private static AddFile relocated(AddFile add, String folder) {

@@ -59,23 +59,10 @@ class DeltaTablesTest {
         long version = delta.latestVersion(location);
         delta.forget(location);   // as a new run finds it: nothing of the table in memory
 
-        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
-        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
-            @Override
-            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-                jobs.incrementAndGet();
-            }
-        };
-        spark.sparkContext().listenerBus().waitUntilEmpty();
-        spark.sparkContext().addSparkListener(counter);
-        java.util.List<DeltaTables.FileRows> files;
-        try {
-            files = delta.fileRows(location, version);
-            spark.sparkContext().listenerBus().waitUntilEmpty();
-        } finally {
-            spark.sparkContext().removeSparkListener(counter);
-        }
-        assertEquals(0, jobs.get(), "Spark jobs to list a small table's files");
+        java.util.List<java.util.List<DeltaTables.FileRows>> read = new java.util.ArrayList<>();
+        int jobs = SharedSpark.jobsDuring(() -> read.add(delta.fileRows(location, version)));
+        java.util.List<DeltaTables.FileRows> files = read.get(0);
+        assertEquals(0, jobs, "Spark jobs to list a small table's files");
 
         java.util.Map<String, Long> byDay = new java.util.TreeMap<>();
         files.forEach(f -> byDay.merge(f.partitionValues().get("day"), f.rows().orElseThrow(), Long::sum));
@@ -107,5 +94,26 @@ class DeltaTablesTest {
         assertEquals(fileCount, files.size());
         assertEquals(spark.read().format("delta").load(location).count(),
                 files.stream().mapToLong(f -> f.rows().orElseThrow()).sum());
+    }
+
+    /** A table's commits come from its log's files in the driver: what Delta's history says, without its Spark jobs. */
+    @Test
+    void commitsAreReadFromTheLogAsHistoryShowsThem() throws Exception {
+        String location = tmp.resolve("tagged").toUri().toString();
+        spark.range(5).write().format("delta").save(location);
+        spark.range(5, 8).write().format("delta").mode("append").option("userMetadata", "{\"run\":\"r1\"}").save(location);
+        spark.sql("DELETE FROM delta.`" + location + "` WHERE id = 2");
+        delta.forget(location);
+
+        java.util.List<java.util.List<DeltaTables.Commit>> read = new java.util.ArrayList<>();
+        assertEquals(0, SharedSpark.jobsDuring(() -> read.add(delta.commitsAfter(location, 0))), "jobs to read the commits");
+        java.util.List<DeltaTables.Commit> fromHistory = new java.util.ArrayList<>();
+        for (var r : delta.history(location).where("version > 0").orderBy("version").select("version", "operation", "userMetadata")
+                .collectAsList()) {
+            fromHistory.add(new DeltaTables.Commit(r.getLong(0), r.getString(1), r.isNullAt(2) ? null : r.getString(2)));
+        }
+        assertEquals(fromHistory, read.get(0));
+        assertEquals(java.util.List.of(1L, 2L), read.get(0).stream().map(DeltaTables.Commit::version).toList());
+        assertEquals("{\"run\":\"r1\"}", read.get(0).get(0).userMetadata());
     }
 }

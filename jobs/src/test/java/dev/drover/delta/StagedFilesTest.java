@@ -80,6 +80,36 @@ class StagedFilesTest {
         assertEquals(0, delta.latestVersion(location), "one commit");
     }
 
+    /** Finding a publish that already landed reads the app ids from the version's checksum: no Spark job. */
+    @Test
+    void aRetriedPublishFindsItsTransactionIdWithoutASparkJob() throws Exception {
+        String location = tmp.resolve("events").toUri().toString();
+        StagedFiles.Layout layout = new StagedFiles.Layout(NEW, List.of("day"), Map.of());
+        for (String run : List.of("r1", "r2", "r3")) {
+            StagedFiles.Written w = staged.write(location, run, layout, rows(0, 30));
+            staged.publish(location, "drover-" + run + "-publish", layout, w.files(), StagedFiles.Mode.APPEND, Optional.empty(), tag(run));
+        }
+        delta.forget(location);   // as a resumed run's new process finds it
+        org.apache.spark.sql.delta.Snapshot snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location)
+                .update(false, scala.Option.empty(), scala.Option.empty());
+        Map<String, Long> fromChecksum = new java.util.HashMap<>();
+        assertEquals(0, SharedSpark.jobsDuring(() -> fromChecksum.putAll(DeltaTables.appIds(snapshot))), "jobs to read the app ids");
+        Map<String, Long> fromState = new java.util.HashMap<>();
+        scala.collection.JavaConverters.mapAsJavaMap(snapshot.transactions()).forEach((k, v) -> fromState.put(k, (Long) v));
+        assertEquals(fromState, fromChecksum);
+        assertEquals(java.util.Set.of("drover-r1-publish", "drover-r2-publish", "drover-r3-publish"), fromChecksum.keySet());
+
+        delta.forget(location);
+        delta.forget(location);
+        List<StagedFiles.Published> again = new ArrayList<>();
+        int jobs = SharedSpark.jobsDuring(() -> again.add(staged.publish(location, "drover-r2-publish", layout, List.of(),
+                StagedFiles.Mode.APPEND, Optional.empty(), tag("r2"))));
+        assertFalse(again.get(0).now(), "the retried publish finds its transaction id");
+        assertEquals(1, again.get(0).version());
+        assertEquals(0, jobs, "jobs to find a publish that landed");
+        assertEquals(2, delta.latestVersion(location), "no commit made");
+    }
+
     @Test
     void anInPlacePublishReplacesThePinnedVersionAndSetsTheNewSchema() {
         String location = tmp.resolve("users").toUri().toString();

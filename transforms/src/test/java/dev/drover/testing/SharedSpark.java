@@ -52,6 +52,27 @@ public final class SharedSpark {
         COMPARE.assertDataFrameNoOrderEquals(expected, actual);
     }
 
+    /** How many Spark jobs {@code work} starts in the shared session. */
+    public static int jobsDuring(Runnable work) throws java.util.concurrent.TimeoutException {
+        SparkSession spark = session();
+        java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.spark.scheduler.SparkListener counter = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        spark.sparkContext().addSparkListener(counter);
+        try {
+            work.run();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(counter);
+        }
+        return jobs.get();
+    }
+
     private static boolean onClasspath(String type) {
         try {
             Class.forName(type);
