@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
@@ -21,10 +22,11 @@ import org.apache.hadoop.fs.permission.FsPermission;
 /**
  * Hadoop's local file system without a process per file. Without Hadoop's native library (which
  * Spark does not ship), {@link RawLocalFileSystem} starts a {@code chmod} for every file it
- * creates and a {@code readlink} for every rename: a Delta commit on a local folder makes four
- * such processes (its commit file and its checksum file), 150–200 ms of a 200–250 ms ledger commit
- * here. These classes do the same two things with {@code java.nio}; everything else, checksum
- * files included, is Hadoop's. Registered for the {@code file} scheme by {@link #register}.
+ * creates, a {@code readlink} for every rename and an {@code ls -ld} for every status whose
+ * permission is read (a located listing reads them all): a Delta commit on a local folder makes
+ * four such processes (its commit file and its checksum file), 150–200 ms of a 200–250 ms ledger
+ * commit here. These classes do the same three things with {@code java.nio}; everything else,
+ * checksum files included, is Hadoop's. Registered for the {@code file} scheme by {@link #register}.
  */
 public final class LocalDisk {
     private LocalDisk() {}
@@ -99,16 +101,61 @@ public final class LocalDisk {
             return getFileStatus(f);
         }
 
+        /** Hadoop's status, with the permission, owner and group read in this process. */
+        @Override
+        public FileStatus getFileStatus(Path f) throws IOException {
+            return owned(super.getFileStatus(f));
+        }
+
+        @Override
+        public FileStatus[] listStatus(Path f) throws IOException {
+            FileStatus[] statuses = super.listStatus(f);
+            for (int i = 0; i < statuses.length; i++) {
+                statuses[i] = owned(statuses[i]);
+            }
+            return statuses;
+        }
+
+        /**
+         * {@code status} with its permission, owner and group filled in from the file's POSIX
+         * attributes; Hadoop's own status runs {@code ls -ld} the first time one is asked for.
+         */
+        private FileStatus owned(FileStatus status) throws IOException {
+            PosixFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(pathToFile(status.getPath()).toPath(), PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException | java.nio.file.NoSuchFileException e) {
+                return status;   // not a POSIX file system, or gone since it was listed: Hadoop's way
+            }
+            return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(),
+                    status.getModificationTime(), status.getAccessTime(), new FsPermission(mode(attributes.permissions())),
+                    attributes.owner().getName(), attributes.group().getName(), status.isSymlink() ? status.getSymlink() : null,
+                    status.getPath());
+        }
+
+        static short mode(Set<PosixFilePermission> permissions) {
+            int bits = 0;
+            for (int i = 0; i < ORDER.length; i++) {
+                if (permissions.contains(ORDER[i])) {
+                    bits |= 1 << (8 - i);
+                }
+            }
+            return (short) bits;
+        }
+
+        /** rwx for owner, group and others, from the highest bit of a mode to the lowest. */
+        private static final PosixFilePermission[] ORDER = {
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
+
         static Set<PosixFilePermission> posix(FsPermission permission) {
             Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
             int bits = permission.toShort() & 0777;
-            PosixFilePermission[] order = {
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE,
-                PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE};
-            for (int i = 0; i < order.length; i++) {
+            for (int i = 0; i < ORDER.length; i++) {
                 if ((bits & (1 << (8 - i))) != 0) {
-                    out.add(order[i]);
+                    out.add(ORDER[i]);
                 }
             }
             return out;

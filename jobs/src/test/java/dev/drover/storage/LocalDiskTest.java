@@ -76,4 +76,35 @@ class LocalDiskTest {
             assertEquals(theirs.isFile(), ours.isFile(), p.toString());
         }
     }
+
+    /**
+     * A listing's statuses carry their permission, owner and group as Hadoop's own would give them,
+     * read already (Hadoop's local status runs {@code ls -ld} when first asked for one).
+     */
+    @Test
+    void aListingsStatusesCarryPermissionsAsHadoopsDo() throws Exception {
+        Files.createDirectories(tmp.resolve("t/dt=1"));
+        Files.writeString(tmp.resolve("t/dt=1/part-0.parquet"), "x");
+        Files.setPosixFilePermissions(tmp.resolve("t/dt=1/part-0.parquet"), PosixFilePermissions.fromString("rw-r-x---"));
+        var fs = org.apache.hadoop.fs.FileSystem.get(tmp.toUri(), conf());
+        Configuration plain = new Configuration(true);
+        plain.setBoolean("fs.file.impl.disable.cache", true);
+        var hadoops = org.apache.hadoop.fs.FileSystem.get(tmp.toUri(), plain);
+        java.util.Map<String, String> ours = new java.util.TreeMap<>();
+        java.util.Map<String, String> theirs = new java.util.TreeMap<>();
+        for (var listing : java.util.List.of(java.util.Map.entry(fs, ours), java.util.Map.entry(hadoops, theirs))) {
+            var files = listing.getKey().listFiles(new Path(tmp.resolve("t").toUri()), true);
+            while (files.hasNext()) {
+                var f = files.next();
+                listing.getValue().put(f.getPath().toString(), f.getPermission() + " " + f.getOwner() + " " + f.getGroup() + " " + f.getLen());
+            }
+            FileStatus dir = listing.getKey().getFileStatus(new Path(tmp.resolve("t/dt=1").toUri()));
+            listing.getValue().put("dir", dir.getPermission() + " " + dir.getOwner() + " " + dir.isDirectory());
+        }
+        assertEquals(theirs, ours);
+        assertTrue(ours.values().stream().anyMatch(v -> v.startsWith("rw-r-x---")), ours.toString());
+        for (FileStatus status : fs.listStatus(new Path(tmp.resolve("t/dt=1").toUri()))) {
+            assertEquals(FileStatus.class, status.getClass(), "a status whose permission is read already: " + status.getPath());
+        }
+    }
 }

@@ -28,7 +28,8 @@ import java.util.stream.IntStream;
  *       per N, to show how it grows.</li>
  * </ul>
  * {@code tests/bench/fleet p2 [N=1000] [ROWS=10000] [SAMPLE=10] [PARALLEL=4]},
- * {@code tests/bench/fleet p7 [N,N,...=1000,10000]}.
+ * {@code tests/bench/fleet p7 [N,N,...=1000,10000]}. With {@code BENCH_OPTS=-Dbench.wave.jfr=FILE}, the
+ * wave's process records a JFR profile to FILE.
  */
 public final class FleetBenchmark {
     private FleetBenchmark() {}
@@ -72,6 +73,10 @@ public final class FleetBenchmark {
         List<String> command = new ArrayList<>(List.of("dev.drover.cli.DroverCli"));
         command.addAll(fleet.options());
         command.addAll(List.of("wave", "--list", list.toString(), "--parallel", String.valueOf(parallel), "--timings"));
+        String jfr = System.getProperty("bench.wave.jfr");   // -Dbench.wave.jfr=FILE: a profile of the wave's process
+        if (jfr != null) {
+            command.add(0, "-XX:StartFlightRecording:filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
+        }
         MigrationBenchmark.Ran wave = MigrationBenchmark.process(root, command);
         List<Double> inWave = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("passed \\(run [^,]+, [0-9,]+ rows, ([0-9.]+) s\\)").matcher(wave.output());
