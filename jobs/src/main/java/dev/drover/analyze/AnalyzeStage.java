@@ -171,7 +171,8 @@ public final class AnalyzeStage {
         }
         SqlTexts.resolve(spec, target, sourceFrame.schema(), produced);
         started = lap("analyze/steps and SQL", started);
-        checkLookupsUnique(spec, steps, lookups);
+        steps = readLookupsOnce(spec, steps);
+        pipeline = new Pipeline(steps);
         started = lap("analyze/lookups", started);
 
         List<Batch> batches = pinned != null ? List.of()
@@ -353,19 +354,41 @@ public final class AnalyzeStage {
         };
     }
 
-    /** Steps are the built form of the spec's steps, index for index. */
-    private static void checkLookupsUnique(MigrationSpec spec, List<Step> steps, Map<String, Dataset<Row>> lookups) {
+    /**
+     * Each lookup step's table read once, in one job: its key and added columns are collected to
+     * the driver, proven unique on the step's keys there, and given back to the step as local rows.
+     * The step broadcasts its table in every batch; a broadcast of local rows starts no job and
+     * reads no Delta log, where a broadcast of the table read one per batch. Steps are the built
+     * form of the spec's steps, index for index.
+     */
+    private List<Step> readLookupsOnce(MigrationSpec spec, List<Step> steps) {
+        List<Step> out = new ArrayList<>(steps.size());
         for (int i = 0; i < steps.size(); i++) {
-            if (!(steps.get(i) instanceof dev.drover.transforms.Lookup lookup)) {
+            if (!(steps.get(i) instanceof dev.drover.transforms.Lookup lookup)
+                    || !List.of(lookup.table().columns()).containsAll(lookup.on())
+                    || !List.of(lookup.table().columns()).containsAll(lookup.add())) {
+                out.add(steps.get(i));   // a missing column is the step's own error, with its field
                 continue;
             }
-            StepSpec stepSpec = spec.steps().get(i);
-            long duplicated = lookups.get(lookup.dataset()).groupBy(lookup.on().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new))
-                    .count().where(col("count").gt(1)).limit(1).count();
-            if (duplicated > 0) {
-                throw new SpecError(spec.file().toString(), stepSpec.field() + ".lookup.on",
-                        "lookup dataset " + lookup.dataset() + " has several rows for one " + lookup.on() + "; a lookup must be unique on its keys");
+            List<String> columns = new ArrayList<>(lookup.on());
+            lookup.add().stream().filter(c -> !columns.contains(c)).forEach(columns::add);
+            Dataset<Row> picked = lookup.table().select(columns.stream().map(c -> col(dev.drover.common.SqlNames.quote(c)))
+                    .toArray(org.apache.spark.sql.Column[]::new));
+            List<Row> rows = picked.collectAsList();
+            java.util.Set<List<Object>> keys = new java.util.HashSet<>();
+            for (Row row : rows) {
+                List<Object> key = new ArrayList<>(lookup.on().size());
+                for (int k = 0; k < lookup.on().size(); k++) {
+                    key.add(row.get(k));
+                }
+                if (!keys.add(key)) {
+                    throw new SpecError(spec.file().toString(), spec.steps().get(i).field() + ".lookup.on", "lookup dataset "
+                            + lookup.dataset() + " has several rows for one " + lookup.on() + "; a lookup must be unique on its keys");
+                }
             }
+            out.add(new dev.drover.transforms.Lookup(lookup.dataset(), spark.createDataFrame(rows, picked.schema()), lookup.on(),
+                    lookup.add(), lookup.required(), lookup.broadcastTable()));
         }
+        return out;
     }
 }

@@ -220,6 +220,33 @@ class MigrationTest {
     }
 
     @Test
+    void aLookupWithTwoRowsForOneKeyIsRefusedBeforeAnythingIsWritten() {
+        Workspace ws = workspace(1_000, 0, 1_000);
+        String countries = ws.warehouse + "/countries";
+        ws.spark().read().format("delta").load(countries).limit(1).write().format("delta").mode("append").save(countries);
+        var error = assertThrows(SpecError.class, () -> ws.drover().migrate("users/V2").execute());
+        assertTrue(error.getMessage().contains("V2__country_dimension.conf: steps[")
+                && error.getMessage().contains(".lookup.on: lookup dataset countries has several rows for one [country_id]"),
+                error.getMessage());
+        assertFalse(new DeltaTables(ws.spark()).exists(target(ws)), "nothing written");
+    }
+
+    /** A lookup is read once per run, at analyze: its rows are local to the plan, so no batch reads its table again. */
+    @Test
+    void aLookupIsReadOnceAtAnalyzeAndNoBatchReadsItsTableAgain() throws Exception {
+        Workspace ws = workspace(1_000, 0, 1_000);
+        MigrationPlan plan = ws.drover().plan("users/V2");
+        var lookup = plan.pipeline().steps().stream().filter(s -> s instanceof dev.drover.transforms.Lookup)
+                .map(s -> (dev.drover.transforms.Lookup) s).findFirst().orElseThrow();
+        assertEquals(List.of("country_id", "country"), List.of(lookup.table().columns()), "only the columns the step reads");
+        long expected = ws.spark().read().format("delta").load(ws.warehouse + "/countries").where("country_id < 3").count();
+        dev.drover.testing.TestFiles.deleteTree(Path.of(java.net.URI.create(ws.warehouse + "/countries")));   // gone after analyze
+        List<Row> out = lookup.apply(ws.spark().range(3).selectExpr("CAST(id AS INT) AS country_id"), "step 4 (lookup)")
+                .where("country IS NOT NULL").collectAsList();
+        assertEquals(expected, out.size(), out.toString());
+    }
+
+    @Test
     void secondRunWhileOneIsActiveIsAConflictAndWritesNothing() throws Exception {
         Workspace ws = workspace(1_000, 0, 1_000);
         Drover drover = ws.drover();
