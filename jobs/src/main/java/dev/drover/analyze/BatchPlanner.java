@@ -83,8 +83,8 @@ final class BatchPlanner {
         return switch (by) {
             case PARTITION -> byPartition(source, partitionColumns, maxRows, specFile, counts);
             case KEY_RANGE -> byKeyRange(source, spec.column().orElse(primaryKey.size() == 1 ? primaryKey.get(0) : null),
-                    maxRows, specFile);
-            case ROWS -> byRows(source, hashed, maxRows);
+                    maxRows, specFile, counts);
+            case ROWS -> byRows(source, hashed, maxRows, counts);
             case AUTO -> throw new IllegalStateException("resolved above");
         };
     }
@@ -152,9 +152,18 @@ final class BatchPlanner {
         return "(" + String.join(" AND ", parts) + ")";
     }
 
-    private static List<Batch> byKeyRange(Dataset<Row> source, String column, long maxRows, String specFile) {
+    /** The source's rows when the Delta log knows them (the sum of the known counts); no data is read. */
+    private static Optional<Long> knownTotal(PartitionCounts known) {
+        return known.get().map(rows -> rows.stream().mapToLong(r -> r.getLong(r.size() - 1)).sum());
+    }
+
+    private static List<Batch> byKeyRange(Dataset<Row> source, String column, long maxRows, String specFile, PartitionCounts known) {
         if (column == null || !integral(source.schema().apply(column).dataType())) {
             throw new SpecError(specFile, "batching.column", "key-range batching needs one integral key column (set batching.column)");
+        }
+        Optional<Long> rows = knownTotal(known);
+        if (rows.isPresent() && rows.get() <= maxRows) {
+            return List.of(new Batch(0, "true", rows.get()));   // one batch: no range to find
         }
         Row stats = source.agg(min(col(column)), max(col(column)), org.apache.spark.sql.functions.count(lit(1))).first();
         long total = stats.getLong(2);
@@ -183,8 +192,8 @@ final class BatchPlanner {
         return batches;
     }
 
-    private static List<Batch> byRows(Dataset<Row> source, List<String> hashed, long maxRows) {
-        long total = source.count();
+    private static List<Batch> byRows(Dataset<Row> source, List<String> hashed, long maxRows, PartitionCounts known) {
+        long total = knownTotal(known).orElseGet(source::count);
         if (total <= maxRows) {
             return List.of(new Batch(0, "true", total));
         }

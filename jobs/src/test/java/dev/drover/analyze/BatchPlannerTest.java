@@ -62,4 +62,23 @@ class BatchPlannerTest {
         assertEquals(4, batches.size());
         assertCovers(s, batches);
     }
+
+    /** A source the Delta log counts is cut without reading it when it fits one batch, by key range or by rows. */
+    @Test
+    void aSmallSourceTheLogCountsIsPlannedWithoutASparkJob() throws Exception {
+        Dataset<Row> s = source(1_000);
+        BatchPlanner.PartitionCounts fromLog = () -> Optional.of(List.of(org.apache.spark.sql.RowFactory.create(1_000L)));
+        for (BatchingSpec.By by : List.of(BatchingSpec.By.KEY_RANGE, BatchingSpec.By.ROWS)) {
+            List<List<Batch>> planned = new java.util.ArrayList<>();
+            int jobs = SharedSpark.jobsDuring(() -> planned.add(BatchPlanner.plan(s, List.of(), List.of("k"),
+                    new BatchingSpec(by, Optional.empty(), Optional.empty()), 1_000, "spec", null, fromLog)));
+            assertEquals(List.of(new Batch(0, "true", 1_000)), planned.get(0), by.toString());
+            assertEquals(0, jobs, "jobs to plan " + by);
+            // above max-rows the ranges or buckets are still cut, and cover every row
+            List<Batch> split = BatchPlanner.plan(s, List.of(), List.of("k"), new BatchingSpec(by, Optional.empty(), Optional.empty()),
+                    300, "spec", null, fromLog);
+            assertEquals(4, split.size(), split.toString());
+            assertCovers(s, split);
+        }
+    }
 }
