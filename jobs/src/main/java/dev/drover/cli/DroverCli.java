@@ -103,6 +103,12 @@ public final class DroverCli implements Runnable {
     /** The session, made on first use; {@code webUi = false} for commands that only read (no Spark UI). */
     public SparkSession spark(boolean webUi) {
         if (spark == null) {
+            // an S3 endpoint that does not answer fails here, in seconds, not after the client's
+            // retries (not probed through a proxy: only the proxy would reach it)
+            java.util.Map<String, String> conf = config().sparkConf();
+            if (!conf.containsKey("spark.hadoop.fs.s3a.proxy.host")) {
+                dev.drover.storage.ObjectStorage.requireReachable(conf.get("spark.hadoop.fs.s3a.endpoint"), java.time.Duration.ofSeconds(10));
+            }
             spark = Sessions.create(config(), master, webUi);
         }
         return spark;

@@ -91,6 +91,35 @@ public final class ObjectStorage {
     }
 
     /**
+     * Fails at once when an S3 endpoint is configured ({@code endpoint}: a URL, or host[:port])
+     * and does not accept a connection within {@code timeout}: the S3 client retries a refused
+     * connection inside S3A's own retries for many minutes, which looks like a hang. One TCP
+     * connect, no request; nothing when no endpoint is set (AWS's own). The failure is an
+     * {@link java.net.UnknownHostException} or a {@link java.net.ConnectException} naming
+     * host:port, which {@link #unreachable} turns into the line naming the setting.
+     */
+    public static void requireReachable(String endpoint, java.time.Duration timeout) {
+        if (endpoint == null || endpoint.isBlank()) {
+            return;
+        }
+        URI uri = URI.create(endpoint.contains("://") ? endpoint.trim() : "https://" + endpoint.trim());
+        if (uri.getHost() == null) {
+            return;   // not a URL Drover can probe: the S3 client reports it
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+        } catch (java.net.UnknownHostException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (java.io.IOException e) {
+            java.net.ConnectException refused = new java.net.ConnectException(
+                    Optional.ofNullable(e.getMessage()).orElse("connect failed") + " to " + uri.getHost() + ":" + port);
+            refused.initCause(e);
+            throw new java.io.UncheckedIOException(refused);
+        }
+    }
+
+    /**
      * The one line to show for storage that cannot be reached (bad input: exit 2), or empty: an
      * unknown host, a refused connection, no route, a connect timeout, on any scheme (hdfs, s3a,
      * abfs, gs, …). {@code settings} are the configured locations by setting name

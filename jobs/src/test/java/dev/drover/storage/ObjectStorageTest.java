@@ -105,6 +105,29 @@ class ObjectStorageTest {
                 "closing a lost lock leaves the taker's file");
     }
 
+    /** An S3 endpoint that refuses connections, or has no such host, is one line naming the setting, in well under the timeout. */
+    @Test
+    void anEndpointThatDoesNotAnswerFailsAtOnceNamingTheSetting() throws Exception {
+        java.util.Map<String, String> settings = java.util.Map.of("drover.state-dir", "s3a://bucket/state",
+                "drover.storage.s3.endpoint", "http://127.0.0.1:1");
+        long started = System.nanoTime();
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> ObjectStorage.requireReachable("http://127.0.0.1:1", java.time.Duration.ofSeconds(10)));
+        assertTrue((System.nanoTime() - started) / 1e9 < 5, "a refused connection is not retried");
+        String line = ObjectStorage.unreachable(refused, settings).orElseThrow();
+        assertTrue(line.startsWith("drover.storage.s3.endpoint: http://127.0.0.1:1: cannot be reached at 127.0.0.1:1 ("), line);
+
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> ObjectStorage.requireReachable("s3.no-such-host.invalid", java.time.Duration.ofSeconds(10)));
+        assertTrue(ObjectStorage.unreachable(unknown, settings).orElseThrow().contains("host s3.no-such-host.invalid is unknown"),
+                ObjectStorage.unreachable(unknown, settings).orElseThrow());
+
+        try (java.net.ServerSocket open = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ObjectStorage.requireReachable("http://127.0.0.1:" + open.getLocalPort(), java.time.Duration.ofSeconds(10));   // answers: no error
+        }
+        ObjectStorage.requireReachable(null, java.time.Duration.ofSeconds(10));   // AWS's own endpoint: not probed
+    }
+
     /** Local lock files that fail every request while {@code down}, as an unreachable store does. */
     private static final class FlakyFiles implements LockFiles {
         private final LockFiles files;
