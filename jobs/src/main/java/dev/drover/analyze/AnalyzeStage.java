@@ -195,8 +195,7 @@ public final class AnalyzeStage {
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
-        long sourceRecords = pinned != null && !pinned.countSource() ? -1 : files.get().stream().anyMatch(f -> f.rows().isEmpty()) ? -1
-                : files.get().stream().mapToLong(f -> f.rows().orElseThrow()).sum();
+        long sourceRecords = pinned != null && !pinned.countSource() ? -1 : DeltaTables.FileRows.total(files.get()).orElse(-1L);
         lap("analyze/rest", started);
         return new MigrationPlan(spec, catalog.templates().get(spec.template()), source, target, sourceLocation, sourceVersion,
                 sourceRecords, targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
@@ -357,9 +356,9 @@ public final class AnalyzeStage {
     /**
      * Each lookup step's table read once, in one job: its key and added columns are collected to
      * the driver, proven unique on the step's keys there, and given back to the step as local rows.
-     * The step broadcasts its table in every batch; a broadcast of local rows starts no job and
-     * reads no Delta log, where a broadcast of the table read one per batch. Steps are the built
-     * form of the spec's steps, index for index.
+     * The step broadcasts its table in every batch; a broadcast of local rows reads no Delta log
+     * and no file (Spark still collects it in a small job), where a broadcast of the table read
+     * the table again per batch. Steps are the built form of the spec's steps, index for index.
      */
     private List<Step> readLookupsOnce(MigrationSpec spec, List<Step> steps) {
         List<Step> out = new ArrayList<>(steps.size());

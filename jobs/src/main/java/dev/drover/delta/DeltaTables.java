@@ -65,7 +65,19 @@ public final class DeltaTables {
     }
 
     /** A data file of a table's version: its partition values, and the rows it holds when its statistics say. */
-    public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {}
+    public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {
+        /** The rows all {@code files} hold; empty when one of them has no statistics. */
+        public static Optional<Long> total(List<FileRows> files) {
+            long total = 0;
+            for (FileRows file : files) {
+                if (file.rows().isEmpty()) {
+                    return Optional.empty();
+                }
+                total += file.rows().get();
+            }
+            return Optional.of(total);
+        }
+    }
 
     /**
      * Each data file of a table's version with the rows it holds (record count less the rows its

@@ -527,14 +527,7 @@ public final class SyncRunner {
          * vectors mark); empty when a file has no statistics.
          */
         private Optional<Long> rows(String location, long version) {
-            long total = 0;
-            for (DeltaTables.FileRows file : delta.fileRows(location, version)) {
-                if (file.rows().isEmpty()) {
-                    return Optional.empty();
-                }
-                total += file.rows().get();
-            }
-            return Optional.of(total);
+            return DeltaTables.FileRows.total(delta.fileRows(location, version));
         }
 
         private List<String> carried(MigrationPlan plan, SourceSchemaChange change) {

@@ -84,9 +84,9 @@ public final class Sessions {
                 && !fromSubmit.contains(SNAPSHOT_PARTITIONS)) {
             builder = builder.config(SNAPSHOT_PARTITIONS, String.valueOf(localCores(master)));
         }
-        // Locally, Hadoop's file system starts a chmod and a readlink process per file it creates
-        // and renames (no native library): most of a small Delta commit. LocalDisk does both in
-        // this process. A cluster's executors keep Hadoop's (their class path is the cluster's).
+        // Locally, Hadoop's file system starts a chmod, a readlink or an ls process per file it
+        // creates, renames or reads the permission of (no native library): most of a small Delta
+        // commit. LocalDisk does all three in this process. A cluster's executors keep Hadoop's (their class path is the cluster's).
         if (master.startsWith("local")) {
             for (var entry : dev.drover.storage.LocalDisk.settings().entrySet()) {
                 String key = "spark.hadoop." + entry.getKey();

@@ -102,9 +102,14 @@ public final class ObjectStorage {
         if (endpoint == null || endpoint.isBlank()) {
             return;
         }
-        URI uri = URI.create(endpoint.contains("://") ? endpoint.trim() : "https://" + endpoint.trim());
-        if (uri.getHost() == null) {
+        URI uri;
+        try {
+            uri = URI.create(endpoint.contains("://") ? endpoint.trim() : "https://" + endpoint.trim());
+        } catch (IllegalArgumentException e) {
             return;   // not a URL Drover can probe: the S3 client reports it
+        }
+        if (uri.getHost() == null) {
+            return;
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
         try (java.net.Socket socket = new java.net.Socket()) {

@@ -126,6 +126,8 @@ class ObjectStorageTest {
             ObjectStorage.requireReachable("http://127.0.0.1:" + open.getLocalPort(), java.time.Duration.ofSeconds(10));   // answers: no error
         }
         ObjectStorage.requireReachable(null, java.time.Duration.ofSeconds(10));   // AWS's own endpoint: not probed
+        // not a URL: left to the S3 client's own error, not a stack trace from the probe
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> ObjectStorage.requireReachable("http://a host", java.time.Duration.ofSeconds(1)));
     }
 
     /** Local lock files that fail every request while {@code down}, as an unreachable store does. */
