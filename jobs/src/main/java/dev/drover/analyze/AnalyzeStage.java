@@ -25,8 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -87,25 +85,17 @@ public final class AnalyzeStage {
         }
     }
 
-    /** What a new run pins first: the source's version and the target's (its snapshot), known before the rest of analyze. */
-    public record Pins(String sourceLocation, long sourceVersion, String targetLocation, Optional<Long> snapshotVersion) {}
-
     /** Plans a new run: the source and lookups pinned at their latest versions, the batches cut. */
     public MigrationPlan plan(MigrationSpec spec) {
-        return plan(spec, null, pins -> { });
-    }
-
-    public MigrationPlan plan(MigrationSpec spec, Pinned pinned) {
-        return plan(spec, pinned, pins -> { });
+        return plan(spec, null);
     }
 
     /**
      * Plans a migration. A resumed run (or a validation) passes what it pinned; its batches are
-     * then taken from the ledger instead, and its snapshot is the one recorded. {@code onPinned} hears
-     * the pinned versions once every check that can refuse the spec has passed (the runner records
-     * the run meanwhile; a refused spec writes nothing).
+     * then taken from the ledger instead, and its snapshot is the one recorded. A refused spec
+     * writes nothing.
      */
-    public MigrationPlan plan(MigrationSpec spec, Pinned pinned, Consumer<Pins> onPinned) {
+    public MigrationPlan plan(MigrationSpec spec, Pinned pinned) {
         String where = spec.file().toString();
         DatasetEntity source = catalog.dataset(spec.source()).orElseThrow();
         DatasetEntity target = catalog.dataset(spec.target()).orElseThrow();
@@ -180,9 +170,6 @@ public final class AnalyzeStage {
                         spec.batching().maxRows().orElse(config.batchMaxRows()), where, together,
                         () -> partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema()));
         started = lap("analyze/batches", started);
-        // every check that can refuse the spec has passed: from here on the run may be recorded
-        onPinned.accept(new Pins(sourceLocation, sourceVersion, targetLocation,
-                snapshotVersion < 0 ? Optional.empty() : Optional.of(snapshotVersion)));
         SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
                 declaredNullability(target));
         // Columns carried with their values: same type in source and target, changed by no step.

@@ -82,6 +82,28 @@ public final class LedgerReader {
                 "no run '" + runId + "' in the ledger at " + location(LedgerTables.RUNS.name()) + "; see drover status"));
     }
 
+    /**
+     * What a run needs to be resumed or validated: its analyze decision and its batches as they
+     * stand. The plan comes from the run's first row; a run recorded before runs carried their
+     * plan has it in the {@code stages} and {@code batches} tables instead.
+     */
+    public Resumable resumable(RunRecord run) {
+        String runId = run.runId();
+        List<BatchRecord> recorded = batches(runId);
+        Optional<RunPlan> plan = rows(LedgerTables.RUNS, col("run_id").equalTo(runId)).stream()
+                .filter(r -> !r.plan().isEmpty()).findFirst().map(r -> RunPlan.parse(r.plan(), runId));
+        if (plan.isPresent()) {
+            return new Resumable(plan.get().analyze(), plan.get().batches(runId, recorded));
+        }
+        StageDetail.Analyze analyzed = stages(runId).stream().filter(s -> s.stage() == dev.drover.model.Stage.ANALYZE).findFirst()
+                .map(s -> s.detail(StageDetail.Analyze.class))
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " has no plan and no analyze stage in the ledger"));
+        return new Resumable(analyzed, recorded);
+    }
+
+    /** A run's analyze decision and its batches (latest state of each), by id. */
+    public record Resumable(StageDetail.Analyze analyzed, List<BatchRecord> batches) {}
+
     /** The runs of a migration, newest first. */
     public List<RunRecord> runsOf(String migration) {
         return newestFirst(latest(rows(LedgerTables.RUNS, col("migration").equalTo(migration)), RunRecord::runId,

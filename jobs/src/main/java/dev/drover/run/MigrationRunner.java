@@ -22,6 +22,8 @@ import dev.drover.exec.MigrationScope;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.Ledger;
+import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.RunPlan;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.SpecChecksum;
 import dev.drover.ledger.StageDetail;
@@ -188,9 +190,10 @@ public final class MigrationRunner {
         }
         MigrationScope scope = context.scope(spec.id(), runId, new Timings());
         Instant started = Instant.now();
+        LedgerReader.Resumable recorded = ledger.read().resumable(run);
         MigrationPlan plan = scope.job(Stage.VALIDATE, null, () ->
-                new AnalyzeStage(context.spark(), config, context.catalog()).plan(spec, pinned(ledger, run)));
-        List<BatchRecord> batches = ledger.read().batches(runId);
+                new AnalyzeStage(context.spark(), config, context.catalog()).plan(spec, pinned(run, recorded.analyzed())));
+        List<BatchRecord> batches = recorded.batches();
         MetricPlan measured = new MetricPlan(plan);
         VerifyStage.Outcome outcome = scope.job(Stage.VALIDATE, null, () -> {
             Metrics source = measured.aggregate(MetricPlan.withHidden(plan.sourceFrame(), plan.source().primaryKey()),
@@ -244,32 +247,28 @@ public final class MigrationRunner {
         MigrationResult start(MigrationSpec spec) {
             String runId = scope.runId();
             Instant started = Instant.now();
-            DatasetEntity source = context.catalog().dataset(spec.source()).orElseThrow();
-            DatasetEntity target = context.catalog().dataset(spec.target()).orElseThrow();
-            RunRecord[] recorded = new RunRecord[1];
-            // the run is recorded once analyze has accepted the spec, while it finishes
-            Consumer<AnalyzeStage.Pins> record = pins -> {
-                recorded[0] = new RunRecord(runId, spec.id(), spec.checksum(), source.name(), pins.sourceLocation(),
-                        pins.sourceVersion(), target.name(), pins.targetLocation(), spec.mode(), pins.snapshotVersion(),
-                        Optional.empty(), RunStatus.RUNNING, "", Instant.now(), Hosts.name(), ProcessHandle.current().pid());
-                ledger.record(recorded[0]);
-                ledger.recordChecksum(new SpecChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId, Instant.now()));
-            };
             MigrationPlan plan = scope.timings().time("analyze", () -> scope.job(Stage.ANALYZE, null,
-                    () -> new AnalyzeStage(context.spark(), config, context.catalog(), scope.timings()).plan(spec, null, record)));
-            RunRecord run = recorded[0];
+                    () -> new AnalyzeStage(context.spark(), config, context.catalog(), scope.timings()).plan(spec)));
             // a quota's max-tasks bounds the batches at once too (each batch job runs at least one task)
             int parallel = spec.quota().resolve(config.wave().quota())
                     .parallelBatches(Math.min(config.parallelBatches(), plan.batches().size()));
             List<BatchRecord> batches = plan.batches().stream()
                     .map(b -> BatchRecord.planned(runId, b.id(), b.predicate(), b.estimatedRows())).toList();
+            StageDetail.Analyze analyzed = new StageDetail.Analyze(plan.sourceVersion(), plan.snapshotVersion().orElse(null),
+                    batches.size(), parallel, plan.lookupVersions(), proof(plan).label());
+            // The run and its plan, in one commit, are all a kill must find before the target is
+            // touched; the rest of analyze's records are committed while the batches are written.
+            RunRecord run = new RunRecord(runId, spec.id(), spec.checksum(), plan.source().name(), plan.sourceLocation(),
+                    plan.sourceVersion(), plan.target().name(), plan.targetLocation(), spec.mode(), plan.snapshotVersion(),
+                    Optional.empty(), RunStatus.RUNNING, "", Instant.now(), Hosts.name(), ProcessHandle.current().pid(),
+                    RunPlan.of(analyzed, batches).json());
+            ledger.record(run);
+            scope.timings().time("ledger wait", ledger::flush);
+            ledger.recordChecksum(new SpecChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId, Instant.now()));
             ledger.recordBatches(batches);
-            ledger.record(stageRecord(plan, runId, Stage.ANALYZE, started, "succeeded", new StageDetail.Analyze(plan.sourceVersion(),
-                    plan.snapshotVersion().orElse(null), batches.size(), parallel, plan.lookupVersions(), proof(plan).label())));
+            ledger.record(stageRecord(plan, runId, Stage.ANALYZE, started, "succeeded", analyzed));
             scope.out().printf("run %s: %s %s@v%d -> %s, %d batches%n", runId, spec.id(), plan.source().name(),
                     plan.sourceVersion(), plan.target().name(), batches.size());
-            // the run and its batches must be in the ledger before the target is touched, or a kill would orphan them
-            scope.timings().time("ledger wait", ledger::flush);
             this.started.accept(runId);
             KillPoints.reached("analyzed");
             return finish(plan, run, batches, false, parallel);
@@ -277,14 +276,14 @@ public final class MigrationRunner {
 
         MigrationResult resume(MigrationSpec spec, RunRecord run) {
             started.accept(run.runId());
-            StageDetail.Analyze analyzed = analyzeDetail(ledger, run);
+            LedgerReader.Resumable resumable = ledger.read().resumable(run);
             MigrationPlan plan = scope.job(Stage.ANALYZE, null, () -> new AnalyzeStage(context.spark(), config, context.catalog())
-                    .plan(spec, pinned(ledger, run)));
-            List<BatchRecord> batches = ledger.read().batches(run.runId());
+                    .plan(spec, pinned(run, resumable.analyzed())));
+            List<BatchRecord> batches = resumable.batches();
             long written = batches.stream().filter(BatchRecord::isWritten).count();
             scope.out().printf("run %s: resuming %s from the ledger, %d of %d batches written%n", run.runId(), spec.id(),
                     written, batches.size());
-            return finish(plan, run, batches, true, analyzed.parallelBatches());
+            return finish(plan, run, batches, true, resumable.analyzed().parallelBatches());
         }
 
         private MigrationResult finish(MigrationPlan plan, RunRecord run, List<BatchRecord> batches, boolean resumed, int parallel) {
@@ -427,19 +426,12 @@ public final class MigrationRunner {
         }
     }
 
-    private static StageDetail.Analyze analyzeDetail(Ledger ledger, RunRecord run) {
-        return ledger.read().stages(run.runId()).stream().filter(s -> s.stage() == Stage.ANALYZE).findFirst()
-                .map(s -> s.detail(StageDetail.Analyze.class))
-                .orElseThrow(() -> new IllegalStateException("run " + run.runId() + " has no analyze stage in the ledger"));
-    }
-
     /** The idempotent transaction id of a run's publish, in the target's and the quarantine table's log. */
     static String publishAppId(String runId) {
         return "drover-" + runId + "-publish";
     }
 
-    private static AnalyzeStage.Pinned pinned(Ledger ledger, RunRecord run) {
-        StageDetail.Analyze analyzed = analyzeDetail(ledger, run);
+    private static AnalyzeStage.Pinned pinned(RunRecord run, StageDetail.Analyze analyzed) {
         return new AnalyzeStage.Pinned(run.sourceVersion(), analyzed.lookups(), run.snapshotVersion().orElse(-1L),
                 Proof.parse(analyzed.proof()) == Proof.READ_BACK);
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class NeedsPersonAlertTest {
     private static final RunRecord RUN = new RunRecord("r1", "users/V2", "sum", "users-v1", "wh/users_v1", 0, "users-v2", "wh/users_v2",
-            TargetMode.NEW_TABLE, Optional.empty(), Optional.of(1L), RunStatus.SUCCEEDED, "", Instant.now(), "h", 1);
+            TargetMode.NEW_TABLE, Optional.empty(), Optional.of(1L), RunStatus.SUCCEEDED, "", Instant.now(), "h", 1, "");
 
     private static OutboxEvent event(String consumer, Channel channel, String consumerPart) {
         return new OutboxEvent(OutboxEvent.id("r1", consumer, OutboxEvent.MIGRATED, channel), "r1", "users/V2", "users-v1", consumer,

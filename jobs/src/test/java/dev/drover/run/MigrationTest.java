@@ -262,6 +262,38 @@ class MigrationTest {
     }
 
     /**
+     * Before the run touches its target it waits for one ledger commit: its row, carrying the
+     * plan (pins, proof and every batch's predicate), which is all a kill there needs to resume.
+     * The analyze stage and the planned batches land later with the same facts.
+     */
+    @Test
+    void theRunsRowCarriesThePlanBeforeTheTargetIsTouched() {
+        Workspace ws = workspace(2_000, 0, 700);
+        DroverConfig config = ws.config();
+        LedgerReader direct = new LedgerReader(ws.spark(), config.stateDir());
+        List<dev.drover.ledger.RunRecord> seen = new java.util.ArrayList<>();
+        boolean[] targetThere = new boolean[1];
+        String runId;
+        try (RunContext context = RunContext.open(ws.spark(), config, Drover.catalog(config), null, new PrintStream(System.out))) {
+            runId = context.runner().migrate(context.specs().find("users/V2"), false, id -> {
+                // read without the run's flush: what a kill here would leave
+                seen.add(direct.requireRun(id));
+                targetThere[0] = new DeltaTables(ws.spark()).exists(target(ws));
+            }).runId();
+        }
+        assertFalse(targetThere[0], "the target is not touched yet");
+        assertEquals(RunStatus.RUNNING, seen.get(0).status());
+        assertFalse(seen.get(0).plan().isEmpty(), "the plan is in the run's row");
+        LedgerReader.Resumable fromPlan = direct.resumable(seen.get(0));
+        StageRecord analyze = direct.stages(runId).stream().filter(s -> s.stage() == Stage.ANALYZE).findFirst().orElseThrow();
+        assertEquals(analyze.detail(dev.drover.ledger.StageDetail.Analyze.class), fromPlan.analyzed());
+        assertEquals(3, fromPlan.analyzed().batches());
+        List<BatchRecord> recorded = direct.batches(runId);
+        assertEquals(recorded.stream().map(BatchRecord::predicate).toList(), fromPlan.batches().stream().map(BatchRecord::predicate).toList());
+        assertEquals("", direct.requireRun(runId).plan(), "the succeeded row does not repeat the plan");
+    }
+
+    /**
      * A run whose lease ran out and whose dataset another run took over (as a host that comes back
      * from a long pause would find it) stops before its test stage: it neither restores nor
      * publishes, and the taker, resuming the same run from the ledger, finishes it.

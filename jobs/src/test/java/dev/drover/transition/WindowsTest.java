@@ -57,7 +57,7 @@ class WindowsTest {
 
     private static RunRecord run(String id, RunStatus status, long sourceVersion, Instant at) {
         return new RunRecord(id, "users/V2", "sum", "users-v1", "wh/users_v1", sourceVersion, "users-v2", "wh/users_v2", TargetMode.NEW_TABLE,
-                Optional.empty(), Optional.of(1L), status, "", at, "h", 1);
+                Optional.empty(), Optional.of(1L), status, "", at, "h", 1, "");
     }
 
     private static SyncRecord sync(String id, String base, long from, long to, SyncStatus status, Instant at) {
