@@ -1,6 +1,14 @@
 package dev.drover.measure;
 
 import com.amazon.deequ.analyzers.Analyzer;
+import com.amazon.deequ.analyzers.Completeness;
+import com.amazon.deequ.analyzers.Compliance;
+import com.amazon.deequ.analyzers.MaxState;
+import com.amazon.deequ.analyzers.Maximum;
+import com.amazon.deequ.analyzers.MinState;
+import com.amazon.deequ.analyzers.Minimum;
+import com.amazon.deequ.analyzers.NumMatches;
+import com.amazon.deequ.analyzers.NumMatchesAndCount;
 import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
 import com.amazon.deequ.analyzers.Size;
 import com.amazon.deequ.analyzers.State;
@@ -38,12 +46,21 @@ import scala.util.matching.Regex;
 
 /**
  * Declared constraints as Deequ checks. The metrics the checks need are computed where the data
- * passes anyway: each scan-shareable analyzer's aggregations ride in the batch writes (observed
- * per batch, kept in the batch's metrics as {@code target:deequ:<analyzer>:<value>}) and the
- * batches' Deequ states are merged as Deequ merges partial states; an analyzer that groups rows
- * (uniqueness) takes a pass of Deequ's own over the target. Each run's row count is kept in
- * Deequ's file-system metrics repository so the next run of the dataset can flag an anomaly.
- * All of Deequ's Scala surface (Options, Seqs, Function1s) stays in this class.
+ * passes anyway, cheapest first:
+ * <ul>
+ * <li>Answered by statistics: the row count, a column's completeness, its least and greatest
+ *     value, and a range that contains them all are Deequ states built from the counts and ranges
+ *     the writes observe for their own proof ({@link ColumnStatistics}); no term of their own. A
+ *     range the statistics do not prove (a value outside it) takes a pass of Deequ's own over the
+ *     target, so the share reported is exact.</li>
+ * <li>Shared: every other scan-shareable analyzer's aggregations ride in the batch writes
+ *     (observed per batch, kept in the batch's metrics as {@code target:deequ:<analyzer>:<value>})
+ *     and the batches' Deequ states are merged as Deequ merges partial states.</li>
+ * <li>Own pass: an analyzer that groups rows (uniqueness) reads the target.</li>
+ * </ul>
+ * Each run's row count is kept in Deequ's file-system metrics repository so the next run of the
+ * dataset can flag an anomaly. All of Deequ's Scala surface (Options, Seqs, Function1s) stays in
+ * this class.
  */
 @SuppressWarnings({"rawtypes", "unchecked"})
 public final class DeequSuite {
@@ -58,19 +75,43 @@ public final class DeequSuite {
     private final List<Analyzer> analyzers;
     /** Those whose aggregations can ride in another pass over the target's columns. */
     private final Set<Analyzer> shared = new LinkedHashSet<>();
+    /** Those the statistics answer, each with how (the shared ones exclude them). */
+    private final Map<Analyzer, Answer> answered = new LinkedHashMap<>();
     private final List<Column> aggregations = new ArrayList<>();
     private final StructType aggregationTypes;
 
+    /** Constraints with no statistics to answer them: every analyzer shared or read (syncs, tests). */
     public DeequSuite(List<ConstraintSpec> constraints, StructType targetSchema) {
+        this(constraints, targetSchema, Set.of(), Set.of());
+    }
+
+    /**
+     * Constraints over a target whose writes observe the nulls of {@code nullsCounted} and the
+     * least and greatest value of {@code ranged} (numbers only): analyzers over those are answered.
+     */
+    public DeequSuite(List<ConstraintSpec> constraints, StructType targetSchema, Set<String> nullsCounted, Set<String> ranged) {
         for (ConstraintSpec c : constraints) {
             declared.put(check(c), c);
         }
         Set<Analyzer> needed = new LinkedHashSet<>();
-        declared.keySet().forEach(c -> needed.addAll(JavaConverters.setAsJavaSet(c.requiredAnalyzers())));
+        declared.forEach((check, spec) -> {
+            List<Analyzer> required = List.copyOf(JavaConverters.setAsJavaSet(check.requiredAnalyzers()));
+            needed.addAll(required);
+            if (spec.kind() == ConstraintSpec.Kind.RANGE && spec.min() != null && spec.max() != null && ranged.contains(spec.column())
+                    && required.size() == 1 && required.get(0) instanceof Compliance) {
+                answered.put(required.get(0), Answer.within(spec.column(), spec.min(), spec.max()));
+            }
+        });
         needed.add(ROW_COUNT);   // every run's row count is kept, for the next run's anomaly check
         this.analyzers = List.copyOf(needed);
+        for (Analyzer analyzer : analyzers) {
+            answerable(analyzer, nullsCounted, ranged).ifPresent(a -> answered.putIfAbsent(analyzer, a));
+        }
         for (int a = 0; a < analyzers.size(); a++) {
             Analyzer analyzer = analyzers.get(a);
+            if (answered.containsKey(analyzer)) {
+                continue;
+            }
             if (analyzer instanceof ScanShareableAnalyzer scan && acceptedBy(analyzer, targetSchema)) {
                 shared.add(analyzer);
                 List<Column> functions = JavaConverters.seqAsJavaList(scan.aggregationFunctions());
@@ -94,22 +135,45 @@ public final class DeequSuite {
 
     /** Whether some analyzer needs a pass of its own over the target (it groups rows, or its column is one Deequ refuses to share). */
     public boolean needsOwnPass() {
-        return shared.size() < analyzers.size();
+        return shared.size() + answered.size() < analyzers.size();
     }
 
     /** What each grouping analyzer needs, for the README and the plan: "uniqueness of user_id". */
     public List<String> ownPassAnalyzers() {
-        return analyzers.stream().filter(a -> !shared.contains(a)).map(Object::toString).toList();
+        return analyzers.stream().filter(a -> !shared.contains(a) && !answered.containsKey(a)).map(Object::toString).toList();
+    }
+
+    /** The analyzers the statistics answer (no term in the writes), as Deequ names them. */
+    public List<String> answeredAnalyzers() {
+        return answered.keySet().stream().map(Object::toString).toList();
     }
 
     /**
      * The metrics of the shared analyzers from the batches' observed values: each batch's
      * aggregation row gives Deequ a partial state, states merge as Deequ merges them, and the
-     * merged state gives the metric. The metrics of analyzers needing a pass of their own come from
-     * {@code target} (read only then; may be null when none does).
+     * merged state gives the metric. The answered analyzers' states come from {@code statistics}.
+     * The metrics of analyzers needing a pass of their own (and of a range the statistics do not
+     * prove) come from {@code target}, read only then.
      */
-    public Map<Analyzer, Metric> metrics(List<Metrics> batches, Dataset<Row> target) {
+    public Map<Analyzer, Metric> metrics(List<Metrics> batches, ColumnStatistics statistics,
+                                         java.util.function.Supplier<Dataset<Row>> target) {
         Map<Analyzer, Metric> out = new LinkedHashMap<>();
+        List<Analyzer> own = new ArrayList<>();
+        for (Analyzer analyzer : analyzers) {
+            Answer answer = answered.get(analyzer);
+            if (answer == null) {
+                if (!shared.contains(analyzer)) {
+                    own.add(analyzer);
+                }
+                continue;
+            }
+            java.util.Optional<Option<State>> state = answer.state(statistics);
+            if (state.isPresent()) {
+                out.put(analyzer, (Metric) analyzer.computeMetricFrom(state.get()));
+            } else {
+                own.add(analyzer);
+            }
+        }
         for (int a = 0; a < analyzers.size(); a++) {
             Analyzer analyzer = analyzers.get(a);
             if (!shared.contains(analyzer)) {
@@ -131,9 +195,8 @@ public final class DeequSuite {
             }
             out.put(analyzer, (Metric) analyzer.computeMetricFrom(Option.apply(merged)));
         }
-        if (needsOwnPass()) {
-            List<Analyzer> own = analyzers.stream().filter(a -> !shared.contains(a)).toList();
-            AnalyzerContext context = AnalysisRunner.onData(target)
+        if (!own.isEmpty()) {
+            AnalyzerContext context = AnalysisRunner.onData(target.get())
                     .addAnalyzers((scala.collection.Seq) JavaConverters.asScalaBuffer(own).toSeq()).run();
             out.putAll(JavaConverters.mapAsJavaMap(context.metricMap()));
         }
@@ -200,6 +263,53 @@ public final class DeequSuite {
         public Evaluation {
             outcomes = List.copyOf(outcomes);
         }
+    }
+
+    /**
+     * How an analyzer is answered from the statistics: its Deequ state, an empty option where
+     * Deequ's own aggregation would give none (no rows, or only nulls, for a minimum), or nothing
+     * when the statistics cannot say (the analyzer then takes Deequ's own pass).
+     */
+    @FunctionalInterface
+    private interface Answer {
+        java.util.Optional<Option<State>> state(ColumnStatistics s);
+
+        /** Rows whose value is null or within [min, max], as Deequ's range compliance counts them. */
+        static Answer within(String column, double min, double max) {
+            return s -> {
+                if (s.rows() == 0) {
+                    return java.util.Optional.of(Option.empty());
+                }
+                java.math.BigDecimal least = s.least().get(column);
+                java.math.BigDecimal greatest = s.greatest().get(column);
+                boolean allIn = least == null ? s.allNull(column)
+                        : least.doubleValue() >= min && greatest != null && greatest.doubleValue() <= max;
+                // a value outside: how many, the statistics do not say; Deequ counts them
+                return allIn ? java.util.Optional.of(Option.apply(NumMatchesAndCount.apply(s.rows(), s.rows(), Option.empty())))
+                        : java.util.Optional.empty();
+            };
+        }
+    }
+
+    /** The answer for an analyzer over the whole target (no filter) whose column the statistics cover. */
+    private static java.util.Optional<Answer> answerable(Analyzer analyzer, Set<String> nullsCounted, Set<String> ranged) {
+        if (analyzer instanceof Size size && size.where().isEmpty()) {
+            return java.util.Optional.of(s -> java.util.Optional.of(Option.apply((State) NumMatches.apply(s.rows()))));
+        }
+        if (analyzer instanceof Completeness c && c.where().isEmpty() && nullsCounted.contains(c.column())) {
+            return java.util.Optional.of(s -> s.rows() == 0 ? java.util.Optional.of(Option.empty())
+                    : s.nullsOf(c.column()).map(n -> Option.apply((State) NumMatchesAndCount.apply(s.rows() - n, s.rows(), Option.empty()))));
+        }
+        // a minimum over no value is Deequ's own error: its pass says it
+        if (analyzer instanceof Minimum m && m.where().isEmpty() && ranged.contains(m.column())) {
+            return java.util.Optional.of(s -> java.util.Optional.ofNullable(s.least().get(m.column()))
+                    .map(v -> Option.apply((State) MinState.apply(v.doubleValue(), Option.empty()))));
+        }
+        if (analyzer instanceof Maximum m && m.where().isEmpty() && ranged.contains(m.column())) {
+            return java.util.Optional.of(s -> java.util.Optional.ofNullable(s.greatest().get(m.column()))
+                    .map(v -> Option.apply((State) MaxState.apply(v.doubleValue(), Option.empty()))));
+        }
+        return java.util.Optional.empty();
     }
 
     /** Deequ's own preconditions for an analyzer over the schema (a pattern on a number column, say). */

@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.drover.catalog.ColumnSpec;
 import dev.drover.common.SqlNames;
 import dev.drover.model.ConstraintSpec;
 import dev.drover.model.Metrics;
@@ -81,6 +80,7 @@ public final class MetricPlan {
     private final Map<String, Double> removing;
     private final List<TargetInvariant> invariants;
     private final DeequSuite deequ;
+    private final List<String> nullsCounted;
 
     public MetricPlan(MigrationPlan plan) {
         this.plan = plan;
@@ -99,7 +99,50 @@ public final class MetricPlan {
         this.invariants = plan.spec().checks().invariants().stream().map(inv -> TargetInvariant.of(inv, plan.targetSchema())).toList();
         List<ConstraintSpec> constraints = new ArrayList<>(plan.target().constraints());
         constraints.addAll(plan.spec().checks().constraints());
-        this.deequ = new DeequSuite(constraints, plan.targetSchema());
+        this.nullsCounted = nullsCounted(plan, constraints);
+        List<String> numbers = statsRanged(plan).stream()
+                .filter(c -> !(plan.targetSchema().apply(c).dataType() instanceof org.apache.spark.sql.types.DateType)).toList();
+        this.deequ = new DeequSuite(constraints, plan.targetSchema(), java.util.Set.copyOf(nullsCounted), java.util.Set.copyOf(numbers));
+    }
+
+    /**
+     * The target's columns whose nulls the writes count: those declared non-null (for the proof) and
+     * those a completeness constraint is about (so the constraint needs no term of its own).
+     */
+    private static List<String> nullsCounted(MigrationPlan plan, List<ConstraintSpec> constraints) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        plan.target().schema().stream().filter(c -> !c.nullable()).forEach(c -> out.add(c.name()));
+        List<String> columns = List.of(plan.targetSchema().fieldNames());
+        constraints.stream().filter(c -> c.kind() == ConstraintSpec.Kind.COMPLETE || c.kind() == ConstraintSpec.Kind.COMPLETENESS)
+                .map(ConstraintSpec::column).filter(columns::contains).forEach(out::add);
+        return List.copyOf(out);
+    }
+
+    /** What the rows written hold, from the writes' observed metrics (one-pass, a sync's rows). */
+    public ColumnStatistics written(Metrics observed) {
+        return statistics(observed, observed.count(Metrics.TARGET_ROWS));
+    }
+
+    /** What the target holds, from its read-back aggregation ({@link #readTarget}). */
+    public ColumnStatistics read(Metrics target) {
+        return statistics(target, target.count(TARGET + "rows"));
+    }
+
+    private ColumnStatistics statistics(Metrics m, long rows) {
+        Map<String, Long> nulls = new HashMap<>();
+        for (String c : nullsCounted) {
+            BigDecimal n = m.get(TARGET + "nulls:" + c);
+            if (n != null) {
+                nulls.put(c, n.longValueExact());
+            }
+        }
+        Map<String, BigDecimal> least = new HashMap<>();
+        Map<String, BigDecimal> greatest = new HashMap<>();
+        for (String c : statsRanged(plan)) {
+            java.util.Optional.ofNullable(m.get(rangeMin(c))).ifPresent(v -> least.put(c, v));
+            java.util.Optional.ofNullable(m.get(rangeMax(c))).ifPresent(v -> greatest.put(c, v));
+        }
+        return new ColumnStatistics(rows, nulls, least, greatest);
     }
 
     public MigrationPlan plan() {
@@ -318,16 +361,11 @@ public final class MetricPlan {
                     .eqNullSafe(comparable(col(SqlNames.quote(carried.getKey())), type)));
             aggs.add(terms.count(reached.and(differs), TARGET + "differs:" + carried.getValue()));
         }
-        for (ColumnSpec c : plan.target().schema()) {
-            if (!c.nullable()) {
-                aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c.name()))).isNull()), TARGET + "nulls:" + c.name()));
-            }
+        for (String c : nullsCounted) {
+            aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c))).isNull()), TARGET + "nulls:" + c));
         }
         for (String c : statsRanged(plan)) {
-            Column value = col(SqlNames.quote(hidden.get(c)));
-            if (plan.targetSchema().apply(c).dataType() instanceof org.apache.spark.sql.types.DateType) {
-                value = org.apache.spark.sql.functions.unix_date(value);
-            }
+            Column value = rangeValue(c, col(SqlNames.quote(hidden.get(c))));
             aggs.add(min(when(reached, value)).as(rangeMin(c)));
             aggs.add(max(when(reached, value)).as(rangeMax(c)));
         }
@@ -371,6 +409,12 @@ public final class MetricPlan {
         return out;
     }
 
+    /** A ranged column's value as its range is kept: dates as days since 1970-01-01. */
+    private Column rangeValue(String column, Column value) {
+        return plan.targetSchema().apply(column).dataType() instanceof org.apache.spark.sql.types.DateType
+                ? org.apache.spark.sql.functions.unix_date(value) : value;
+    }
+
     /** The least value of {@code column} written (dates as days since 1970-01-01); batches combine by min. */
     public static String rangeMin(String column) {
         return "min:" + TARGET + column;
@@ -398,6 +442,11 @@ public final class MetricPlan {
         for (StructField f : plan.targetSchema().fields()) {
             Column value = col(SqlNames.quote(f.name()));
             aggs.add(coalesce(sum(when(value.isNull(), 1L).otherwise(0L)), lit(0L)).as(TARGET + "nulls:" + f.name()));
+        }
+        for (String c : statsRanged(plan)) {
+            Column value = rangeValue(c, col(SqlNames.quote(c)));
+            aggs.add(min(value).as(rangeMin(c)));
+            aggs.add(max(value).as(rangeMax(c)));
         }
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             aggs.add(expr(inv.target()).as(wholeInvariant(inv)));

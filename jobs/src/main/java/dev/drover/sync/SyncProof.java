@@ -200,7 +200,7 @@ public final class SyncProof {
 
     private List<CheckResult> constraints(Metrics observed, java.util.function.Supplier<Long> rowsAfter, String repository, String syncId) {
         DeequSuite deequ = metrics.deequ();
-        var measured = deequ.metrics(List.of(observed), deequ.needsOwnPass() ? targetAfter.get() : null);
+        var measured = deequ.metrics(List.of(observed), metrics.written(observed), targetAfter);
         if (plan.target().constraints().stream().anyMatch(c -> c.kind() == dev.drover.model.ConstraintSpec.Kind.SIZE)
                 || plan.spec().checks().constraints().stream().anyMatch(c -> c.kind() == dev.drover.model.ConstraintSpec.Kind.SIZE)) {
             measured = deequ.withRowCount(measured, rowsAfter.get());   // a size constraint is about all of v2

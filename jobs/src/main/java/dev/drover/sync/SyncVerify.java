@@ -71,7 +71,7 @@ public final class SyncVerify {
                     value == null ? "null" : value.stripTrailingZeros().toPlainString()));
         }
         DeequSuite deequ = metrics.deequ();
-        var measured = deequ.metrics(List.of(whole), deequ.needsOwnPass() ? target : null);
+        var measured = deequ.metrics(List.of(whole), metrics.read(whole), () -> target);
         for (DeequSuite.Outcome o : deequ.evaluate(measured, metricsRepository, plan.target().name(), verifyId, -1).outcomes()) {
             checks.add(CheckResult.of(CheckKind.CONSTRAINT, o.name(), o.passed(), o.constraint(),
                     o.observed() + (o.message().isEmpty() ? "" : " (" + o.message() + ")")));

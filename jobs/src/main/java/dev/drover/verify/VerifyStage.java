@@ -11,6 +11,7 @@ import dev.drover.common.SqlNames;
 import dev.drover.delta.DeltaTables;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
+import dev.drover.measure.ColumnStatistics;
 import dev.drover.measure.DeequSuite;
 import dev.drover.measure.KeySums;
 import dev.drover.measure.MetricPlan;
@@ -205,7 +206,8 @@ public final class VerifyStage {
         timings.add("test: reconciliation", (System.nanoTime() - start) / 1e9);
         DeequSuite deequ = measured.deequ();
         List<Metrics> deequInputs = readBack ? List.of(targetSide) : batches.stream().map(BatchRecord::metricsValues).toList();
-        var metrics = timings.time("test: constraints", () -> deequ.metrics(deequInputs, deequ.needsOwnPass() ? target.get() : null));
+        ColumnStatistics statistics = readBack ? measured.read(targetSide) : measured.written(observed);
+        var metrics = timings.time("test: constraints", () -> deequ.metrics(deequInputs, statistics, target));
         DeequSuite.Evaluation evaluation = deequ.evaluate(metrics, policy.metricsRepository(), plan.target().name(), runId,
                 policy.rowCountMaxChange());
         for (DeequSuite.Outcome o : evaluation.outcomes()) {
