@@ -206,6 +206,7 @@ public final class ConfigLoader {
         refuseKeys(d, sparkConf);
         s3(d).forEach(sparkConf::putIfAbsent);
         long maxRows = positiveLong(d, "batching.max-rows");
+        long smallRows = positiveLong(d, "batching.small-rows");
         int attempts = (int) positiveLong(d, "transform.max-attempts");
         int parallel = (int) positiveLong(d, "transform.parallel-batches");
         int threads = (int) positiveLong(d, "transform.threads");
@@ -240,7 +241,7 @@ public final class ConfigLoader {
         try {
             return new DroverConfig(confDir, string(d, "environment"), warehouse, stateDir,
                     string(d, "spark.master"), string(d, "spark.app-name"), sparkConf,
-                    maxRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
+                    maxRows, smallRows, attempts, parallel, threads, rowAttempts, rowBackoff, string(d, "quarantine.suffix"), ratio,
                     maxQuarantined, change, readBack,
                     duration(d, "lock.lease"), duration(d, "lock.heartbeat"), progress, notify(d), wave(d), fleet(d), agent(d),
                     alerts(d), sync(d), deliveries(d), duration(d, "publish.max-staging-age"));

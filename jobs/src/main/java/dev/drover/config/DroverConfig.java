@@ -19,6 +19,7 @@ public record DroverConfig(
         String appName,
         Map<String, String> sparkConf,
         long batchMaxRows,
+        long batchSmallRows,
         int maxAttempts,
         int parallelBatches,
         int transformThreads,
@@ -80,7 +81,7 @@ public record DroverConfig(
     /** The same configuration with other notify settings (the demo points it at its own broker). */
     public DroverConfig withNotify(NotifySettings replacement) {
         return new DroverConfig(confDir, environment, warehouse, stateDir, sparkMaster, appName, sparkConf, batchMaxRows,
-                maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
+                batchSmallRows, maxAttempts, parallelBatches, transformThreads, rowAttempts, rowRetryBackoff, quarantineSuffix, quarantineMaxRatio,
                 quarantineMaxRows, rowCountMaxChange, readBack,
                 lockLease, lockHeartbeat, progress, replacement, wave, fleet, agent, alerts, sync, deliveries, publishMaxStagingAge);
     }

@@ -95,13 +95,26 @@ public final class TransformStage {
     }
 
     /**
+     * Partitions of each batch's jobs, 0 for as many as the source has: one for a source the log
+     * counts below {@code smallRows} (a small dataset's fixed costs are per task and per file), else
+     * as the quota allows.
+     */
+    static int partitionsPerBatch(MigrationPlan plan, Quota quota, int parallel, long smallRows) {
+        if (plan.sourceRecords() >= 0 && plan.sourceRecords() < smallRows) {
+            return 1;
+        }
+        return quota.partitionsPerBatch(parallel);
+    }
+
+    /**
      * Writes the batches not written yet, at most {@code parallel} at once (fixed when the run
      * started). {@code resumed}: a killed process may have left files no record names; they go first.
      */
     public Outcome run(MetricPlan metrics, Layouts layouts, List<BatchRecord> batches, boolean resumed, int parallel) {
         MigrationPlan plan = metrics.plan();
         Quota quota = plan.spec().quota().resolve(config.wave().quota());
-        BatchWriter writer = new BatchWriter(plan, metrics, layouts, scope, config.stateDir() + "/staging", quota.partitionsPerBatch(parallel));
+        BatchWriter writer = new BatchWriter(plan, metrics, layouts, scope, config.stateDir() + "/staging",
+                partitionsPerBatch(plan, quota, parallel, config.batchSmallRows()));
         Progress progress = new Progress(scope.out(), config.progress());
         List<BatchRecord> written = new ArrayList<>();
         List<BatchRecord> todo = new ArrayList<>();

@@ -48,7 +48,11 @@ class MigrationTest {
     Path tmp;
 
     private Workspace workspace(long rows, long badEvery, int maxRows) {
-        Workspace ws = new Workspace(tmp).withData(rows, 10, badEvery);
+        return workspace(tmp, rows, badEvery, maxRows);
+    }
+
+    private static Workspace workspace(Path dir, long rows, long badEvery, int maxRows) {
+        Workspace ws = new Workspace(dir).withData(rows, 10, badEvery);
         ws.write(SPEC, ws.read(SPEC).replace("max-rows = 250000", "max-rows = " + maxRows));
         return ws;
     }
@@ -259,6 +263,32 @@ class MigrationTest {
         assertTrue(!delta.exists(target(ws)), "no target table");
         assertTrue(!Files.exists(Path.of(java.net.URI.create(new LedgerReader(ws.spark(), drover.config().stateDir()).location("runs")))),
                 "no ledger rows");
+    }
+
+    /**
+     * A source the log counts below {@code drover.batching.small-rows} is written by one task per
+     * batch: one file per target partition, however many files the source has. Above it, a batch
+     * keeps one task per source split.
+     */
+    @Test
+    void aSmallSourceIsWrittenByOneTaskPerBatch() {
+        long small = targetFiles(sourceOfManyFiles(workspace(tmp.resolve("small"), 4_000, 0, 250_000)));
+        long split = targetFiles(sourceOfManyFiles(workspace(tmp.resolve("split"), 4_000, 0, 250_000)), "drover.batching.small-rows=1");
+        assertEquals(10, small, "one file for each of the 10 days");
+        assertTrue(split > small, "one task per split writes a file per day each: " + split);
+    }
+
+    private Workspace sourceOfManyFiles(Workspace ws) {
+        String source = ws.warehouse + "/users_v1";
+        Dataset<Row> rows = ws.spark().read().format("delta").load(source).localCheckpoint();
+        rows.repartition(4).write().format("delta").mode("overwrite").partitionBy("dt").save(source);
+        return ws;
+    }
+
+    private long targetFiles(Workspace ws, String... overrides) {
+        MigrationResult result = ws.drover(overrides).migrate("users/V2").execute();
+        assertEquals(MigrationResult.Outcome.SUCCEEDED, result.outcome(), result.message());
+        return ws.spark().sql("DESCRIBE DETAIL delta.`" + target(ws) + "`").first().<Long>getAs("numFiles");
     }
 
     /**
