@@ -108,7 +108,7 @@ public final class AnalyzeStage {
         long sourceVersion = pinned != null ? pinned.sourceVersion() : delta.latestVersion(sourceLocation);
         // each file of the pinned version with its rows: from the version's checksum in the driver, or one job over the log
         java.util.function.Supplier<List<DeltaTables.FileRows>> files = memo(() -> delta.fileRows(sourceLocation, sourceVersion));
-        Dataset<Row> sourceFrame = delta.read(sourceLocation, sourceVersion);
+        Dataset<Row> sourceFrame = delta.readPinned(sourceLocation, sourceVersion);
         java.util.Set<String> additive = pinned != null ? pinned.additive() : java.util.Set.of();
         checkDeclared(source, sourceFrame.schema(), source.file(), "spec.schema", additive);
         List<ConsumerEntity> dualWrite = TransitionRules.dualWriteConsumers(catalog, spec);
@@ -130,7 +130,7 @@ public final class AnalyzeStage {
                 }
                 long version = pinned != null && pinned.lookups().containsKey(name) ? pinned.lookups().get(name) : delta.latestVersion(location);
                 lookupVersions.put(name, version);
-                lookups.put(name, delta.read(location, version));
+                lookups.put(name, delta.readPinned(location, version));
             }
         }
         List<Step> steps = new ArrayList<>();

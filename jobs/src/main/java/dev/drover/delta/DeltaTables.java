@@ -64,6 +64,75 @@ public final class DeltaTables {
         return spark.read().format("delta").option("versionAsOf", version).load(location);
     }
 
+    /** Reader features a table may have and still be read as plain Parquet (its files' deletion vectors are checked one by one). */
+    private static final java.util.Set<String> PLAIN_READER_FEATURES = java.util.Set.of("deletionVectors", "timestampNtz",
+            "v2Checkpoint", "vacuumProtocolCheck");
+
+    /**
+     * A table's version as {@link #read} gives it, but read as Parquet files by path where Delta
+     * kept the version's file list in its checksum (Delta 3.3 does for tables of up to 50 files) and
+     * the files need nothing of Delta's reader: no deletion vector, no column mapping, no reader
+     * feature beyond {@link #PLAIN_READER_FEATURES}, every column nullable, partition columns of
+     * types whose values read back from their text. Delta 3.3 rebuilds a version's state with four
+     * Spark jobs the first time a scan plans its files, though the checksum lists them; a run that
+     * pins a small table paid that at its first batch (the source) and at analyze (a lookup).
+     */
+    public Dataset<Row> readPinned(String location, long version) {
+        Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+        return plainFiles(snapshot).map(files -> readFiles(location, snapshot, files)).orElseGet(() -> read(location, version));
+    }
+
+    /** The version's files when it can be read as plain Parquet; empty when Delta's reader is needed. */
+    private static Optional<List<AddFile>> plainFiles(Snapshot snapshot) {
+        scala.Option<org.apache.spark.sql.delta.VersionChecksum> checksum = snapshot.checksumOpt();
+        if (checksum.isEmpty() || checksum.get().allFiles().isEmpty()
+                || !snapshot.metadata().columnMappingMode().name().equals("none")
+                || !PLAIN_READER_FEATURES.containsAll(JavaConverters.setAsJavaSet(snapshot.protocol().readerFeatureNames()))
+                || java.util.Arrays.stream(snapshot.schema().fields()).anyMatch(f -> !f.nullable())) {
+            return Optional.empty();
+        }
+        org.apache.spark.sql.types.StructType schema = snapshot.schema();
+        for (String p : JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns())) {
+            org.apache.spark.sql.types.DataType type = schema.apply(p).dataType();
+            if (!(type instanceof org.apache.spark.sql.types.StringType || type instanceof org.apache.spark.sql.types.IntegralType
+                    || type instanceof org.apache.spark.sql.types.DateType || type instanceof org.apache.spark.sql.types.BooleanType)) {
+                return Optional.empty();
+            }
+        }
+        List<AddFile> files = JavaConverters.seqAsJavaList(checksum.get().allFiles().get());
+        return files.stream().anyMatch(f -> f.deletionVector() != null) ? Optional.empty() : Optional.of(files);
+    }
+
+    /** The files' rows in the table's column order: each group of partition values read as Parquet, its values as columns. */
+    private Dataset<Row> readFiles(String location, Snapshot snapshot, List<AddFile> files) {
+        org.apache.spark.sql.types.StructType schema = snapshot.schema();
+        List<String> partitions = JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns());
+        if (files.isEmpty()) {
+            return spark.createDataFrame(List.of(), schema);
+        }
+        org.apache.spark.sql.types.StructType data = new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(schema.fields())
+                .filter(f -> !partitions.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
+        Map<Map<String, String>, List<String>> groups = new java.util.LinkedHashMap<>();
+        for (AddFile f : files) {
+            groups.computeIfAbsent(JavaConverters.mapAsJavaMap(f.partitionValues()), k -> new ArrayList<>())
+                    .add(StagedFiles.absolute(location, f.path()).toString());
+        }
+        Dataset<Row> out = null;
+        for (var group : groups.entrySet()) {
+            Dataset<Row> part = spark.read().schema(data).parquet(group.getValue().toArray(String[]::new));
+            List<org.apache.spark.sql.Column> columns = new ArrayList<>();
+            for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+                String quoted = dev.drover.common.SqlNames.quote(f.name());
+                columns.add(partitions.contains(f.name())
+                        ? org.apache.spark.sql.functions.lit(group.getKey().get(f.name())).cast(f.dataType()).as(f.name())
+                        : part.col(quoted));
+            }
+            part = part.select(columns.toArray(org.apache.spark.sql.Column[]::new));
+            out = out == null ? part : out.unionAll(part);
+        }
+        return out;
+    }
+
     /** A data file of a table's version: its partition values, and the rows it holds when its statistics say. */
     public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {
         /** The rows all {@code files} hold; empty when one of them has no statistics. */

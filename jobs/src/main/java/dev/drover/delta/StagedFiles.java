@@ -281,7 +281,7 @@ public final class StagedFiles {
         return adds(files).stream().map(AddFile::modificationTime).min(Long::compare);
     }
 
-    private static Path absolute(String location, String relative) {
+    static Path absolute(String location, String relative) {
         try {
             return new Path(new Path(location), new Path(new URI(relative)));
         } catch (URISyntaxException e) {

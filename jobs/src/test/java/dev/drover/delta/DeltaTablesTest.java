@@ -75,6 +75,49 @@ class DeltaTablesTest {
     }
 
     /**
+     * A pinned version of a small table is read as its Parquet files: the rows and columns Delta's
+     * reader gives, without the jobs Delta's first scan of a version spends rebuilding its state.
+     */
+    @Test
+    void aSmallTablesPinnedVersionReadsAsDeltaReadsItWithFewerJobs() throws Exception {
+        String location = tmp.resolve("pinned").toUri().toString();
+        spark.range(0, 300).selectExpr("id", "CAST(id % 3 AS STRING) AS day", "CAST(DATE'2026-01-01' + CAST(id % 2 AS INT) AS DATE) AS dt",
+                "CASE WHEN id % 5 = 0 THEN NULL ELSE id * 2 END AS twice").repartition(2).write().format("delta")
+                .partitionBy("day", "dt").save(location);
+        spark.range(300, 310).selectExpr("id", "CAST(NULL AS STRING) AS day", "DATE'2026-01-02' AS dt", "id AS twice")
+                .write().format("delta").mode("append").save(location);
+        spark.range(310, 320).selectExpr("id", "'0' AS day", "DATE'2026-01-01' AS dt", "id AS twice")
+                .write().format("delta").mode("append").save(location);
+        long pinned = delta.latestVersion(location) - 1;
+        delta.forget(location);
+        long[] counts = new long[2];
+        int plain = SharedSpark.jobsDuring(() -> counts[0] = delta.readPinned(location, pinned).where("id % 2 = 0").count());
+        delta.forget(location);
+        int delta3 = SharedSpark.jobsDuring(() -> counts[1] = delta.read(location, pinned).where("id % 2 = 0").count());
+        assertEquals(counts[1], counts[0]);
+        assertEquals(155, counts[0], "the pinned version: not the last append's rows");
+        assertTrue(plain < delta3, "jobs: " + plain + " read as files, " + delta3 + " through Delta's reader");
+        assertEquals(delta.read(location, pinned).schema(), delta.readPinned(location, pinned).schema());
+        SharedSpark.assertSameRows(delta.read(location, pinned), delta.readPinned(location, pinned));
+    }
+
+    /** Deletion vectors and NOT NULL columns need Delta's reader: those tables are read through it. */
+    @Test
+    void aTableThatNeedsDeltasReaderIsReadThroughIt() {
+        String deleted = tmp.resolve("with-dv").toUri().toString();
+        spark.range(0, 100).repartition(2).write().format("delta").option("delta.enableDeletionVectors", "true").save(deleted);
+        spark.sql("DELETE FROM delta.`" + deleted + "` WHERE id % 7 = 0");
+        assertEquals(85, delta.readPinned(deleted, delta.latestVersion(deleted)).count());
+
+        String strict = tmp.resolve("not-null").toUri().toString();
+        spark.sql("CREATE TABLE delta.`" + strict + "` (id BIGINT NOT NULL, name STRING) USING delta");
+        spark.sql("INSERT INTO delta.`" + strict + "` VALUES (1, 'a'), (2, NULL)");
+        org.apache.spark.sql.types.StructType schema = delta.readPinned(strict, delta.latestVersion(strict)).schema();
+        assertFalse(schema.apply("id").nullable(), "as Delta's reader gives it: " + schema);
+        assertEquals(2, delta.readPinned(strict, delta.latestVersion(strict)).count());
+    }
+
+    /**
      * Rows a deletion vector marks are not counted, whether the file list comes from the checksum
      * (a few files) or from the log's state (more than the checksum keeps).
      */
