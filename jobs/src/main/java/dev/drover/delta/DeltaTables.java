@@ -84,8 +84,8 @@ public final class DeltaTables {
 
     /** The version's files when it can be read as plain Parquet; empty when Delta's reader is needed. */
     private static Optional<List<AddFile>> plainFiles(Snapshot snapshot) {
-        scala.Option<org.apache.spark.sql.delta.VersionChecksum> checksum = snapshot.checksumOpt();
-        if (checksum.isEmpty() || checksum.get().allFiles().isEmpty()
+        Optional<List<AddFile>> listed = checksumFiles(snapshot);
+        if (listed.isEmpty()
                 || !snapshot.metadata().columnMappingMode().name().equals("none")
                 || !PLAIN_READER_FEATURES.containsAll(JavaConverters.setAsJavaSet(snapshot.protocol().readerFeatureNames()))
                 || java.util.Arrays.stream(snapshot.schema().fields()).anyMatch(f -> !f.nullable())) {
@@ -99,8 +99,7 @@ public final class DeltaTables {
                 return Optional.empty();
             }
         }
-        List<AddFile> files = JavaConverters.seqAsJavaList(checksum.get().allFiles().get());
-        return files.stream().anyMatch(f -> f.deletionVector() != null) ? Optional.empty() : Optional.of(files);
+        return listed.get().stream().anyMatch(f -> f.deletionVector() != null) ? Optional.empty() : listed;
     }
 
     /** The files' rows in the table's column order: each group of partition values read as Parquet, its values as columns. */
@@ -133,6 +132,21 @@ public final class DeltaTables {
         return out;
     }
 
+    /**
+     * A snapshot's data files: from its checksum in the driver when Delta kept the file list there,
+     * else from its state, which Delta rebuilds with Spark jobs.
+     */
+    static List<AddFile> files(Snapshot snapshot) {
+        return checksumFiles(snapshot).orElseGet(() -> snapshot.allFiles().collectAsList());
+    }
+
+    /** The snapshot's data files as its checksum lists them (Delta 3.3 keeps them there for tables of up to 50 files). */
+    private static Optional<List<AddFile>> checksumFiles(Snapshot snapshot) {
+        scala.Option<org.apache.spark.sql.delta.VersionChecksum> checksum = snapshot.checksumOpt();
+        return checksum.isDefined() && checksum.get().allFiles().isDefined()
+                ? Optional.of(JavaConverters.seqAsJavaList(checksum.get().allFiles().get())) : Optional.empty();
+    }
+
     /** A data file of a table's version: its partition values, and the rows it holds when its statistics say. */
     public record FileRows(Map<String, String> partitionValues, Optional<Long> rows) {
         /** The rows all {@code files} hold; empty when one of them has no statistics. */
@@ -157,9 +171,9 @@ public final class DeltaTables {
     public List<FileRows> fileRows(String location, long version) {
         Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
         List<FileRows> out = new ArrayList<>();
-        scala.Option<org.apache.spark.sql.delta.VersionChecksum> checksum = snapshot.checksumOpt();
-        if (checksum.isDefined() && checksum.get().allFiles().isDefined()) {
-            for (AddFile add : JavaConverters.seqAsJavaList(checksum.get().allFiles().get())) {
+        Optional<List<AddFile>> listed = checksumFiles(snapshot);
+        if (listed.isPresent()) {
+            for (AddFile add : listed.get()) {
                 scala.Option<Object> rows = add.numLogicalRecords();
                 out.add(new FileRows(JavaConverters.mapAsJavaMap(add.partitionValues()),
                         rows.isDefined() ? Optional.of(((Number) rows.get()).longValue()) : Optional.empty()));

@@ -212,7 +212,7 @@ public final class StagedFiles {
         List<Action> actions = new ArrayList<>();
         long now = System.currentTimeMillis();
         if (mode != Mode.APPEND && exists) {
-            for (AddFile old : txn.snapshot().allFiles().collectAsList()) {
+            for (AddFile old : DeltaTables.files(txn.snapshot())) {
                 actions.add(old.removeWithTimestamp(now, true));
             }
         }

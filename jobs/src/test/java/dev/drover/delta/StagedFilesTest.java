@@ -110,6 +110,25 @@ class StagedFilesTest {
         assertEquals(2, delta.latestVersion(location), "no commit made");
     }
 
+    /** A publish that replaces a small table takes the files to remove from its checksum: no Spark job, every old file gone. */
+    @Test
+    void aReplacingPublishOfASmallTableRunsNoSparkJob() throws Exception {
+        String location = tmp.resolve("replaced").toUri().toString();
+        StagedFiles.Layout layout = new StagedFiles.Layout(NEW, List.of("day"), Map.of());
+        StagedFiles.Written first = staged.write(location, "r1", layout, rows(0, 60));
+        staged.publish(location, "drover-r1-publish", layout, first.files(), StagedFiles.Mode.REPLACE, Optional.empty(), tag("r1"));
+        StagedFiles.Written second = staged.write(location, "r2", layout, rows(100, 130));
+        delta.forget(location);
+        List<StagedFiles.Published> published = new ArrayList<>();
+        int jobs = SharedSpark.jobsDuring(() -> published.add(staged.publish(location, "drover-r2-publish", layout, second.files(),
+                StagedFiles.Mode.REPLACE, Optional.empty(), tag("r2"))));
+        assertEquals(0, jobs, "jobs to replace a small table");
+        assertEquals(1, published.get(0).version());
+        Dataset<Row> now = delta.read(location, 1);
+        assertEquals(30, now.count(), "only the second run's rows");
+        assertEquals(100, now.agg(org.apache.spark.sql.functions.min("id")).first().getLong(0));
+    }
+
     @Test
     void anInPlacePublishReplacesThePinnedVersionAndSetsTheNewSchema() {
         String location = tmp.resolve("users").toUri().toString();
