@@ -119,7 +119,8 @@ public final class MigrationRunner {
             if (options.enableCdf() && unfinished.isEmpty()) {
                 enableChangeDataFeed(spec, runId, ledger);
             }
-            boolean quiet = options.resnapshot() || ledger.read().syncs(spec.id()).stream()
+            // a resumed run may be a resnapshot (a sync names it); a new run's id is new, nothing names it yet
+            boolean quiet = options.resnapshot() || unfinished.isPresent() && ledger.read().syncs(spec.id()).stream()
                     .anyMatch(s -> s.kind() == dev.drover.model.SyncKind.RESNAPSHOT && s.baseRun().equals(runId));
             Run run = new Run(context.scope(spec.id(), runId, timings), ledger, started, lock, quiet);
             result = unfinished.isPresent() ? run.resume(spec, unfinished.get()) : run.start(spec);
