@@ -49,9 +49,14 @@ public final class LedgerReader {
         return spark.read().format("delta").load(location);
     }
 
+    /**
+     * The rows of {@code table} where {@code where} holds. The read runs in the ledger's pool, as
+     * the ledger's writes do: it is Drover's bookkeeping, not the work a migration's quota bounds.
+     */
     public <R extends Record> List<R> rows(LedgerTable<R> table, Column where) {
         List<R> out = new ArrayList<>();
-        for (Row row : table(table).where(where).collectAsList()) {
+        List<Row> read = dev.drover.exec.JobLabel.ledger(table.name()).call(spark, () -> table(table).where(where).collectAsList());
+        for (Row row : read) {
             out.add(table.fromRow(row));
         }
         return out;

@@ -304,7 +304,8 @@ class S3StorageTest {
         try (Driver holder = driver(ws, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=analyzed"), goodKeys(),
                 "migrate", "users/V2")) {
             holder.awaitLine("drover-point analyzed", 600);
-            List<String> objects = objects();
+            // the holder's run waited for its one ledger commit; the rest of analyze's records land meanwhile
+            List<String> objects = settledObjects();
             try (Driver second = driver(ws, List.of(), goodKeys(), "migrate", "users/V2")) {
                 assertEquals(3, second.waitFor(300), second.stderr());
                 assertTrue(second.stderr().lines().anyMatch(l -> l.startsWith("drover: dataset users-v2 is held by run ")),
@@ -431,6 +432,20 @@ class S3StorageTest {
     }
 
     /** Every object in the bucket with its size: what a command wrote shows up here. */
+    /** The bucket's objects once they stopped changing for two seconds (at most a minute). */
+    private static List<String> settledObjects() throws IOException, InterruptedException {
+        List<String> last = objects();
+        for (int i = 0; i < 30; i++) {
+            Thread.sleep(2_000);
+            List<String> now = objects();
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("the bucket kept changing for a minute: " + last.size() + " objects");
+    }
+
     private static List<String> objects() throws IOException {
         try (Stream<Path> walk = Files.walk(s3.bucketFolder(BUCKET))) {
             return walk.filter(Files::isRegularFile).map(p -> {

@@ -46,9 +46,11 @@ class WaveTest {
             Files.writeString(spec, Files.readString(spec) + "quota { weight = 2, min-share = 1, max-tasks = 1 }\n");
         }
         List<String> props = List.of("-Dspark.extraListeners=" + PoolTaskListener.class.getName());
+        // batches of one task per source split (the fleet's sources are small): what a quota bounds
+        List<String> options = concat(fleet.options(), "--conf", "drover.batching.small-rows=1");
 
         // the dry run: order, nothing written
-        Cli plan = Cli.run(concat(fleet.options(), "wave", "--plan", "--json"));
+        Cli plan = Cli.run(concat(options, "wave", "--plan", "--json"));
         assertEquals(0, plan.exitCode(), plan.err());
         var planned = dev.drover.view.Render.JSON.readTree(plan.out()).get("migrations");
         assertEquals(51, planned.size());
@@ -60,7 +62,7 @@ class WaveTest {
         List<String> killedProps = new ArrayList<>(props);
         killedProps.add("-Ddrover.test.pool-peaks=" + tmp.resolve("peaks-killed"));
         killedProps.addAll(List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=wave-migration-ended:" + FleetFixture.id(12)));
-        try (Driver driver = Driver.start(driverCommand(killedProps, concat(fleet.options(), "wave", "--parallel", "3")),
+        try (Driver driver = Driver.start(driverCommand(killedProps, concat(options, "wave", "--parallel", "3")),
                 tmp.resolve("killed.out"))) {
             driver.awaitLine("drover-point wave-migration-ended:" + FleetFixture.id(12), 600);
             driver.kill();
@@ -76,7 +78,7 @@ class WaveTest {
         // the same command resumes it
         List<String> resumedProps = new ArrayList<>(props);
         resumedProps.add("-Ddrover.test.pool-peaks=" + tmp.resolve("peaks-resumed"));
-        try (Driver driver = Driver.start(driverCommand(resumedProps, concat(fleet.options(), "wave", "--parallel", "3")),
+        try (Driver driver = Driver.start(driverCommand(resumedProps, concat(options, "wave", "--parallel", "3")),
                 tmp.resolve("resumed.out"))) {
             assertEquals(1, driver.waitFor(900), "two migrations failed: exit 1\n" + driver.stderr());
         }
@@ -117,13 +119,13 @@ class WaveTest {
         }
 
         // status --wave shows it from the ledger
-        Cli status = Cli.run(concat(fleet.options(), "status", "--wave", wave.waveId(), "--json"));
+        Cli status = Cli.run(concat(options, "status", "--wave", wave.waveId(), "--json"));
         assertEquals(0, status.exitCode(), status.err());
         var shown = dev.drover.view.Render.JSON.readTree(status.out());
         assertEquals("failed", shown.get("status").asText());
         assertEquals(2, shown.get("counts").get("failed").asInt());
         assertEquals(51, shown.get("migrations").size());
-        Cli list = Cli.run(concat(fleet.options(), "status", "--wave"));
+        Cli list = Cli.run(concat(options, "status", "--wave"));
         assertTrue(list.out().contains(wave.waveId()) && list.out().contains("failed"), list.out());
 
         // the pair in order: chain/V1 started after fleet-0050 ended
