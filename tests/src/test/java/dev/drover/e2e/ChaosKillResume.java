@@ -258,16 +258,35 @@ public final class ChaosKillResume {
     }
 
     /** Waits (up to 60 s) until a write has put data files in a run's folder of the target that no batch record names. */
+    /**
+     * Waits until a data file appears in the target's run folders beyond those there when the
+     * batch was announced: a write in progress. The file system alone is polled, every few
+     * milliseconds: a small batch is written in a fraction of a second, and a ledger read per poll
+     * (as the outcome's count makes) let the write finish first.
+     */
     private static void awaitUnrecordedFiles(Path dir) throws Exception {
+        long before = stagedFiles(dir);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
-            Optional<RunRecord> run = ledger(dir).runs().stream().findFirst();
-            if (run.isPresent() && unrecordedFiles(dir, run.get().runId()) > 0) {
+            if (stagedFiles(dir) > before) {
                 return;
             }
-            Thread.sleep(50);
+            Thread.sleep(5);
         }
         throw new IllegalStateException("no unrecorded data file appeared under " + dir.resolve("warehouse/users_v2"));
+    }
+
+    /** Parquet files in every run folder of the target. */
+    private static long stagedFiles(Path dir) throws IOException {
+        Path target = dir.resolve("warehouse/users_v2");
+        if (!Files.isDirectory(target)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(target)) {
+            return files.filter(p -> p.toString().contains("/drover-") && p.toString().endsWith(".parquet")).count();
+        } catch (java.io.UncheckedIOException e) {
+            return -1;   // a folder went away while it was walked: look again
+        }
     }
 
     /** Data files in the run's folder of the target that no batch record of the run names: what a write never recorded left. */
