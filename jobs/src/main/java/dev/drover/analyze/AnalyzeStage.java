@@ -168,7 +168,17 @@ public final class AnalyzeStage {
         List<Batch> batches = pinned != null ? List.of()
                 : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
                         spec.batching().maxRows().orElse(config.batchMaxRows()), where, together,
-                        () -> partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema()));
+                        new BatchPlanner.SourceLog() {
+                            @Override
+                            public java.util.Optional<List<Row>> partitionCounts() {
+                                return AnalyzeStage.this.partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema());
+                            }
+
+                            @Override
+                            public java.util.Optional<DeltaTables.Bounds> bounds(String column) {
+                                return delta.integralBounds(sourceLocation, sourceVersion, column);
+                            }
+                        });
         started = lap("analyze/batches", started);
         SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
                 declaredNullability(target));

@@ -12,7 +12,6 @@ import dev.drover.spec.BatchingSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -27,14 +26,23 @@ import org.apache.spark.sql.types.DataTypes;
 final class BatchPlanner {
     private BatchPlanner() {}
 
-    /** Rows per partition value (values..., rows), when something cheaper than reading the source knows them. */
-    interface PartitionCounts extends Supplier<Optional<List<Row>>> {
-        PartitionCounts NONE = Optional::empty;
+    /**
+     * What the source's Delta log knows without reading the data: rows per partition value
+     * (values..., rows), and an integral column's bounds; empty where it does not know.
+     */
+    interface SourceLog {
+        SourceLog NONE = Optional::empty;
+
+        Optional<List<Row>> partitionCounts();
+
+        default Optional<dev.drover.delta.DeltaTables.Bounds> bounds(String column) {
+            return Optional.empty();
+        }
     }
 
     static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
                             BatchingSpec spec, long maxRows, String specFile) {
-        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null, PartitionCounts.NONE);
+        return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, null, SourceLog.NONE);
     }
 
     /**
@@ -44,7 +52,7 @@ final class BatchPlanner {
      * {@code together} (a dedup on columns the steps derive) allows only one batch.
      */
     static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
-                            BatchingSpec spec, long maxRows, String specFile, List<String> together, PartitionCounts counts) {
+                            BatchingSpec spec, long maxRows, String specFile, List<String> together, SourceLog counts) {
         if (together == null) {
             return plan(source, partitionColumns, primaryKey, spec, maxRows, specFile, primaryKey, spec.by(), counts);
         }
@@ -73,7 +81,7 @@ final class BatchPlanner {
 
     private static List<Batch> plan(Dataset<Row> source, List<String> partitionColumns, List<String> primaryKey,
                                     BatchingSpec spec, long maxRows, String specFile, List<String> hashed, BatchingSpec.By chosen,
-                                    PartitionCounts counts) {
+                                    SourceLog counts) {
         BatchingSpec.By by = chosen;
         if (by == BatchingSpec.By.AUTO) {
             by = !partitionColumns.isEmpty() ? BatchingSpec.By.PARTITION
@@ -90,12 +98,12 @@ final class BatchPlanner {
     }
 
     private static List<Batch> byPartition(Dataset<Row> source, List<String> partitionColumns, long maxRows, String specFile,
-                                           PartitionCounts known) {
+                                           SourceLog known) {
         if (partitionColumns.isEmpty()) {
             throw new SpecError(specFile, "batching.by", "partition batching needs a partitioned source (spec.partitionedBy)");
         }
         // From the Delta log when its files all have statistics; else counted from the files' footers.
-        List<Row> counts = known.get().map(rows -> sortedByValues(rows, partitionColumns.size())).orElseGet(() ->
+        List<Row> counts = known.partitionCounts().map(rows -> sortedByValues(rows, partitionColumns.size())).orElseGet(() ->
                 source.groupBy(partitionColumns.stream().map(c -> col(SqlNames.quote(c))).toArray(org.apache.spark.sql.Column[]::new))
                         .count().orderBy(partitionColumns.stream().map(c -> col(SqlNames.quote(c)).asc_nulls_first())
                                 .toArray(org.apache.spark.sql.Column[]::new)).collectAsList());
@@ -153,11 +161,11 @@ final class BatchPlanner {
     }
 
     /** The source's rows when the Delta log knows them (the sum of the known counts); no data is read. */
-    private static Optional<Long> knownTotal(PartitionCounts known) {
-        return known.get().map(rows -> rows.stream().mapToLong(r -> r.getLong(r.size() - 1)).sum());
+    private static Optional<Long> knownTotal(SourceLog known) {
+        return known.partitionCounts().map(rows -> rows.stream().mapToLong(r -> r.getLong(r.size() - 1)).sum());
     }
 
-    private static List<Batch> byKeyRange(Dataset<Row> source, String column, long maxRows, String specFile, PartitionCounts known) {
+    private static List<Batch> byKeyRange(Dataset<Row> source, String column, long maxRows, String specFile, SourceLog known) {
         if (column == null || !integral(source.schema().apply(column).dataType())) {
             throw new SpecError(specFile, "batching.column", "key-range batching needs one integral key column (set batching.column)");
         }
@@ -165,13 +173,24 @@ final class BatchPlanner {
         if (rows.isPresent() && rows.get() <= maxRows) {
             return List.of(new Batch(0, "true", rows.get()));   // one batch: no range to find
         }
-        Row stats = source.agg(min(col(column)), max(col(column)), org.apache.spark.sql.functions.count(lit(1))).first();
-        long total = stats.getLong(2);
-        if (total <= maxRows || stats.isNullAt(0)) {
-            return List.of(new Batch(0, "true", total));
+        // the key's bounds from the log's file statistics when it knows the rows too; else one job
+        Optional<dev.drover.delta.DeltaTables.Bounds> bounds = rows.isPresent() ? known.bounds(column) : Optional.empty();
+        long total;
+        long lo;
+        long hi;
+        if (bounds.isPresent()) {
+            total = rows.get();
+            lo = bounds.get().least();
+            hi = bounds.get().greatest();
+        } else {
+            Row stats = source.agg(min(col(column)), max(col(column)), org.apache.spark.sql.functions.count(lit(1))).first();
+            total = stats.getLong(2);
+            if (total <= maxRows || stats.isNullAt(0)) {
+                return List.of(new Batch(0, "true", total));
+            }
+            lo = ((Number) stats.get(0)).longValue();
+            hi = ((Number) stats.get(1)).longValue();
         }
-        long lo = ((Number) stats.get(0)).longValue();
-        long hi = ((Number) stats.get(1)).longValue();
         int n = (int) Math.ceil((double) total / maxRows);
         long step = Math.max(1, (long) Math.ceil(((double) hi - lo + 1) / n));
         List<Batch> batches = new ArrayList<>();
@@ -192,7 +211,7 @@ final class BatchPlanner {
         return batches;
     }
 
-    private static List<Batch> byRows(Dataset<Row> source, List<String> hashed, long maxRows, PartitionCounts known) {
+    private static List<Batch> byRows(Dataset<Row> source, List<String> hashed, long maxRows, SourceLog known) {
         long total = knownTotal(known).orElseGet(source::count);
         if (total <= maxRows) {
             return List.of(new Batch(0, "true", total));

@@ -189,6 +189,49 @@ public final class DeltaTables {
         return out;
     }
 
+    /** The least and greatest value of an integral column over a table's version. */
+    public record Bounds(long least, long greatest) {}
+
+    /**
+     * The least and greatest value of the top-level integral column {@code column} over a
+     * version's files, from each file's statistics in the version's checksum (the driver, no
+     * job). Empty when the checksum does not list the files, the table maps column names, or a
+     * file's statistics lack the column's values (it lies beyond the columns Delta collects them
+     * for, or the file predates statistics); also when no file holds a value. Bounds of files
+     * whose deletion vectors mark rows may be wider than the live rows': still bounds.
+     */
+    public Optional<Bounds> integralBounds(String location, long version, String column) {
+        Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+        Optional<List<AddFile>> listed = checksumFiles(snapshot);
+        if (listed.isEmpty() || !snapshot.metadata().columnMappingMode().name().equals("none")) {
+            return Optional.empty();
+        }
+        Long least = null;
+        Long greatest = null;
+        try {
+            for (AddFile add : listed.get()) {
+                if (add.stats() == null || add.stats().isBlank()) {
+                    return Optional.empty();
+                }
+                com.fasterxml.jackson.databind.JsonNode stats = JSON.readTree(add.stats());
+                long records = stats.path("numRecords").asLong(-1);
+                if (records >= 0 && stats.path("nullCount").path(column).asLong(-1) == records) {
+                    continue;   // every value of this file is null: no bounds to take
+                }
+                com.fasterxml.jackson.databind.JsonNode lo = stats.path("minValues").path(column);
+                com.fasterxml.jackson.databind.JsonNode hi = stats.path("maxValues").path(column);
+                if (!lo.canConvertToLong() || !hi.canConvertToLong() || !lo.isIntegralNumber() || !hi.isIntegralNumber()) {
+                    return Optional.empty();
+                }
+                least = least == null ? lo.asLong() : Math.min(least, lo.asLong());
+                greatest = greatest == null ? hi.asLong() : Math.max(greatest, hi.asLong());
+            }
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+        return least == null ? Optional.empty() : Optional.of(new Bounds(least, greatest));
+    }
+
     /** The table's properties at {@code version} (its metadata's configuration), from the log. */
     public Map<String, String> properties(String location, long version) {
         return JavaConverters.mapAsJavaMap(DeltaLog.forTable(spark, location)

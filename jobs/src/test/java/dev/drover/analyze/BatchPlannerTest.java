@@ -67,7 +67,7 @@ class BatchPlannerTest {
     @Test
     void aSmallSourceTheLogCountsIsPlannedWithoutASparkJob() throws Exception {
         Dataset<Row> s = source(1_000);
-        BatchPlanner.PartitionCounts fromLog = () -> Optional.of(List.of(org.apache.spark.sql.RowFactory.create(1_000L)));
+        BatchPlanner.SourceLog fromLog = () -> Optional.of(List.of(org.apache.spark.sql.RowFactory.create(1_000L)));
         for (BatchingSpec.By by : List.of(BatchingSpec.By.KEY_RANGE, BatchingSpec.By.ROWS)) {
             List<List<Batch>> planned = new java.util.ArrayList<>();
             int jobs = SharedSpark.jobsDuring(() -> planned.add(BatchPlanner.plan(s, List.of(), List.of("k"),
@@ -80,5 +80,38 @@ class BatchPlannerTest {
             assertEquals(4, split.size(), split.toString());
             assertCovers(s, split);
         }
+    }
+
+    /**
+     * Above max-rows, key ranges are cut from the log's row count and the key's bounds in the files'
+     * statistics, with no job; without bounds the range job runs. Either way every row is covered.
+     */
+    @Test
+    void keyRangesAboveMaxRowsAreCutFromTheLogsBoundsWithoutASparkJob() throws Exception {
+        Dataset<Row> s = source(1_000);
+        BatchingSpec byRange = new BatchingSpec(BatchingSpec.By.KEY_RANGE, Optional.empty(), Optional.empty());
+        BatchPlanner.SourceLog withBounds = new BatchPlanner.SourceLog() {
+            @Override
+            public Optional<List<Row>> partitionCounts() {
+                return Optional.of(List.of(org.apache.spark.sql.RowFactory.create(1_000L)));
+            }
+
+            @Override
+            public Optional<dev.drover.delta.DeltaTables.Bounds> bounds(String column) {
+                return Optional.of(new dev.drover.delta.DeltaTables.Bounds(0, 999));
+            }
+        };
+        List<List<Batch>> planned = new java.util.ArrayList<>();
+        int jobs = SharedSpark.jobsDuring(() -> planned.add(BatchPlanner.plan(s, List.of(), List.of("k"), byRange, 300, "spec", null,
+                withBounds)));
+        assertEquals(0, jobs, "jobs to cut key ranges the log bounds");
+        // the same ranges as the job finds
+        assertEquals(BatchPlanner.plan(s, List.of(), List.of("k"), byRange, 300, "spec"), planned.get(0));
+        assertEquals(4, planned.get(0).size());
+        assertCovers(s, planned.get(0));
+
+        BatchPlanner.SourceLog countsOnly = withBounds::partitionCounts;
+        int counted = SharedSpark.jobsDuring(() -> BatchPlanner.plan(s, List.of(), List.of("k"), byRange, 300, "spec", null, countsOnly));
+        assertTrue(counted > 0, "without the key's bounds the range job runs");
     }
 }

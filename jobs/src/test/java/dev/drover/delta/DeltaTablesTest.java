@@ -75,6 +75,36 @@ class DeltaTablesTest {
     }
 
     /**
+     * An integral column's bounds come from the files' statistics in the checksum: the data's own
+     * least and greatest value (files with nulls, and one with only nulls, included), no job; none
+     * when Delta collected no statistics for the column.
+     */
+    @Test
+    void anIntegralColumnsBoundsComeFromTheFilesStatistics() throws Exception {
+        String location = tmp.resolve("keys").toUri().toString();
+        spark.range(-40, 260).selectExpr("CASE WHEN id % 7 = 0 THEN NULL ELSE id * 3 END AS k", "id AS other").repartition(3)
+                .write().format("delta").save(location);
+        spark.range(0, 5).selectExpr("CAST(NULL AS BIGINT) AS k", "id AS other").write().format("delta").mode("append").save(location);
+        long version = delta.latestVersion(location);
+        delta.forget(location);
+
+        java.util.List<Optional<DeltaTables.Bounds>> read = new java.util.ArrayList<>();
+        int jobs = SharedSpark.jobsDuring(() -> read.add(delta.integralBounds(location, version, "k")));
+        assertEquals(0, jobs, "Spark jobs to bound a small table's column");
+        org.apache.spark.sql.Row actual = spark.read().format("delta").load(location).selectExpr("min(k)", "max(k)").first();
+        assertEquals(Optional.of(new DeltaTables.Bounds(actual.getLong(0), actual.getLong(1))), read.get(0));
+        assertEquals(Optional.of(new DeltaTables.Bounds(-120, 774)), read.get(0));
+
+        String unindexed = tmp.resolve("unindexed").toUri().toString();
+        spark.sql("CREATE TABLE delta.`" + unindexed + "` (other BIGINT, k BIGINT) USING delta"
+                + " TBLPROPERTIES ('delta.dataSkippingNumIndexedCols' = '1')");
+        spark.range(10).selectExpr("id AS other", "id AS k").write().format("delta").mode("append").save(unindexed);
+        assertEquals(Optional.empty(), delta.integralBounds(unindexed, delta.latestVersion(unindexed), "k"),
+                "a column Delta keeps no statistics for has no bounds from the log");
+        assertTrue(delta.integralBounds(unindexed, delta.latestVersion(unindexed), "other").isPresent());
+    }
+
+    /**
      * A pinned version of a small table is read as its Parquet files: the rows and columns Delta's
      * reader gives, without the jobs Delta's first scan of a version spends rebuilding its state.
      */
