@@ -79,7 +79,7 @@ public final class DeltaTables {
      */
     public Dataset<Row> readPinned(String location, long version) {
         Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
-        return plainFiles(snapshot).map(files -> readFiles(location, snapshot, files)).orElseGet(() -> read(location, version));
+        return plainFiles(snapshot).flatMap(files -> readFiles(location, snapshot, files)).orElseGet(() -> read(location, version));
     }
 
     /** The version's files when it can be read as plain Parquet; empty when Delta's reader is needed. */
@@ -102,34 +102,43 @@ public final class DeltaTables {
         return listed.get().stream().anyMatch(f -> f.deletionVector() != null) ? Optional.empty() : listed;
     }
 
-    /** The files' rows in the table's column order: each group of partition values read as Parquet, its values as columns. */
-    private Dataset<Row> readFiles(String location, Snapshot snapshot, List<AddFile> files) {
+    /**
+     * The files' rows in the table's column order: one Parquet scan of every file, the partition
+     * columns' values taken from the files' folders (Delta's {@code col=value/} layout), typed as
+     * the table's schema says. One scan, with no value of the data in the plan: a union of one
+     * scan per partition value with each value as a literal made Spark generate (and compile) code
+     * anew for every partition value of every table, and plan one scan per value. Empty when a
+     * file's folder does not spell its partition values (e.g. random file prefixes).
+     */
+    private Optional<Dataset<Row>> readFiles(String location, Snapshot snapshot, List<AddFile> files) {
         org.apache.spark.sql.types.StructType schema = snapshot.schema();
         List<String> partitions = JavaConverters.seqAsJavaList(snapshot.metadata().partitionColumns());
         if (files.isEmpty()) {
-            return spark.createDataFrame(List.of(), schema);
+            return Optional.of(spark.createDataFrame(List.of(), schema));
         }
-        org.apache.spark.sql.types.StructType data = new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(schema.fields())
-                .filter(f -> !partitions.contains(f.name())).toArray(org.apache.spark.sql.types.StructField[]::new));
-        Map<Map<String, String>, List<String>> groups = new java.util.LinkedHashMap<>();
+        List<String> paths = new ArrayList<>();
         for (AddFile f : files) {
-            groups.computeIfAbsent(JavaConverters.mapAsJavaMap(f.partitionValues()), k -> new ArrayList<>())
-                    .add(StagedFiles.absolute(location, f.path()).toString());
-        }
-        Dataset<Row> out = null;
-        for (var group : groups.entrySet()) {
-            Dataset<Row> part = spark.read().schema(data).parquet(group.getValue().toArray(String[]::new));
-            List<org.apache.spark.sql.Column> columns = new ArrayList<>();
-            for (org.apache.spark.sql.types.StructField f : schema.fields()) {
-                String quoted = dev.drover.common.SqlNames.quote(f.name());
-                columns.add(partitions.contains(f.name())
-                        ? org.apache.spark.sql.functions.lit(group.getKey().get(f.name())).cast(f.dataType()).as(f.name())
-                        : part.col(quoted));
+            StringBuilder folder = new StringBuilder();
+            for (String p : partitions) {
+                String value = JavaConverters.mapAsJavaMap(f.partitionValues()).get(p);
+                folder.append(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.escapePathName(p)).append('=')
+                        .append(value == null ? org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.DEFAULT_PARTITION_NAME()
+                                : org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.escapePathName(value)).append('/');
             }
-            part = part.select(columns.toArray(org.apache.spark.sql.Column[]::new));
-            out = out == null ? part : out.unionAll(part);
+            String relative;
+            try {
+                relative = new java.net.URI(f.path()).getPath();   // the log keeps paths URI-encoded
+            } catch (java.net.URISyntaxException e) {
+                return Optional.empty();
+            }
+            if (relative == null || !relative.startsWith(folder.toString()) || relative.indexOf('/', folder.length()) >= 0) {
+                return Optional.empty();
+            }
+            paths.add(StagedFiles.absolute(location, f.path()).toString());
         }
-        return out;
+        Dataset<Row> read = spark.read().schema(schema).option("basePath", location).parquet(paths.toArray(String[]::new));
+        return Optional.of(read.select(java.util.Arrays.stream(schema.fieldNames())
+                .map(c -> read.col(dev.drover.common.SqlNames.quote(c))).toArray(org.apache.spark.sql.Column[]::new)));
     }
 
     /**

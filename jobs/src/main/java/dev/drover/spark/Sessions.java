@@ -10,6 +10,7 @@ public final class Sessions {
     static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
     private static final String UI = "spark.ui.enabled";
     private static final String PLAN_FIELDS = "spark.sql.debug.maxToStringFields";
+    static final String CODEGEN_CLASS_NAMES = "spark.sql.codegen.useIdInClassName";
 
     static final String DYNAMIC = "spark.dynamicAllocation.enabled";
     private static final String S3A = "spark.hadoop.fs.s3a.";
@@ -101,6 +102,11 @@ public final class Sessions {
         // Spark warns once per process when it shortens a plan's text; Drover's plans are wide by design
         if (!config.sparkConf().containsKey(PLAN_FIELDS)) {
             builder = builder.config(PLAN_FIELDS, "1000");
+        }
+        // generated classes named without their stage's number: the same code at another place in
+        // another plan (each migration of a wave plans its own) is then a hit of Spark's code cache
+        if (!config.sparkConf().containsKey(CODEGEN_CLASS_NAMES) && !fromSubmit.contains(CODEGEN_CLASS_NAMES)) {
+            builder = builder.config(CODEGEN_CLASS_NAMES, "false");
         }
         if (!master.startsWith("local") && config.fleet().dynamicAllocation()
                 && !config.sparkConf().containsKey(DYNAMIC) && !fromSubmit.contains(DYNAMIC)) {

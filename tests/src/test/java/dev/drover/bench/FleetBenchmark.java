@@ -41,7 +41,8 @@ public final class FleetBenchmark {
             case "p2" -> p2(root, work.resolve("p2"), arg(args, 1, 1000), arg(args, 2, 10_000), arg(args, 3, 10), arg(args, 4, 4));
             case "p7" -> p7(root, work.resolve("p7"), args.length > 1 ? args[1] : "1000,10000");
             case "p7-one" -> p7One(work.resolve("p7-" + args[1]), Integer.parseInt(args[1]) / 2);
-            default -> throw new IllegalArgumentException("expected p2 or p7, got " + args[0]);
+            case "codegen" -> codegen(work.resolve("codegen"), arg(args, 1, 10), arg(args, 2, 10_000));
+            default -> throw new IllegalArgumentException("expected p2, p7 or codegen, got " + args[0]);
         }
     }
 
@@ -135,6 +136,40 @@ public final class FleetBenchmark {
             long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             System.out.printf("P7: catalog of %,d datasets (%,d specs, loaded in %.1f s), wave of 10 done: driver heap %.0f MiB used (target < 1024)%n",
                     2 * n, specs, loaded, used / 1048576.0);
+        }
+    }
+
+    /**
+     * Spark's code cache in a wave: in this JVM, a wave of two datasets (the first code generation),
+     * then a wave of n more of the same shape, one at a time; prints the classes Spark compiled per
+     * dataset in the second (each a miss of its code cache). With -Dbench.codegen.log=true the
+     * second wave's compiled sources are logged (CodeGenerator at DEBUG), to see what differs.
+     */
+    static void codegen(Path dir, int n, int rows) throws Exception {
+        TestFiles.deleteTree(dir);
+        FleetFixture fleet = FleetFixture.create(dir, SharedSpark.session(), n + 2, i -> rows, Set.of(), false);
+        List<String> overrides = List.of("drover.warehouse=" + fleet.warehouse, "drover.environment=test", "drover.progress=never");
+        DroverConfig config = Drover.config(fleet.conf, overrides);
+        try (Drover drover = Drover.open(SharedSpark.session(), config, Drover.catalog(config), new PrintStream(PrintStream.nullOutputStream()))) {
+            for (int[] wave : new int[][] {{1, 2}, {3, n + 2}}) {
+                Path list = dir.resolve("wave-" + wave[0] + ".txt");
+                Files.writeString(list, String.join("\n", IntStream.rangeClosed(wave[0], wave[1]).mapToObj(FleetFixture::id).toList()) + "\n");
+                if (wave[0] > 1 && Boolean.getBoolean("bench.codegen.log")) {
+                    org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator",
+                            org.apache.logging.log4j.Level.DEBUG);
+                }
+                long compiles = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
+                long started = System.nanoTime();
+                WaveResult result = drover.waves(new PrintStream(PrintStream.nullOutputStream()), new PrintStream(PrintStream.nullOutputStream()))
+                        .run(new WaveSelection(List.of(), List.of(), List.of(), Optional.of(list)), false, 1);
+                if (!result.passed()) {
+                    throw new IllegalStateException("the wave did not pass: " + result);
+                }
+                int datasets = wave[1] - wave[0] + 1;
+                long made = org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiles;
+                System.out.printf("wave of %d datasets, one at a time: %.1f s, %d classes compiled, %.1f per dataset%n", datasets,
+                        (System.nanoTime() - started) / 1e9, made, (double) made / datasets);
+            }
         }
     }
 }

@@ -29,7 +29,8 @@ public final class SharedSpark {
                     .config("spark.sql.session.timeZone", "UTC")
                     .config("spark.databricks.delta.snapshotPartitions", "1")
                     // as drover.conf sets it: each migration's jobs in a FAIR pool of its own
-                    .config("spark.scheduler.mode", "FAIR");
+                    .config("spark.scheduler.mode", "FAIR")
+                    .config("spark.sql.codegen.useIdInClassName", "false");   // as Sessions sets it
             if (onClasspath("io.delta.sql.DeltaSparkSessionExtension")) {
                 builder = builder
                         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
