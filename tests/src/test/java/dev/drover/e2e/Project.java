@@ -40,9 +40,22 @@ final class Project {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * JVM flags for the tests' short-lived driver processes (a few seconds to a minute each, two
+     * cores shared by all): the quick JIT tier only and the serial collector, so a process spends
+     * its CPU on its work rather than on C2 compiler and parallel GC threads. Off with
+     * {@code -Ddrover.test.jvm-flags=} (empty).
+     */
+    static final String PROCESS_FLAGS = System.getProperty("drover.test.jvm-flags", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+
     /** java + Spark's Java 17 flags + loopback binding, ready for a main class and its arguments. */
     static List<String> javaCommand(String classpath, List<String> systemProperties) {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1500m"));
+        for (String flag : PROCESS_FLAGS.trim().split("\\s+")) {
+            if (!flag.isEmpty()) {
+                command.add(flag);
+            }
+        }
         command.addAll(JAVA17_OPENS);
         command.add("-Dspark.driver.host=127.0.0.1");
         command.add("-Dspark.driver.bindAddress=127.0.0.1");
