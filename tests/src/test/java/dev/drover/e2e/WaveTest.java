@@ -78,9 +78,11 @@ class WaveTest {
         // the same command resumes it
         List<String> resumedProps = new ArrayList<>(props);
         resumedProps.add("-Ddrover.test.pool-peaks=" + tmp.resolve("peaks-resumed"));
+        String resumedErr;
         try (Driver driver = Driver.start(driverCommand(resumedProps, concat(options, "wave", "--parallel", "3")),
                 tmp.resolve("resumed.out"))) {
             assertEquals(1, driver.waitFor(900), "two migrations failed: exit 1\n" + driver.stderr());
+            resumedErr = driver.stderr();
         }
         String out = Files.readString(tmp.resolve("resumed.out"));
         assertTrue(out.contains("resumed, " + beforeKill.size() + " ended before the stop"), out);
@@ -88,7 +90,7 @@ class WaveTest {
         waves = ledger.waves();
         assertEquals(1, waves.size(), "the resume continued the killed wave");
         WaveRecord wave = waves.get(0);
-        assertEquals(WaveStatus.FAILED, wave.status());
+        assertEquals(WaveStatus.FAILED, wave.status(), "the resumed wave's end is recorded; its output:\n" + out + "\n" + resumedErr);
         assertEquals(51, wave.migrations());
         assertEquals(49, wave.passed());
         assertEquals(2, wave.failed());
