@@ -362,8 +362,10 @@ public final class WaveRunner {
         } catch (ConflictError e) {
             return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.HELD, 0, 0, (System.nanoTime() - started) / 1e9,
                     Messages.firstLine(e.getMessage()), Instant.now());
-        } catch (RuntimeException e) {
-            // the run (if it started) stays in the ledger as it is; the next wave resumes or redoes it
+        } catch (Exception e) {
+            // the run (if it started) stays in the ledger as it is; the next wave resumes or redoes it.
+            // Exception, not RuntimeException: Spark's own (AnalysisException…) are checked ones that
+            // Scala throws undeclared, and one migration's must not end the whole wave unrecorded
             return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.FAILED, 0, 0, (System.nanoTime() - started) / 1e9,
                     "error: " + Messages.firstLine(String.valueOf(e.getMessage())), Instant.now());
         }
@@ -383,7 +385,7 @@ public final class WaveRunner {
         } catch (ConflictError e) {
             return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.HELD, 0, 0, (System.nanoTime() - started) / 1e9,
                     Messages.firstLine(e.getMessage()), Instant.now());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // as a migration's, above
             return new WaveRunRecord(waveId, spec.id(), "", WaveOutcome.FAILED, 0, 0, (System.nanoTime() - started) / 1e9,
                     "error: " + Messages.firstLine(String.valueOf(e.getMessage())), Instant.now());
         }

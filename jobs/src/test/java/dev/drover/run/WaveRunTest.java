@@ -156,4 +156,29 @@ class WaveRunTest {
     private static List<String> ids(WaveSelection selection, Drover drover) {
         return selection.select(drover.context().specs(), drover.catalog()).stream().map(s -> s.id()).toList();
     }
+
+    /**
+     * A migration that dies of one of Spark's checked exceptions (a data file of its source gone:
+     * the batch's read fails) is a failed migration of the wave; the wave goes on, ends and is
+     * recorded FAILED, rather than ending the application with its last state RUNNING.
+     */
+    @Test
+    void aMigrationFailingWithSparksOwnExceptionFailsItsWaveEntryNotTheWave() throws Exception {
+        Workspace ws = new Workspace(tmp).withData(2_000, 4, 0);
+        java.nio.file.Path users = java.nio.file.Path.of(java.net.URI.create(ws.warehouse + "/users_v1"));
+        try (var files = java.nio.file.Files.walk(users)) {
+            java.nio.file.Path one = files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+                    .findFirst().orElseThrow();
+            java.nio.file.Files.delete(one);
+        }
+        Drover drover = ws.drover();
+        WaveRunner waves = drover.waves(new PrintStream(ByteArrayOutputStream.nullOutputStream()),
+                new PrintStream(ByteArrayOutputStream.nullOutputStream()));
+        WaveResult result = waves.run(WaveSelection.ALL, false, 2);
+
+        assertTrue(!result.passed(), result.toString());
+        WaveRunRecord users2 = result.runs().stream().filter(r -> r.migration().equals("users/V2")).findFirst().orElseThrow();
+        assertEquals(dev.drover.model.WaveOutcome.FAILED, users2.outcome(), users2.toString());
+        assertEquals(WaveStatus.FAILED, drover.context().ledgerReader().waves().get(0).status());
+    }
 }
