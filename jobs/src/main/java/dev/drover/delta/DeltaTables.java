@@ -78,8 +78,13 @@ public final class DeltaTables {
      * pins a small table paid that at its first batch (the source) and at analyze (a lookup).
      */
     public Dataset<Row> readPinned(String location, long version) {
-        Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+        Snapshot snapshot = snapshotAt(location, version);
         return plainFiles(snapshot).flatMap(files -> readFiles(location, snapshot, files)).orElseGet(() -> read(location, version));
+    }
+
+    /** The table's snapshot at {@code version}, from its log. */
+    private Snapshot snapshotAt(String location, long version) {
+        return DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
     }
 
     /** The version's files when it can be read as plain Parquet; empty when Delta's reader is needed. */
@@ -119,8 +124,9 @@ public final class DeltaTables {
         List<String> paths = new ArrayList<>();
         for (AddFile f : files) {
             StringBuilder folder = new StringBuilder();
+            Map<String, String> values = JavaConverters.mapAsJavaMap(f.partitionValues());
             for (String p : partitions) {
-                String value = JavaConverters.mapAsJavaMap(f.partitionValues()).get(p);
+                String value = values.get(p);
                 folder.append(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.escapePathName(p)).append('=')
                         .append(value == null ? org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.DEFAULT_PARTITION_NAME()
                                 : org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.escapePathName(value)).append('/');
@@ -178,7 +184,7 @@ public final class DeltaTables {
      * the log's state, a Spark job.
      */
     public List<FileRows> fileRows(String location, long version) {
-        Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+        Snapshot snapshot = snapshotAt(location, version);
         List<FileRows> out = new ArrayList<>();
         Optional<List<AddFile>> listed = checksumFiles(snapshot);
         if (listed.isPresent()) {
@@ -210,7 +216,7 @@ public final class DeltaTables {
      * whose deletion vectors mark rows may be wider than the live rows': still bounds.
      */
     public Optional<Bounds> integralBounds(String location, long version, String column) {
-        Snapshot snapshot = DeltaLog.forTable(spark, location).getSnapshotAt(version, scala.Option.empty(), scala.Option.empty());
+        Snapshot snapshot = snapshotAt(location, version);
         Optional<List<AddFile>> listed = checksumFiles(snapshot);
         if (listed.isEmpty() || !snapshot.metadata().columnMappingMode().name().equals("none")) {
             return Optional.empty();
@@ -243,8 +249,7 @@ public final class DeltaTables {
 
     /** The table's properties at {@code version} (its metadata's configuration), from the log. */
     public Map<String, String> properties(String location, long version) {
-        return JavaConverters.mapAsJavaMap(DeltaLog.forTable(spark, location)
-                .getSnapshotAt(version, scala.Option.empty(), scala.Option.empty()).metadata().configuration());
+        return JavaConverters.mapAsJavaMap(snapshotAt(location, version).metadata().configuration());
     }
 
     /** Whether the table records its changes at {@code version} ({@code delta.enableChangeDataFeed = true}). */
