@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.outbox.Channel;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.io.IOException;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ final class Branches {
         Map<String, Delivery> out = new HashMap<>();
         for (Delivery d : deliveries) {
             if (d.status() == Delivery.Status.DELIVERED && Channel.of(d.topic()) == Channel.REPOSITORY && d.commit().isPresent()
-                    && d.eventId().equals(OutboxEvent.id(d.runId(), d.consumer(), OutboxEvent.MIGRATED, Channel.REPOSITORY))) {
+                    && d.eventId().equals(OutboxEvent.id(d.runId(), d.consumer(), EventType.MIGRATED, Channel.REPOSITORY))) {
                 out.merge(d.runId() + "\n" + d.consumer(), d, (a, b) -> b.at().isBefore(a.at()) ? a : b);
             }
         }

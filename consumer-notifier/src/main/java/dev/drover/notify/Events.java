@@ -24,7 +24,7 @@ public final class Events {
         return CloudEventBuilder.v1()
                 .withId(e.eventId())
                 .withSource(URI.create(SOURCE_PREFIX + e.dataset()))
-                .withType(settings.eventType(e.type()))
+                .withType(settings.eventType(e.type().label()))
                 .withSubject(e.consumer())
                 .withTime(e.createdAt().atOffset(ZoneOffset.UTC))
                 .withDataContentType("application/json")

@@ -2,6 +2,7 @@ package dev.drover.notify;
 
 import dev.drover.model.RunStatus;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ public final class Release {
     /** Runs with events still to send that are not marked published: their state must come from the ledger. */
     public static Set<String> unpublishedRuns(List<OutboxEvent> events, List<Delivery> deliveries, Set<String> published) {
         Map<String, Delivery> latest = dev.drover.outbox.Outbox.latest(deliveries);
-        return events.stream().filter(e -> e.type().equals(OutboxEvent.MIGRATED) && !published.contains(e.runId()))
+        return events.stream().filter(e -> e.type() == EventType.MIGRATED && !published.contains(e.runId()))
                 .filter(e -> !latest.containsKey(e.eventId()) || latest.get(e.eventId()).status().retryable())
                 .map(OutboxEvent::runId).collect(Collectors.toCollection(java.util.TreeSet::new));
     }
@@ -70,7 +71,7 @@ public final class Release {
                 continue;
             }
             RunStatus run = runs.get(e.runId());
-            if (e.type().equals(OutboxEvent.MIGRATED) && !published.contains(e.runId()) && run != RunStatus.SUCCEEDED) {
+            if (e.type() == EventType.MIGRATED && !published.contains(e.runId()) && run != RunStatus.SUCCEEDED) {
                 held.add(new Held(e, "run " + e.runId() + " is " + (run == null ? "unknown" : run.label()) + ", not published"));
                 continue;
             }

@@ -6,6 +6,7 @@ import dev.drover.common.Messages;
 import dev.drover.config.DeliverySettings;
 import dev.drover.outbox.Channel;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ public final class RepositorySender {
             dir = Files.createTempDirectory(Files.createDirectories(workDir), "repo");
             String location = Channel.repositoryLocation(e.topic());
             String name = branch.path("name").asText();
-            String pushed = e.type().equals(OutboxEvent.ROLLED_BACK)
+            String pushed = e.type() == EventType.ROLLED_BACK
                     ? revert(location, dir, name, data.path("consumer").path("previousEventId").asText(), e, data)
                     : commit(location, dir, name, branch, e, data);
             return new Delivery(e.eventId(), e.runId(), e.consumer(), Delivery.Status.DELIVERED, d.attempt(), e.topic(), -1, -1, "",

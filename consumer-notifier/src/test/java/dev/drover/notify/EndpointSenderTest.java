@@ -11,6 +11,7 @@ import dev.drover.config.DeliverySettings;
 import dev.drover.config.NotifySettings;
 import dev.drover.outbox.Channel;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ class EndpointSenderTest {
     }
 
     private OutboxEvent event() {
-        return new OutboxEvent(OutboxEvent.id("r1", "billing", OutboxEvent.MIGRATED, Channel.ENDPOINT), "r1", "users/V2", "users-v1",
-                "billing", OutboxEvent.MIGRATED, url(), "immediate", 0, "", "{\"dataset\":\"users-v1\",\"consumer\":{\"name\":\"billing\"}}",
+        return new OutboxEvent(OutboxEvent.id("r1", "billing", EventType.MIGRATED, Channel.ENDPOINT), "r1", "users/V2", "users-v1",
+                "billing", EventType.MIGRATED, url(), dev.drover.model.UpdateStrategy.IMMEDIATE, 0, "", "{\"dataset\":\"users-v1\",\"consumer\":{\"name\":\"billing\"}}",
                 Instant.parse("2026-12-01T10:00:00Z"));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drover.model.RunStatus;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,12 +22,12 @@ class ReleaseTest {
     private static final Map<String, RunStatus> PUBLISHED = Map.of("r1", RunStatus.SUCCEEDED);
 
     private static OutboxEvent event(String consumer, String strategy, int wave) {
-        return event("r1", consumer, strategy, wave, OutboxEvent.MIGRATED);
+        return event("r1", consumer, strategy, wave, EventType.MIGRATED);
     }
 
-    private static OutboxEvent event(String run, String consumer, String strategy, int wave, String type) {
+    private static OutboxEvent event(String run, String consumer, String strategy, int wave, EventType type) {
         return new OutboxEvent(OutboxEvent.id(run, consumer, type), run, "users/V2", "users-v1", consumer, type,
-                "updates", strategy, wave, "2026-12-24", "{}", T0);
+                "updates", dev.drover.model.UpdateStrategy.parse(strategy), wave, "2026-12-24", "{}", T0);
     }
 
     private static Delivery delivery(OutboxEvent e, Delivery.Status status, Instant at) {
@@ -101,9 +102,9 @@ class ReleaseTest {
 
     @Test
     void migratedEventsGoOutOnlyForPublishedRunsRolledBackOnesAtOnceCancelledNever() {
-        OutboxEvent rolled = event("r2", "dashboard", "phased", 3, OutboxEvent.ROLLED_BACK);
-        OutboxEvent untold = event("r2", "churn", "phased", 3, OutboxEvent.MIGRATED);
-        OutboxEvent running = event("r3", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
+        OutboxEvent rolled = event("r2", "dashboard", "phased", 3, EventType.ROLLED_BACK);
+        OutboxEvent untold = event("r2", "churn", "phased", 3, EventType.MIGRATED);
+        OutboxEvent running = event("r3", "dashboard", "immediate", 0, EventType.MIGRATED);
         List<Delivery> d = List.of(Delivery.cancelled(untold, "rolled back"));
         Release.Plan plan = Release.plan(List.of(rolled, untold, running), d, Set.of(), Set.of("r2"),
                 Map.of("r3", RunStatus.RUNNING), T0, INTERVAL, false);
@@ -114,8 +115,8 @@ class ReleaseTest {
 
     @Test
     void thePublishedMarkerReleasesARunWithoutTheLedgerWhichIsReadOnlyForUnmarkedRuns() {
-        OutboxEvent marked = event("r1", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
-        OutboxEvent unmarked = event("r4", "dashboard", "immediate", 0, OutboxEvent.MIGRATED);
+        OutboxEvent marked = event("r1", "dashboard", "immediate", 0, EventType.MIGRATED);
+        OutboxEvent unmarked = event("r4", "dashboard", "immediate", 0, EventType.MIGRATED);
         List<OutboxEvent> events = List.of(marked, unmarked);
         assertEquals(Set.of("r4"), Release.unpublishedRuns(events, List.of(), Set.of("r1")));
         Release.Plan noLedger = Release.plan(events, List.of(), Set.of(), Set.of("r1"), Map.of(), T0, INTERVAL, false);

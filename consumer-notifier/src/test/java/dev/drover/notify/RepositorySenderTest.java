@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.config.DeliverySettings;
 import dev.drover.outbox.Channel;
 import dev.drover.outbox.Delivery;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ class RepositorySenderTest {
                 .put("proof", "proven: 120 rows, the same multiset on both versions").putArray("reasons").add("name was renamed to display_name");
         queries.addObject().put("query", "queries/b.sql").put("class", "unaffected").put("rewritten", OLD_B.replace("v1", "v2"))
                 .put("proven", true).put("proof", "proven: 1 row, the same multiset on both versions").putArray("reasons");
-        return new OutboxEvent(OutboxEvent.id(run, "reports", OutboxEvent.MIGRATED, Channel.REPOSITORY), run, "users/V2", "users-v1",
-                "reports", OutboxEvent.MIGRATED, Channel.repository(remote.toString()), "immediate", 0, "", data.toString(), Instant.now());
+        return new OutboxEvent(OutboxEvent.id(run, "reports", EventType.MIGRATED, Channel.REPOSITORY), run, "users/V2", "users-v1",
+                "reports", EventType.MIGRATED, Channel.repository(remote.toString()), dev.drover.model.UpdateStrategy.IMMEDIATE, 0, "", data.toString(), Instant.now());
     }
 
     private Delivery send(OutboxEvent e) {

@@ -10,6 +10,11 @@ import dev.drover.ledger.LedgerReader;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.StageRecord;
 import dev.drover.ledger.WaveRecord;
+import dev.drover.model.AlertAction;
+import dev.drover.model.AlertReason;
+import dev.drover.model.AlertSeverity;
+import dev.drover.model.AlertSinkKind;
+import dev.drover.model.AlertStatus;
 import dev.drover.model.ExpectedRuntime;
 import dev.drover.model.RunStatus;
 import dev.drover.model.Stage;
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Alerts {
     private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
-    private static final Set<String> RESOLVED_BY_A_PASSING_RUN = Set.of(Alert.RUN_FAILED, Alert.SLOW_STAGE, Alert.QUARANTINE);
+    private static final Set<AlertReason> RESOLVED_BY_A_PASSING_RUN = Set.of(AlertReason.RUN_FAILED, AlertReason.SLOW_STAGE, AlertReason.QUARANTINE);
 
     private final AlertSettings settings;
     private final Ledger ledger;
@@ -88,11 +93,11 @@ public final class Alerts {
             List<AlertRecord> history = read.alerts(run.migration());
             List<Alert> resolves = new ArrayList<>();
             if (run.status() == RunStatus.SUCCEEDED) {
-                Set<String> raisedNow = new java.util.HashSet<>();
+                Set<AlertReason> raisedNow = new java.util.HashSet<>();
                 triggers.forEach(t -> raisedNow.add(t.reason()));
-                for (String reason : open(history)) {
+                for (AlertReason reason : open(history)) {
                     if (RESOLVED_BY_A_PASSING_RUN.contains(reason) && !raisedNow.contains(reason)) {
-                        resolves.add(new Alert(runId, run.migration(), reason, "info",
+                        resolves.add(new Alert(runId, run.migration(), reason, AlertSeverity.INFO,
                                 run.migration() + ": run " + runId + " passed", Map.of()));
                     }
                 }
@@ -115,11 +120,11 @@ public final class Alerts {
             List<AlertRecord> history = ledger.read().alerts(migration);
             if (result.outcome() == dev.drover.model.SyncResult.Outcome.FAILED_AND_RESTORED
                     || result.outcome() == dev.drover.model.SyncResult.Outcome.VERIFY_FAILED) {
-                deliver(List.of(new Alert(result.syncId(), migration, Alert.SYNC_FAILED, "error", migration + ": sync " + result.syncId()
+                deliver(List.of(new Alert(result.syncId(), migration, AlertReason.SYNC_FAILED, AlertSeverity.ERROR, migration + ": sync " + result.syncId()
                         + " failed; " + result.message(), ordered("sync", result.syncId(), "versions", result.fromVersion() + ".." + result.toVersion()))),
                         List.of(), history);
-            } else if (open(history).contains(Alert.SYNC_FAILED)) {
-                deliver(List.of(), List.of(new Alert(result.syncId(), migration, Alert.SYNC_FAILED, "info",
+            } else if (open(history).contains(AlertReason.SYNC_FAILED)) {
+                deliver(List.of(), List.of(new Alert(result.syncId(), migration, AlertReason.SYNC_FAILED, AlertSeverity.INFO,
                         migration + ": sync " + result.syncId() + " passed", Map.of())), history);
             }
             windows(windows.get());
@@ -143,18 +148,18 @@ public final class Alerts {
                 var w = status.window();
                 List<Alert> due = new ArrayList<>();
                 if (status.lagOver(maxLag)) {
-                    due.add(new Alert(w.migration() + "@" + w.lastSynced(), w.migration(), Alert.SYNC_LAG, "warning",
+                    due.add(new Alert(w.migration() + "@" + w.lastSynced(), w.migration(), AlertReason.SYNC_LAG, AlertSeverity.WARNING,
                             String.format(Locale.ROOT, "%s: %s lags %s by %d version(s), %d min (limit %d min); drover sync %s", w.migration(),
                                     w.target(), w.source(), status.lagVersions(), status.lag().toMinutes(), maxLag.toMinutes(), w.migration()),
                             ordered("last synced", String.valueOf(w.lastSynced()), "source latest", String.valueOf(status.sourceLatest()))));
                 }
                 String notMoved = String.join(", ", w.notMoved().stream().map(c -> c.consumer().name()).toList());
                 if (status.overdue()) {
-                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), Alert.DEADLINE_PASSED, "error",
+                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), AlertReason.DEADLINE_PASSED, AlertSeverity.ERROR,
                             w.migration() + ": the dual-write deadline " + w.deadline().orElseThrow() + " passed and " + notMoved
                                     + " still read " + w.source(), ordered("not moved", notMoved)));
                 } else if (status.remind(remindBefore)) {
-                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), Alert.DEADLINE_REMINDER, "warning",
+                    due.add(new Alert(w.migration() + ":" + w.base().runId(), w.migration(), AlertReason.DEADLINE_REMINDER, AlertSeverity.WARNING,
                             w.migration() + ": " + notMoved + " must move from " + w.source() + " to " + w.target() + " by "
                                     + w.deadline().orElseThrow(), ordered("not moved", notMoved)));
                 }
@@ -173,7 +178,7 @@ public final class Alerts {
             return;
         }
         try {
-            Alert alert = new Alert(wave.waveId(), "wave/" + wave.waveId(), Alert.WAVE_FAILED, "error",
+            Alert alert = new Alert(wave.waveId(), "wave/" + wave.waveId(), AlertReason.WAVE_FAILED, AlertSeverity.ERROR,
                     "wave " + wave.waveId() + " ended with " + wave.failed() + " of " + wave.migrations() + " migration(s) failed",
                     ordered("selection", wave.selection(), "passed", String.valueOf(wave.passed()), "failed", String.valueOf(wave.failed()),
                             "held", String.valueOf(wave.held())));
@@ -191,7 +196,7 @@ public final class Alerts {
         undeliveredByRun.forEach((runId, count) -> {
             try {
                 String migration = migrationOfRun.getOrDefault(runId, runId);
-                Alert alert = new Alert(runId, migration, Alert.UNDELIVERED, "warning",
+                Alert alert = new Alert(runId, migration, AlertReason.UNDELIVERED, AlertSeverity.WARNING,
                         migration + ": " + count + " consumer event(s) of run " + runId + " not delivered; drover notify --retry-failed sends them again",
                         ordered("run", runId, "undelivered", String.valueOf(count)));
                 deliver(List.of(alert), List.of(), ledger.read().alerts(migration));
@@ -206,7 +211,7 @@ public final class Alerts {
         String runId = run.runId();
         long written = batches.stream().filter(BatchRecord::isWritten).mapToLong(BatchRecord::rowsWritten).sum();
         if (run.status() == RunStatus.FAILED || run.status() == RunStatus.ROLLED_BACK) {
-            alerts.add(new Alert(runId, run.migration(), Alert.RUN_FAILED, "error",
+            alerts.add(new Alert(runId, run.migration(), AlertReason.RUN_FAILED, AlertSeverity.ERROR,
                     run.migration() + ": run " + runId + " failed its checks and was rolled back: " + run.message(),
                     ordered("run", runId, "target", run.target(), "status", run.status().label())));
         }
@@ -226,14 +231,14 @@ public final class Alerts {
             });
         }
         if (!slow.isEmpty()) {
-            alerts.add(new Alert(runId, run.migration(), Alert.SLOW_STAGE, "warning",
+            alerts.add(new Alert(runId, run.migration(), AlertReason.SLOW_STAGE, AlertSeverity.WARNING,
                     run.migration() + ": run " + runId + " ran over its template's expected runtime: " + String.join("; ", slow),
                     ordered("run", runId, "target", run.target())));
         }
         long quarantined = quarantine.values().stream().mapToLong(Long::longValue).sum();
         long seen = written + quarantined;
         if (quarantined > 0 && seen > 0 && (double) quarantined / seen >= settings.quarantineWarning()) {
-            alerts.add(new Alert(runId, run.migration(), Alert.QUARANTINE, "warning",
+            alerts.add(new Alert(runId, run.migration(), AlertReason.QUARANTINE, AlertSeverity.WARNING,
                     String.format(Locale.ROOT, "%s: run %s quarantined %,d of %,d rows (%.3f%%, warning level %.3f%%)", run.migration(), runId,
                             quarantined, seen, 100.0 * quarantined / seen, 100 * settings.quarantineWarning()),
                     ordered("run", runId, "target", run.target(), "by step", quarantine.toString())));
@@ -249,7 +254,7 @@ public final class Alerts {
         List<Alert> alerts = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         for (dev.drover.outbox.OutboxEvent e : events) {
-            if (!e.type().equals(dev.drover.outbox.OutboxEvent.MIGRATED) || !seen.add(e.consumer())) {
+            if (e.type() != dev.drover.outbox.EventType.MIGRATED || !seen.add(e.consumer())) {
                 continue;
             }
             com.fasterxml.jackson.databind.JsonNode c;
@@ -273,7 +278,7 @@ public final class Alerts {
                 }
             });
             String contact = c.path("contact").asText("");
-            alerts.add(new Alert(run.runId() + ":" + e.consumer(), run.migration(), Alert.NEEDS_PERSON, "warning",
+            alerts.add(new Alert(run.runId() + ":" + e.consumer(), run.migration(), AlertReason.NEEDS_PERSON, AlertSeverity.WARNING,
                     (contact.isEmpty() ? "" : contact + ": ") + run.migration() + ": consumer " + e.consumer() + " has "
                             + why.size() + " quer" + (why.size() == 1 ? "y" : "ies") + " no proven rewrite can fix; a person must update "
                             + (why.size() == 1 ? "it" : "them") + " (drover status " + run.runId() + ")",
@@ -284,11 +289,11 @@ public final class Alerts {
     }
 
     /** Reasons with a PagerDuty trigger sent and no resolve sent after it. */
-    private static List<String> open(List<AlertRecord> history) {
-        Map<String, Boolean> open = new LinkedHashMap<>();
+    private static List<AlertReason> open(List<AlertRecord> history) {
+        Map<AlertReason, Boolean> open = new LinkedHashMap<>();
         for (AlertRecord r : history) {
-            if (r.sink().equals("pagerduty") && r.sent()) {
-                open.put(r.reason(), r.action().equals(AlertRecord.TRIGGER));
+            if (r.sink() == AlertSinkKind.PAGERDUTY && r.sent()) {
+                open.put(r.reason(), r.action() == AlertAction.TRIGGER);
             }
         }
         return open.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
@@ -296,11 +301,11 @@ public final class Alerts {
 
     private void deliver(List<Alert> triggers, List<Alert> resolves, List<AlertRecord> history) {
         List<AlertRecord> records = new ArrayList<>();
-        for (String action : List.of(AlertRecord.TRIGGER, AlertRecord.RESOLVE)) {
-            for (Alert alert : action.equals(AlertRecord.TRIGGER) ? triggers : resolves) {
+        for (AlertAction action : AlertAction.values()) {
+            for (Alert alert : action == AlertAction.TRIGGER ? triggers : resolves) {
                 for (Sink sink : sinks) {
                     boolean done = history.stream().anyMatch(r -> r.sent() && r.subject().equals(alert.subject())
-                            && r.reason().equals(alert.reason()) && r.action().equals(action) && r.sink().equals(sink.name()));
+                            && r.reason() == alert.reason() && r.action() == action && r.sink() == sink.kind());
                     HttpRequest request = done ? null : sink.request(alert, action, settings.timeout());
                     if (request != null) {
                         records.add(send(sink, alert, action, request));
@@ -313,7 +318,7 @@ public final class Alerts {
         }
     }
 
-    private AlertRecord send(Sink sink, Alert alert, String action, HttpRequest request) {
+    private AlertRecord send(Sink sink, Alert alert, AlertAction action, HttpRequest request) {
         String error = "";
         int attempt = 0;
         Duration wait = settings.backoff();
@@ -323,8 +328,8 @@ public final class Alerts {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 int code = response.statusCode();
                 if (code >= 200 && code < 300) {
-                    out.printf("alert: %s %s %s to %s%n", alert.reason(), action, alert.subject(), sink.name());
-                    return record(sink, alert, action, AlertRecord.SENT, attempt, "");
+                    out.printf("alert: %s %s %s to %s%n", alert.reason().label(), action.label(), alert.subject(), sink.kind().label());
+                    return record(sink, alert, action, AlertStatus.SENT, attempt, "");
                 }
                 error = "HTTP " + code + " " + scrub(sink, first(response.body()));
                 if (code < 500 && code != 429) {
@@ -347,14 +352,14 @@ public final class Alerts {
                 wait = wait.multipliedBy(2);
             }
         }
-        out.printf("alert: %s %s %s to %s NOT delivered after %d attempt(s): %s%n", alert.reason(), action, alert.subject(), sink.name(),
+        out.printf("alert: %s %s %s to %s NOT delivered after %d attempt(s): %s%n", alert.reason().label(), action.label(), alert.subject(), sink.kind().label(),
                 attempt, error);
-        LOG.warn("alert {} {} {} to {} not delivered after {} attempt(s): {}", alert.reason(), action, alert.subject(), sink.name(), attempt, error);
-        return record(sink, alert, action, AlertRecord.FAILED, attempt, error);
+        LOG.warn("alert {} {} {} to {} not delivered after {} attempt(s): {}", alert.reason().label(), action.label(), alert.subject(), sink.kind().label(), attempt, error);
+        return record(sink, alert, action, AlertStatus.FAILED, attempt, error);
     }
 
-    private static AlertRecord record(Sink sink, Alert alert, String action, String status, int attempts, String error) {
-        return new AlertRecord(alert.subject(), alert.group(), alert.reason(), action, sink.name(), status, attempts, alert.dedupKey(),
+    private static AlertRecord record(Sink sink, Alert alert, AlertAction action, AlertStatus status, int attempts, String error) {
+        return new AlertRecord(alert.subject(), alert.group(), alert.reason(), action, sink.kind(), status, attempts, alert.dedupKey(),
                 alert.summary(), error, Instant.now());
     }
 

@@ -2,7 +2,8 @@ package dev.drover.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.drover.ledger.AlertRecord;
+import dev.drover.model.AlertAction;
+import dev.drover.model.AlertSinkKind;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -16,10 +17,10 @@ import java.util.List;
 abstract sealed class Sink {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    abstract String name();
+    abstract AlertSinkKind kind();
 
     /** The request for an alert, or null when this sink has nothing to say for that action. */
-    abstract HttpRequest request(Alert alert, String action, Duration timeout);
+    abstract HttpRequest request(Alert alert, AlertAction action, Duration timeout);
 
     /** The strings that must never leave this sink: scrubbed from errors before they are recorded. */
     abstract List<String> secrets();
@@ -37,17 +38,17 @@ abstract sealed class Sink {
         }
 
         @Override
-        String name() {
-            return "slack";
+        AlertSinkKind kind() {
+            return AlertSinkKind.SLACK;
         }
 
         @Override
-        HttpRequest request(Alert alert, String action, Duration timeout) {
-            if (!action.equals(AlertRecord.TRIGGER)) {
+        HttpRequest request(Alert alert, AlertAction action, Duration timeout) {
+            if (action != AlertAction.TRIGGER) {
                 return null;
             }
             ObjectNode body = JSON.createObjectNode();
-            StringBuilder text = new StringBuilder("Drover ").append(alert.severity()).append(": ").append(alert.summary());
+            StringBuilder text = new StringBuilder("Drover ").append(alert.severity().label()).append(": ").append(alert.summary());
             alert.details().forEach((k, v) -> text.append("\n• ").append(k).append(": ").append(v));
             body.put("text", text.toString());
             return post(webhook, body, timeout);
@@ -71,18 +72,18 @@ abstract sealed class Sink {
         }
 
         @Override
-        String name() {
-            return "pagerduty";
+        AlertSinkKind kind() {
+            return AlertSinkKind.PAGERDUTY;
         }
 
         @Override
-        HttpRequest request(Alert alert, String action, Duration timeout) {
-            ObjectNode body = JSON.createObjectNode().put("routing_key", routingKey).put("event_action", action)
+        HttpRequest request(Alert alert, AlertAction action, Duration timeout) {
+            ObjectNode body = JSON.createObjectNode().put("routing_key", routingKey).put("event_action", action.label())
                     .put("dedup_key", alert.dedupKey());
-            if (action.equals(AlertRecord.TRIGGER)) {
+            if (action == AlertAction.TRIGGER) {
                 ObjectNode payload = body.putObject("payload");
                 payload.put("summary", alert.summary().length() > 1000 ? alert.summary().substring(0, 1000) + "…" : alert.summary())
-                        .put("source", source).put("severity", alert.severity()).put("group", alert.group()).put("class", alert.reason())
+                        .put("source", source).put("severity", alert.severity().label()).put("group", alert.group()).put("class", alert.reason().label())
                         .put("component", "drover");
                 ObjectNode details = payload.putObject("custom_details");
                 details.put("subject", alert.subject());

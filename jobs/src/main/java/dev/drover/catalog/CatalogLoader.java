@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.drover.common.Messages;
 import dev.drover.error.CatalogError;
 import dev.drover.model.Stage;
+import dev.drover.model.UpdateStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

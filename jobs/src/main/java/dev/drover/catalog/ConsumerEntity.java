@@ -2,6 +2,7 @@ package dev.drover.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.model.UpdateStrategy;
 import java.util.List;
 import java.util.Optional;
 

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.catalog.ConsumerEntity;
-import dev.drover.catalog.UpdateStrategy;
+import dev.drover.model.UpdateStrategy;
 import dev.drover.config.NotifySettings;
 import dev.drover.ledger.RunRecord;
 import dev.drover.model.CheckResult;
 import dev.drover.model.ColumnChange;
 import dev.drover.model.SchemaDiff;
 import dev.drover.outbox.Channel;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
 import java.time.Instant;
@@ -131,9 +132,9 @@ final class Announcements {
             }
             for (String destination : destinations(consumer, settings, !files.isEmpty())) {
                 Channel channel = Channel.of(destination);
-                events.add(new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), OutboxEvent.MIGRATED, channel), run.runId(),
-                        plan.spec().id(), plan.source().name(), consumer.name(), OutboxEvent.MIGRATED, destination,
-                        consumer.strategy().label(), consumer.wave(), deadline, data.toString(), now));
+                events.add(new OutboxEvent(OutboxEvent.id(run.runId(), consumer.name(), EventType.MIGRATED, channel), run.runId(),
+                        plan.spec().id(), plan.source().name(), consumer.name(), EventType.MIGRATED, destination,
+                        consumer.strategy(), consumer.wave(), deadline, data.toString(), now));
             }
         }
         return events;

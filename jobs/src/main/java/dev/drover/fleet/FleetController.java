@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.drover.config.FleetSettings;
 import dev.drover.exec.Backlog;
 import dev.drover.ledger.FleetRecord;
+import dev.drover.model.FleetEvent;
 import dev.drover.ledger.Ledger;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,14 +54,14 @@ public final class FleetController implements AutoCloseable {
             @Override
             public void onExecutorAdded(SparkListenerExecutorAdded event) {
                 alive.add(event.executorId());
-                record(FleetRecord.ADDED, event.executorId(), event.executorInfo().executorHost(), event.executorInfo().totalCores(),
+                record(FleetEvent.ADDED, event.executorId(), event.executorInfo().executorHost(), event.executorInfo().totalCores(),
                         backlog.pending(), "granted by the cluster manager");
             }
 
             @Override
             public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
                 alive.remove(event.executorId());
-                record(FleetRecord.REMOVED, event.executorId(), "", 0, backlog.pending(), event.reason());
+                record(FleetEvent.REMOVED, event.executorId(), "", 0, backlog.pending(), event.reason());
             }
         };
         sc.addSparkListener(listener);
@@ -106,12 +107,12 @@ public final class FleetController implements AutoCloseable {
             boolean acknowledged = sc.requestExecutors(more);
             lastRequest = now;
             // the row carries the backlog the decision was taken on, not one measured again afterwards
-            record(FleetRecord.REQUESTED, "", "", 0, pending, String.format("backlog %d above %d for %.0f s: %d more executor(s)%s",
+            record(FleetEvent.REQUESTED, "", "", 0, pending, String.format("backlog %d above %d for %.0f s: %d more executor(s)%s",
                     pending, settings.scaleUpBacklog(), above.toMillis() / 1e3, more, acknowledged ? "" : " (not acknowledged)"));
         }
     }
 
-    private void record(String event, String executor, String host, int cores, long pending, String reason) {
+    private void record(FleetEvent event, String executor, String host, int cores, long pending, String reason) {
         ledger.recordFleet(new FleetRecord(Instant.now(), event, executor, host, cores, reason, pending, alive.size(),
                 waveId.get(), sc.applicationId()));
     }

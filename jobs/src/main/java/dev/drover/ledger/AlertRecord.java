@@ -2,6 +2,10 @@ package dev.drover.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.drover.model.AlertAction;
+import dev.drover.model.AlertReason;
+import dev.drover.model.AlertSinkKind;
+import dev.drover.model.AlertStatus;
 import java.time.Instant;
 
 /**
@@ -10,13 +14,9 @@ import java.time.Instant;
  * {@code action} trigger or resolve, {@code status} sent or failed after {@code attempts}. The sink
  * is named by kind ({@code slack}, {@code pagerduty}), never by its URL or key: those are secrets.
  */
-public record AlertRecord(String subject, String migration, String reason, String action, String sink, String status,
+public record AlertRecord(String subject, String migration, AlertReason reason, AlertAction action, AlertSinkKind sink,
+                          AlertStatus status,
                           int attempts, String dedupKey, String summary, String error, Instant eventTime) {
-    public static final String SENT = "sent";
-    public static final String FAILED = "failed";
-    public static final String TRIGGER = "trigger";
-    public static final String RESOLVE = "resolve";
-
     public AlertRecord {
         requireNonNull(subject, "subject is null");
         requireNonNull(migration, "migration is null");
@@ -31,6 +31,6 @@ public record AlertRecord(String subject, String migration, String reason, Strin
     }
 
     public boolean sent() {
-        return status.equals(SENT);
+        return status == AlertStatus.SENT;
     }
 }

@@ -3,6 +3,7 @@ package dev.drover.ledger;
 import static java.util.Objects.requireNonNull;
 
 import dev.drover.model.Stage;
+import dev.drover.model.StageOutcome;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * One stage of a run with the template's notes for it and what happened. {@code detail} is the
  * stage's own record ({@link StageDetail}) as JSON.
  */
-public record StageRecord(String runId, Stage stage, Instant startedAt, Optional<Instant> endedAt, String outcome,
+public record StageRecord(String runId, Stage stage, Instant startedAt, Optional<Instant> endedAt, StageOutcome outcome,
                           String expectedRuntime, String rollback, String successCriteria, String detail,
                           Instant eventTime) {
     public StageRecord {

@@ -16,7 +16,11 @@ public interface Labelled {
 
     /** The constant whose label is {@code label}; an unknown label is a programming or ledger error. */
     static <E extends Enum<E> & Labelled> E parse(Class<E> type, String label) {
-        return Arrays.stream(type.getEnumConstants()).filter(e -> e.label().equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no " + type.getSimpleName() + " '" + label + "'"));
+        return find(type, label).orElseThrow(() -> new IllegalArgumentException("no " + type.getSimpleName() + " '" + label + "'"));
+    }
+
+    /** The constant whose label is {@code label}, if any (text from outside: a reply, a file). */
+    static <E extends Enum<E> & Labelled> java.util.Optional<E> find(Class<E> type, String label) {
+        return Arrays.stream(type.getEnumConstants()).filter(e -> e.label().equals(label)).findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package dev.drover.outbox;
 
+import dev.drover.model.UpdateStrategy;
 import java.util.List;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
  * One consumer event of a run as {@code drover status} shows it: its latest delivery and attempts,
  * the channel it goes through and what that channel reported (HTTP status, branch and commit).
  */
-public record EventState(String eventId, String consumer, String type, String strategy, int wave, String topic,
+public record EventState(String eventId, String consumer, EventType type, UpdateStrategy strategy, int wave, String topic,
                          Delivery.Status status, int attempts, String error, Channel channel, String detail) {
     /** The events of a run with their states, in the outbox's order. */
     public static List<EventState> of(Outbox.State state, String runId) {

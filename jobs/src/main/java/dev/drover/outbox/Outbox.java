@@ -54,13 +54,13 @@ public final class Outbox {
         List<OutboxRow> rows = ledger.read().rows(OutboxRow.TABLE, org.apache.spark.sql.functions.lit(true));
         Payloads payloads = new Payloads();
         rows.stream().filter(r -> r.record() == OutboxRow.Kind.DATA)
-                .forEach(r -> payloads.base(r.runId(), r.eventType().orElse(""), r.payload().orElse("")));
+                .forEach(r -> payloads.base(r.runId(), r.eventType().orElseThrow(), r.payload().orElse("")));
         Map<String, OutboxEvent> events = new LinkedHashMap<>();
         rows.stream().filter(r -> r.record() == OutboxRow.Kind.EVENT)
                 .map(r -> new OutboxEvent(r.eventId(), r.runId(), r.migration().orElse(null), r.dataset().orElse(null),
-                        r.consumer().orElse(""), r.eventType().orElse(""), r.topic().orElse(""), r.strategy().orElse(""),
+                        r.consumer().orElse(""), r.eventType().orElseThrow(), r.topic().orElse(""), r.strategy().orElseThrow(),
                         r.wave().orElse(0), r.deadline().orElse(""),
-                        payloads.compose(r.runId(), r.eventType().orElse(""), r.payload().orElse("")), r.eventTime()))
+                        payloads.compose(r.runId(), r.eventType().orElseThrow(), r.payload().orElse("")), r.eventTime()))
                 .sorted(Comparator.comparing(OutboxEvent::createdAt).thenComparing(OutboxEvent::eventId))
                 .forEach(e -> events.putIfAbsent(e.eventId(), e));
         List<Delivery> deliveries = new ArrayList<>();
@@ -98,11 +98,11 @@ public final class Outbox {
         Map<String, OutboxEvent> firstOf = new HashMap<>();
         for (OutboxEvent e : fresh) {
             Payloads.Split split = Payloads.split(e.payload());
-            String key = e.runId() + ":" + e.type();
+            String key = e.runId() + ":" + e.type().label();
             String previous = bases.putIfAbsent(key, split.base());
             firstOf.putIfAbsent(key, e);
             if (previous != null && !previous.equals(split.base())) {
-                throw new IllegalArgumentException("events of run " + e.runId() + " (" + e.type() + ") differ outside their consumer part");
+                throw new IllegalArgumentException("events of run " + e.runId() + " (" + e.type().label() + ") differ outside their consumer part");
             }
             rows.add(new OutboxRow(e.eventId(), OutboxRow.Kind.EVENT, e.runId(), Optional.ofNullable(e.migration()),
                     Optional.ofNullable(e.dataset()), Optional.of(e.consumer()), Optional.of(e.type()), Optional.of(e.topic()),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.drover.model.UpdateStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -14,12 +15,8 @@ import java.util.List;
  * type), so writing the same event twice, or publishing it twice, is recognisable by id.
  * {@code payload} is the JSON the CloudEvent carries as its {@code data}.
  */
-public record OutboxEvent(String eventId, String runId, String migration, String dataset, String consumer, String type,
-                          String topic, String strategy, int wave, String deadline, String payload, Instant createdAt) {
-    public static final String MIGRATED = "migrated";
-    public static final String ROLLED_BACK = "rolled-back";
-    /** The source of a transition window retired: its consumers have moved to the new version. */
-    public static final String RETIRED = "retired";
+public record OutboxEvent(String eventId, String runId, String migration, String dataset, String consumer, EventType type,
+                          String topic, UpdateStrategy strategy, int wave, String deadline, String payload, Instant createdAt) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public OutboxEvent {
@@ -34,12 +31,12 @@ public record OutboxEvent(String eventId, String runId, String migration, String
         deadline = deadline == null ? "" : deadline;
     }
 
-    public static String id(String runId, String consumer, String type) {
-        return runId + ":" + consumer + ":" + type;
+    public static String id(String runId, String consumer, EventType type) {
+        return runId + ":" + consumer + ":" + type.label();
     }
 
     /** The id of the event of that run, consumer and type that goes through {@code channel}. */
-    public static String id(String runId, String consumer, String type, Channel channel) {
+    public static String id(String runId, String consumer, EventType type, Channel channel) {
         return id(runId, consumer, type) + channel.idSuffix();
     }
 
@@ -55,7 +52,7 @@ public record OutboxEvent(String eventId, String runId, String migration, String
     }
 
     public boolean phased() {
-        return strategy.equals("phased") && type.equals(MIGRATED);
+        return strategy == UpdateStrategy.PHASED && type == EventType.MIGRATED;
     }
 
     /**
@@ -75,8 +72,8 @@ public record OutboxEvent(String eventId, String runId, String migration, String
             rolled.put("message", message);
             // what differs between consumers lives under "consumer"
             ((ObjectNode) data.path("consumer")).put("previousEventId", e.eventId());
-            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), OutboxEvent.ROLLED_BACK, e.channel()), e.runId(), e.migration(),
-                    e.dataset(), e.consumer(), OutboxEvent.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
+            return new OutboxEvent(OutboxEvent.id(e.runId(), e.consumer(), EventType.ROLLED_BACK, e.channel()), e.runId(), e.migration(),
+                    e.dataset(), e.consumer(), EventType.ROLLED_BACK, e.topic(), e.strategy(), e.wave(), e.deadline(),
                     data.toString(), now);
         }).toList();
     }

@@ -4,13 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.drover.ledger.LedgerTable;
 import dev.drover.model.Labelled;
+import dev.drover.model.UpdateStrategy;
 import java.time.Instant;
 import java.util.Optional;
 
 /** A row of the outbox table; {@code record} says which of five kinds it is (see {@link Outbox}). */
 public record OutboxRow(String eventId, Kind record, String runId, Optional<String> migration, Optional<String> dataset,
-                        Optional<String> consumer, Optional<String> eventType, Optional<String> topic,
-                        Optional<String> strategy, Optional<Integer> wave, Optional<String> deadline,
+                        Optional<String> consumer, Optional<EventType> eventType, Optional<String> topic,
+                        Optional<UpdateStrategy> strategy, Optional<Integer> wave, Optional<String> deadline,
                         Optional<String> payload, String status, int attempt, int kafkaPartition, long kafkaOffset,
                         String error, Instant eventTime, Optional<String> detail) {
     public static final LedgerTable<OutboxRow> TABLE = new LedgerTable<>("outbox", OutboxRow.class);

@@ -26,16 +26,16 @@ final class Payloads {
         return new Split(data.toString(), own == null ? "" : own.toString());
     }
 
-    void base(String runId, String type, String base) {
-        bases.put(runId + ":" + type, parse(base));
+    void base(String runId, EventType type, String base) {
+        bases.put(runId + ":" + type.label(), parse(base));
     }
 
     /** The full payload: the run's data with the consumer's part put back in its place. */
-    String compose(String runId, String type, String own) {
-        ObjectNode base = bases.get(runId + ":" + type);
+    String compose(String runId, EventType type, String own) {
+        ObjectNode base = bases.get(runId + ":" + type.label());
         if (base == null) {
             // written in the same commit as its events, so never missing in a sound outbox
-            throw new IllegalStateException("outbox has no shared data row for run " + runId + " (" + type + ")");
+            throw new IllegalStateException("outbox has no shared data row for run " + runId + " (" + type.label() + ")");
         }
         ObjectNode data = base.deepCopy();
         if (own != null && !own.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.drover.delta.CommitTag;
 import dev.drover.delta.DeltaTables;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.FleetRecord;
+import dev.drover.model.FleetEvent;
 import dev.drover.ledger.LedgerContents;
 import dev.drover.ledger.RequestRecord;
 import dev.drover.ledger.RunRecord;
@@ -229,7 +230,7 @@ public final class ReportWriter {
             Duration took = durations.get(st.stage());
             Optional<Duration> bound = ExpectedRuntime.bound(st.expectedRuntime(), s.rows(), 1, durations);
             boolean over = bound.isPresent() && took.compareTo(bound.get()) > 0;
-            b.append("<tr class=\"").append(over ? "over" : "").append("\">").append(td(st.stage().label())).append(td(st.outcome()))
+            b.append("<tr class=\"").append(over ? "over" : "").append("\">").append(td(st.stage().label())).append(td(st.outcome().label()))
                     .append(td(Html.time(st.startedAt()))).append("<td class=\"n\">").append(st.endedAt().isPresent() ? Html.seconds(took) : "running")
                     .append("</td>").append(td(st.expectedRuntime())).append("<td class=\"n\">").append(bound.map(Html::seconds).orElse("–"))
                     .append("</td><td>").append(Svg.bar(took.toMillis() / 1000.0, bound.map(d -> d.toMillis() / 1000.0).orElse(0.0)))
@@ -311,7 +312,7 @@ public final class ReportWriter {
             b.append("<table id=\"consumers\"><thead><tr><th>strategy</th><th class=\"n\">wave</th><th>consumer</th><th>event</th><th>channel</th>"
                     + "<th>destination</th><th>status</th><th class=\"n\">attempts</th><th>result</th><th>error</th></tr></thead><tbody>");
             events.stream().sorted(Comparator.comparing(EventState::strategy).thenComparingInt(EventState::wave).thenComparing(EventState::consumer))
-                    .forEach(e -> b.append("<tr>").append(td(e.strategy())).append(num(e.wave())).append(td(e.consumer())).append(td(e.type()))
+                    .forEach(e -> b.append("<tr>").append(td(e.strategy().label())).append(num(e.wave())).append(td(e.consumer())).append(td(e.type().label()))
                             .append(td(e.channel().label())).append(td(e.topic())).append("<td>").append(badge(e.status().label())).append("</td>")
                             .append(num(e.attempts())).append(td(e.detail())).append(td(e.error())).append("</tr>"));
             b.append("</tbody></table>");
@@ -324,8 +325,8 @@ public final class ReportWriter {
         } else {
             b.append("<table id=\"alerts\"><thead><tr><th>when</th><th>reason</th><th>action</th><th>sink</th><th>status</th>"
                     + "<th class=\"n\">attempts</th><th>summary</th><th>error</th></tr></thead><tbody>");
-            alerts.forEach(a -> b.append("<tr>").append(td(Html.time(a.eventTime()))).append(td(a.reason())).append(td(a.action()))
-                    .append(td(a.sink())).append("<td>").append(badge(a.sent() ? "delivered" : "failed")).append("</td>")
+            alerts.forEach(a -> b.append("<tr>").append(td(Html.time(a.eventTime()))).append(td(a.reason().label())).append(td(a.action().label()))
+                    .append(td(a.sink().label())).append("<td>").append(badge(a.sent() ? "delivered" : "failed")).append("</td>")
                     .append(num(a.attempts())).append(td(a.summary())).append(td(a.error())).append("</tr>"));
             b.append("</tbody></table>");
         }
@@ -385,9 +386,9 @@ public final class ReportWriter {
                 executors.add(new double[] {x, f.executors()});
                 backlog.add(new double[] {x, f.backlog()});
             }
-            long added = changes.stream().filter(f -> f.event().equals(FleetRecord.ADDED)).count();
-            long removed = changes.stream().filter(f -> f.event().equals(FleetRecord.REMOVED)).count();
-            long requested = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).count();
+            long added = changes.stream().filter(f -> f.event() == FleetEvent.ADDED).count();
+            long removed = changes.stream().filter(f -> f.event() == FleetEvent.REMOVED).count();
+            long requested = changes.stream().filter(f -> f.event() == FleetEvent.REQUESTED).count();
             b.append("<p class=\"fleet-counts\" data-added=\"").append(added).append("\" data-removed=\"").append(removed).append("\">")
                     .append(added).append(" added, ").append(removed).append(" removed, ").append(requested).append(" policy requests; peak ")
                     .append(changes.stream().mapToInt(FleetRecord::executors).max().orElse(0)).append(" executors</p>");
@@ -397,7 +398,7 @@ public final class ReportWriter {
             b.append("<details><summary>").append(changes.size()).append(" changes</summary><table><thead><tr><th>at</th><th>event</th>"
                     + "<th>executor</th><th class=\"n\">executors</th><th class=\"n\">backlog</th><th>reason</th></tr></thead><tbody>");
             for (FleetRecord f : changes) {
-                b.append("<tr>").append(td(Html.time(f.eventTime()))).append(td(f.event())).append(td(f.executor())).append(num(f.executors()))
+                b.append("<tr>").append(td(Html.time(f.eventTime()))).append(td(f.event().label())).append(td(f.executor())).append(num(f.executors()))
                         .append(num(f.backlog())).append(td(f.reason())).append("</tr>");
             }
             b.append("</tbody></table></details></section>");

@@ -12,6 +12,7 @@ import dev.drover.model.RunStatus;
 import dev.drover.model.Stage;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.Outbox;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Instant;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class Rollback {
     private String tellConsumers(String runId, long restoredVersion, String message) {
         Outbox outbox = new Outbox(ledger);
         Outbox.State state = outbox.state();
-        List<OutboxEvent> migrated = state.events(runId).stream().filter(e -> e.type().equals(OutboxEvent.MIGRATED)).toList();
+        List<OutboxEvent> migrated = state.events(runId).stream().filter(e -> e.type() == EventType.MIGRATED).toList();
         if (migrated.isEmpty()) {
             return "";
         }

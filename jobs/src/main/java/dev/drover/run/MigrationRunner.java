@@ -36,6 +36,7 @@ import dev.drover.model.Proof;
 import dev.drover.model.RollbackResult;
 import dev.drover.model.RunStatus;
 import dev.drover.model.Stage;
+import dev.drover.model.StageOutcome;
 import dev.drover.model.ValidationResult;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.plan.MigrationPlan;
@@ -206,7 +207,7 @@ public final class MigrationRunner {
                     batches, source, Proof.READ_BACK, audited);
         });
         ledger.recordChecks(runId, Stage.VALIDATE, outcome.checks());
-        ledger.record(stageRecord(plan, runId, Stage.VALIDATE, started, outcome.passed() ? "succeeded" : "failed",
+        ledger.record(stageRecord(plan, runId, Stage.VALIDATE, started, StageOutcome.of(outcome.passed()),
                 StageDetail.Test.of(Proof.READ_BACK.label(), outcome.checks())));
         ledger.flush();
         return new ValidationResult(runId, spec.id(), outcome.passed(), outcome.checks(), outcome.schema(),
@@ -267,7 +268,7 @@ public final class MigrationRunner {
             scope.timings().time("ledger wait", ledger::flush);
             ledger.recordChecksum(new SpecChecksum(spec.id(), spec.checksum(), spec.file().toString(), runId, Instant.now()));
             ledger.recordBatches(batches);
-            ledger.record(stageRecord(plan, runId, Stage.ANALYZE, started, "succeeded", analyzed));
+            ledger.record(stageRecord(plan, runId, Stage.ANALYZE, started, StageOutcome.SUCCEEDED, analyzed));
             scope.out().printf("run %s: %s %s@v%d -> %s, %d batches%n", runId, spec.id(), plan.source().name(),
                     plan.sourceVersion(), plan.target().name(), batches.size());
             this.started.accept(runId);
@@ -302,11 +303,11 @@ public final class MigrationRunner {
                 // every try of a batch failed: nothing was published, what was staged goes, the run fails
                 String reason = "transform stage could not write every batch, nothing published: " + Messages.oneLine(e);
                 discard(plan, run);
-                ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, "failed",
+                ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, StageOutcome.FAILED,
                         new StageDetail.Transform(0, 0, 0, 0, resumed)));
                 return failed(plan, run, TransformStage.Outcome.of(List.of()), resumed, List.of(), reason);
             }
-            ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, "succeeded", new StageDetail.Transform(
+            ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, StageOutcome.SUCCEEDED, new StageDetail.Transform(
                     written.rowsWritten(), written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), resumed)));
             // a run that lost its lock must not test, discard or publish
             lock.ensureHeld();
@@ -325,11 +326,11 @@ public final class MigrationRunner {
                 // Data nobody has proven is never published: an error in the test stage fails it.
                 String reason = "test stage could not run, nothing published: " + Messages.oneLine(e);
                 discard(plan, run);
-                ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, "failed", new StageDetail.Test(proof.label(), List.of(), reason)));
+                ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, StageOutcome.FAILED, new StageDetail.Test(proof.label(), List.of(), reason)));
                 return failed(plan, run, written, resumed, List.of(), reason);
             }
             List<CheckResult> checks = verified.checks();
-            ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, verified.passed() ? "succeeded" : "failed",
+            ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, StageOutcome.of(verified.passed()),
                     StageDetail.Test.of(proof.label(), checks)));
             ledger.recordChecks(runId, Stage.TEST, checks);
             ledger.recordSchemaChanges(runId, verified.schema());
@@ -349,7 +350,7 @@ public final class MigrationRunner {
             } catch (ConflictError e) {
                 discard(plan, run);
                 String reason = Messages.oneLine(e) + "; the staged files are removed";
-                ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "failed", new StageDetail.Deploy(-1, 0, List.of())));
+                ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, StageOutcome.FAILED, new StageDetail.Deploy(-1, 0, List.of())));
                 failed(plan, run, written, resumed, checks, reason);
                 throw new ConflictError(reason);
             }
@@ -359,7 +360,7 @@ public final class MigrationRunner {
             List<OutboxEvent> events = quiet ? List.of() : deploy.announce(plan, run, targetVersion, verified.schema(), checks,
                     written.rowsWritten(), written.rowsQuarantined(), resumed);
             List<String> consumers = events.stream().map(OutboxEvent::consumer).distinct().toList();
-            ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, "succeeded",
+            ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, StageOutcome.SUCCEEDED,
                     new StageDetail.Deploy(targetVersion, events.size(), consumers)));
             // the events (and every record of the test and deploy stages) are in before the run says succeeded
             scope.timings().time("ledger wait", ledger::flush);
@@ -451,7 +452,7 @@ public final class MigrationRunner {
                 config.stateDir() + "/metrics/" + plan.target().name() + ".json");
     }
 
-    private static StageRecord stageRecord(MigrationPlan plan, String runId, Stage stage, Instant started, String outcome,
+    private static StageRecord stageRecord(MigrationPlan plan, String runId, Stage stage, Instant started, StageOutcome outcome,
                                            StageDetail detail) {
         StageNotes notes = plan.template().notes(stage);
         return new StageRecord(runId, stage, started, Optional.of(Instant.now()), outcome, notes.expectedRuntime(),

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One migration, from {@code conf/migrations/<family>/V<n>__<description>.conf}. Its id is
@@ -12,8 +11,7 @@ import java.util.Map;
  */
 public record MigrationSpec(String id, String family, int version, String description, Path file, String checksum,
                             String source, String target, TargetMode mode, String template, List<StepSpec> steps,
-                            BatchingSpec batching, ChecksSpec checks, QuotaSpec quota,
-                            Map<String, Object> rollout) {
+                            BatchingSpec batching, ChecksSpec checks, QuotaSpec quota) {
     public MigrationSpec {
         requireNonNull(id, "id is null");
         requireNonNull(family, "family is null");
@@ -28,7 +26,6 @@ public record MigrationSpec(String id, String family, int version, String descri
         requireNonNull(batching, "batching is null");
         requireNonNull(checks, "checks is null");
         requireNonNull(quota, "quota is null");
-        rollout = Map.copyOf(requireNonNull(rollout, "rollout is null"));
     }
 
     /**
@@ -38,6 +35,6 @@ public record MigrationSpec(String id, String family, int version, String descri
      */
     public MigrationSpec withBatchMaxRows(long maxRows) {
         return new MigrationSpec(id, family, version, description, file, checksum, source, target, mode, template, steps,
-                new BatchingSpec(batching.by(), java.util.Optional.of(maxRows), batching.column()), checks, quota, rollout);
+                new BatchingSpec(batching.by(), java.util.Optional.of(maxRows), batching.column()), checks, quota);
     }
 }

@@ -167,10 +167,9 @@ public final class SpecLoader {
         BatchingSpec batching = batching(c, where);
         ChecksSpec checks = checks(c, where, catalog.dataset(target).orElseThrow());
         QuotaSpec quota = quota(c, where);
-        Map<String, Object> rollout = c.hasPath("rollout") ? c.getObject("rollout").unwrapped() : Map.of();
         return new MigrationSpec(family + "/V" + version, family, version, m.group(2), file,
                 HexFormat.of().formatHex(digest.digest()), source, target, mode, template, steps, batching, checks,
-                quota, rollout);
+                quota);
     }
 
     private StepSpec step(int index, ConfigValue value, Path file, MessageDigest digest) {

@@ -3,6 +3,7 @@ package dev.drover.transition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.catalog.ConsumerEntity;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -52,9 +53,9 @@ public final class Retirement {
                     + window.target());
             c.contact().ifPresent(v -> consumer.put("contact", v));
             return c.destinations(defaultTopic).stream().map(destination -> new OutboxEvent(
-                    OutboxEvent.id(window.base().runId(), c.name(), OutboxEvent.RETIRED, dev.drover.outbox.Channel.of(destination)),
-                    window.base().runId(), window.migration(), window.source(), c.name(), OutboxEvent.RETIRED, destination,
-                    c.strategy().label(), c.wave(), "", data.toString(), now));
+                    OutboxEvent.id(window.base().runId(), c.name(), EventType.RETIRED, dev.drover.outbox.Channel.of(destination)),
+                    window.base().runId(), window.migration(), window.source(), c.name(), EventType.RETIRED, destination,
+                    c.strategy(), c.wave(), "", data.toString(), now));
         }).toList();
     }
 }

@@ -3,7 +3,7 @@ package dev.drover.transition;
 import dev.drover.catalog.Catalog;
 import dev.drover.catalog.ConsumerEntity;
 import dev.drover.catalog.DatasetEntity;
-import dev.drover.catalog.UpdateStrategy;
+import dev.drover.model.UpdateStrategy;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.SyncRecord;
 import dev.drover.ledger.TransitionRecord;
@@ -12,6 +12,7 @@ import dev.drover.model.SyncKind;
 import dev.drover.model.SyncStatus;
 import dev.drover.model.TransitionEvent;
 import dev.drover.outbox.Outbox;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.spec.MigrationSpec;
 import dev.drover.spec.TargetMode;
@@ -113,7 +114,7 @@ public final class Windows {
         for (RunRecord run : runs) {
             // the consumer may acknowledge whichever of its events reached it (Kafka, endpoint, repository)
             String id = java.util.Arrays.stream(dev.drover.outbox.Channel.values())
-                    .map(ch -> OutboxEvent.id(run.runId(), c.name(), OutboxEvent.MIGRATED, ch))
+                    .map(ch -> OutboxEvent.id(run.runId(), c.name(), EventType.MIGRATED, ch))
                     .filter(outbox.acked()::contains).findFirst().orElse(null);
             if (id != null) {
                 moved = Optional.of(new Window.Adoption("acknowledged", c.name(), outbox.ackedAt().getOrDefault(id, run.eventTime())));
@@ -126,7 +127,7 @@ public final class Windows {
         }
         Optional<LocalDate> deadline = c.strategy() == UpdateStrategy.DUAL_WRITE ? date(c.dualWriteUntil().orElse(""))
                 : outbox.events().stream().filter(e -> e.consumer().equals(c.name()) && e.migration() != null
-                        && e.migration().equals(migration) && e.type().equals(OutboxEvent.MIGRATED))
+                        && e.migration().equals(migration) && e.type() == EventType.MIGRATED)
                         .map(e -> date(e.deadline())).flatMap(Optional::stream).max(Comparator.naturalOrder());
         return new Window.ConsumerState(c, moved, deadline);
     }

@@ -180,7 +180,7 @@ public final class Render {
         out.printf("  batches %d of %d committed%n", v.committedBatches(), v.batches().size());
         for (StageRecord s : v.stages()) {
             String seconds = s.endedAt().map(end -> String.valueOf(java.time.Duration.between(s.startedAt(), end).toSeconds())).orElse("-");
-            out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage().label(), s.outcome(), seconds, s.expectedRuntime());
+            out.printf("  %-9s %-9s %4ss  (expected %s)%n", s.stage().label(), s.outcome().label(), seconds, s.expectedRuntime());
         }
         checks(out, v.checks());
         List<String> breaking = v.schemaChanges().stream().filter(SchemaChangeRecord::breaking)
@@ -195,8 +195,8 @@ public final class Render {
             v.events().forEach(e -> byStatus.merge(e.status().label(), 1L, Long::sum));
             out.printf("  consumer events: %s%n", String.join(", ", byStatus.entrySet().stream()
                     .map(e -> e.getValue() + " " + e.getKey()).toList()));
-            v.events().stream().limit(20).forEach(e -> out.printf("    %-11s %-12s %-24s %-10s %-10s %s%s%s%n", e.status().label(), e.type(),
-                    e.consumer(), e.strategy() + (e.strategy().equals("phased") ? " " + e.wave() : ""), e.channel().label(), e.topic(),
+            v.events().stream().limit(20).forEach(e -> out.printf("    %-11s %-12s %-24s %-10s %-10s %s%s%s%n", e.status().label(), e.type().label(),
+                    e.consumer(), e.strategy().label() + (e.strategy() == dev.drover.model.UpdateStrategy.PHASED ? " " + e.wave() : ""), e.channel().label(), e.topic(),
                     e.detail().isEmpty() ? "" : "  " + e.detail(), e.error().isEmpty() ? "" : "  (" + e.error() + ")"));
             if (v.events().size() > 20) {
                 out.printf("    ... and %d more%n", v.events().size() - 20);
@@ -244,7 +244,7 @@ public final class Render {
         node.put("active", v.active());
         ArrayNode stages = node.putArray("stages");
         for (StageRecord s : v.stages()) {
-            ObjectNode st = stages.addObject().put("stage", s.stage().label()).put("outcome", s.outcome())
+            ObjectNode st = stages.addObject().put("stage", s.stage().label()).put("outcome", s.outcome().label())
                     .put("startedAt", s.startedAt().toString())
                     .put("endedAt", s.endedAt().map(Object::toString).orElse(null))
                     .put("expectedRuntime", s.expectedRuntime()).put("rollback", s.rollback())
@@ -265,8 +265,8 @@ public final class Render {
         ObjectNode quarantine = node.putObject("quarantinedByStep");
         v.quarantineByStep().forEach(quarantine::put);
         ArrayNode events = node.putArray("events");
-        v.events().forEach(e -> events.addObject().put("eventId", e.eventId()).put("consumer", e.consumer()).put("type", e.type())
-                .put("strategy", e.strategy()).put("wave", e.wave()).put("channel", e.channel().label()).put("topic", e.topic())
+        v.events().forEach(e -> events.addObject().put("eventId", e.eventId()).put("consumer", e.consumer()).put("type", e.type().label())
+                .put("strategy", e.strategy().label()).put("wave", e.wave()).put("channel", e.channel().label()).put("topic", e.topic())
                 .put("status", e.status().label()).put("attempts", e.attempts()).put("error", e.error()).put("detail", e.detail()));
         return node;
     }

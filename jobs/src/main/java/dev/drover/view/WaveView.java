@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.drover.catalog.ConsumerEntity;
 import dev.drover.ledger.FleetRecord;
+import dev.drover.model.FleetEvent;
 import dev.drover.ledger.WaveRecord;
 import dev.drover.ledger.WaveRunRecord;
 import dev.drover.model.Quota;
@@ -105,25 +106,25 @@ public final class WaveView {
             out.println("  fleet: no executor changes recorded (a local master has none)");
             return;
         }
-        out.printf("  fleet: %d added, %d removed, %d requests; at most %d executors%n", count(fleet, FleetRecord.ADDED),
-                count(fleet, FleetRecord.REMOVED), count(fleet, FleetRecord.REQUESTED),
+        out.printf("  fleet: %d added, %d removed, %d requests; at most %d executors%n", count(fleet, FleetEvent.ADDED),
+                count(fleet, FleetEvent.REMOVED), count(fleet, FleetEvent.REQUESTED),
                 fleet.stream().mapToInt(FleetRecord::executors).max().orElse(0));
         out.printf("  %-20s %-10s %-9s %8s %9s  %s%n", "TIME", "EVENT", "EXECUTOR", "BACKLOG", "EXECUTORS", "REASON");
         for (FleetRecord f : fleet) {
-            out.printf("  %-20s %-10s %-9s %8d %9d  %s%n", Render.time(f.eventTime()), f.event(), f.executor().isEmpty() ? "-" : f.executor(),
+            out.printf("  %-20s %-10s %-9s %8d %9d  %s%n", Render.time(f.eventTime()), f.event().label(), f.executor().isEmpty() ? "-" : f.executor(),
                     f.backlog(), f.executors(), f.reason());
         }
     }
 
-    private static long count(List<FleetRecord> fleet, String event) {
-        return fleet.stream().filter(f -> f.event().equals(event)).count();
+    private static long count(List<FleetRecord> fleet, dev.drover.model.FleetEvent event) {
+        return fleet.stream().filter(f -> f.event() == event).count();
     }
 
     public static ObjectNode waveJson(WaveRecord w, List<WaveRunRecord> runs, List<FleetRecord> fleet) {
         ObjectNode node = waveRecordJson(w);
         node.set("migrations", runsJson(runs));
         ArrayNode changes = node.putArray("fleet");
-        fleet.forEach(f -> changes.addObject().put("time", f.eventTime().toString()).put("event", f.event())
+        fleet.forEach(f -> changes.addObject().put("time", f.eventTime().toString()).put("event", f.event().label())
                 .put("executor", f.executor().isEmpty() ? null : f.executor()).put("host", f.host().isEmpty() ? null : f.host())
                 .put("cores", f.cores()).put("backlog", f.backlog()).put("executors", f.executors()).put("reason", f.reason()));
         return node;

@@ -7,6 +7,7 @@ import dev.drover.ledger.RunRecord;
 import dev.drover.model.RunStatus;
 import dev.drover.spec.TargetMode;
 import dev.drover.outbox.Channel;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,8 @@ class NeedsPersonAlertTest {
             TargetMode.NEW_TABLE, Optional.empty(), Optional.of(1L), RunStatus.SUCCEEDED, "", Instant.now(), "h", 1, "");
 
     private static OutboxEvent event(String consumer, Channel channel, String consumerPart) {
-        return new OutboxEvent(OutboxEvent.id("r1", consumer, OutboxEvent.MIGRATED, channel), "r1", "users/V2", "users-v1", consumer,
-                OutboxEvent.MIGRATED, channel == Channel.KAFKA ? "t" : Channel.repository("/r"), "immediate", 0, "",
+        return new OutboxEvent(OutboxEvent.id("r1", consumer, EventType.MIGRATED, channel), "r1", "users/V2", "users-v1", consumer,
+                EventType.MIGRATED, channel == Channel.KAFKA ? "t" : Channel.repository("/r"), dev.drover.model.UpdateStrategy.IMMEDIATE, 0, "",
                 "{\"dataset\":\"users-v1\",\"consumer\":" + consumerPart + "}", Instant.now());
     }
 
@@ -33,7 +34,7 @@ class NeedsPersonAlertTest {
                 event("ok", Channel.KAFKA, fine), event("plain", Channel.KAFKA, "{\"name\":\"plain\"}")));
         assertEquals(1, alerts.size(), alerts.toString());
         Alert a = alerts.get(0);
-        assertEquals(Alert.NEEDS_PERSON, a.reason());
+        assertEquals(dev.drover.model.AlertReason.NEEDS_PERSON, a.reason());
         assertEquals("r1:reports", a.subject());
         assertTrue(a.summary().startsWith("#reports: users/V2: consumer reports has 1 query no proven rewrite can fix"), a.summary());
         assertEquals("q/b.sql: reads legacy_flag, which users-v2 no longer has", a.details().get("queries"));

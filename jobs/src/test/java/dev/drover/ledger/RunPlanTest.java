@@ -91,7 +91,7 @@ class RunPlanTest {
         try (LedgerWriter writer = new LedgerWriter(spark, state)) {
             writer.append(LedgerTables.BATCHES, planned).join();
             writer.append(LedgerTables.STAGES, List.of(new StageRecord("r0", Stage.ANALYZE, Instant.now(), Optional.of(Instant.now()),
-                    "succeeded", "", "", "", ANALYZED.json(), Instant.now()))).join();
+                    dev.drover.model.StageOutcome.SUCCEEDED, "", "", "", ANALYZED.json(), Instant.now()))).join();
         }
         LedgerReader reader = new LedgerReader(spark, state);
         RunRecord r0 = reader.requireRun("r0");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.drover.catalog.ConsumerCode;
 import dev.drover.catalog.ConsumerEntity;
-import dev.drover.catalog.UpdateStrategy;
+import dev.drover.model.UpdateStrategy;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +23,9 @@ class ChannelTest {
 
     @Test
     void kafkaIdsStayAsTheyWereAndOtherChannelsGetASuffix() {
-        assertEquals("r1:c:migrated", OutboxEvent.id("r1", "c", OutboxEvent.MIGRATED, Channel.KAFKA));
-        assertEquals("r1:c:migrated:endpoint", OutboxEvent.id("r1", "c", OutboxEvent.MIGRATED, Channel.ENDPOINT));
-        assertEquals("r1:c:rolled-back:repository", OutboxEvent.id("r1", "c", OutboxEvent.ROLLED_BACK, Channel.REPOSITORY));
+        assertEquals("r1:c:migrated", OutboxEvent.id("r1", "c", EventType.MIGRATED, Channel.KAFKA));
+        assertEquals("r1:c:migrated:endpoint", OutboxEvent.id("r1", "c", EventType.MIGRATED, Channel.ENDPOINT));
+        assertEquals("r1:c:rolled-back:repository", OutboxEvent.id("r1", "c", EventType.ROLLED_BACK, Channel.REPOSITORY));
     }
 
     private static ConsumerEntity consumer(Optional<String> topic, Optional<URI> endpoint) {
@@ -46,8 +46,8 @@ class ChannelTest {
 
     @Test
     void aRolledBackEventGoesBackThroughTheSameChannel() {
-        OutboxEvent m = new OutboxEvent(OutboxEvent.id("r1", "c", OutboxEvent.MIGRATED, Channel.ENDPOINT), "r1", "users/V2", "users-v1", "c",
-                OutboxEvent.MIGRATED, "https://x.internal/u", "immediate", 0, "", "{\"consumer\":{\"name\":\"c\"}}", java.time.Instant.now());
+        OutboxEvent m = new OutboxEvent(OutboxEvent.id("r1", "c", EventType.MIGRATED, Channel.ENDPOINT), "r1", "users/V2", "users-v1", "c",
+                EventType.MIGRATED, "https://x.internal/u", dev.drover.model.UpdateStrategy.IMMEDIATE, 0, "", "{\"consumer\":{\"name\":\"c\"}}", java.time.Instant.now());
         OutboxEvent back = OutboxEvent.rolledBack(List.of(m), 3, "checks failed", java.time.Instant.now()).get(0);
         assertEquals("r1:c:rolled-back:endpoint", back.eventId());
         assertEquals(Channel.ENDPOINT, back.channel());

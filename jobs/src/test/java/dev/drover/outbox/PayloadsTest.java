@@ -17,8 +17,8 @@ class PayloadsTest {
         assertEquals(JSON.readTree("{\"dataset\":\"users-v1\",\"columnMapping\":{\"name\":\"display_name\",\"country_id\":null},"
                 + "\"readMore\":\"drover status r1\"}"), JSON.readTree(split.base()));
         Payloads payloads = new Payloads();
-        payloads.base("r1", "migrated", split.base());
-        assertEquals(JSON.readTree(payload), JSON.readTree(payloads.compose("r1", "migrated", split.own())));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> payloads.compose("r0", "migrated", split.own()));
+        payloads.base("r1", EventType.MIGRATED, split.base());
+        assertEquals(JSON.readTree(payload), JSON.readTree(payloads.compose("r1", EventType.MIGRATED, split.own())));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> payloads.compose("r0", EventType.MIGRATED, split.own()));
     }
 }

@@ -138,7 +138,7 @@ class MigrationTest {
         assertTrue(result.message().contains("nothing published"), result.message());
         RunView view = drover.status(result.runId());
         assertEquals(RunStatus.FAILED, view.run().status());
-        assertEquals("failed", view.stages().stream().filter(s -> s.stage() == dev.drover.model.Stage.TEST).findFirst().orElseThrow().outcome());
+        assertEquals(dev.drover.model.StageOutcome.FAILED, view.stages().stream().filter(s -> s.stage() == dev.drover.model.Stage.TEST).findFirst().orElseThrow().outcome());
         assertTrue(view.run().message().contains("observed 0.010000 (30 of 3000 rows)"), view.run().message());
         // the quarantined rows were staged, never published, and their files are gone with the target's
         assertFalse(delta.exists(target(ws) + "_quarantine"), "no quarantine commit");

@@ -94,7 +94,7 @@ class ValidationTest {
                 result.runId() + ":billing-export:migrated"), events.stream().map(e -> e.eventId()).collect(Collectors.toSet()));
         var churn = events.stream().filter(e -> e.consumer().equals("churn-model")).findFirst().orElseThrow();
         assertEquals("ml.dataset-updates", churn.topic());
-        assertEquals("phased", churn.strategy());
+        assertEquals(dev.drover.model.UpdateStrategy.PHASED, churn.strategy());
         assertEquals(2, churn.wave());
         assertTrue(churn.payload().contains("\"name\":\"display_name\""), churn.payload());
     }

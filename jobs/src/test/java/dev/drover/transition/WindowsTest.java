@@ -8,7 +8,7 @@ import dev.drover.catalog.Catalog;
 import dev.drover.catalog.ColumnSpec;
 import dev.drover.catalog.ConsumerEntity;
 import dev.drover.catalog.DatasetEntity;
-import dev.drover.catalog.UpdateStrategy;
+import dev.drover.model.UpdateStrategy;
 import dev.drover.ledger.RunRecord;
 import dev.drover.ledger.SyncRecord;
 import dev.drover.ledger.TransitionRecord;
@@ -52,7 +52,7 @@ class WindowsTest {
 
     private static MigrationSpec spec(TargetMode mode) {
         return new MigrationSpec("users/V2", "users", 2, "d", Path.of("V2__d.conf"), "sum", "users-v1", "users-v2", mode, "t", List.of(),
-                new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty()), ChecksSpec.NONE, QuotaSpec.NONE, Map.of());
+                new BatchingSpec(BatchingSpec.By.AUTO, Optional.empty(), Optional.empty()), ChecksSpec.NONE, QuotaSpec.NONE);
     }
 
     private static RunRecord run(String id, RunStatus status, long sourceVersion, Instant at) {

@@ -12,6 +12,7 @@ import dev.drover.notify.Publisher;
 import dev.drover.notify.Release;
 import dev.drover.outbox.Delivery;
 import dev.drover.outbox.Outbox;
+import dev.drover.outbox.EventType;
 import dev.drover.outbox.OutboxEvent;
 import dev.drover.spark.Sessions;
 import dev.drover.testing.TestFiles;
@@ -119,7 +120,7 @@ public final class NotifyBenchmark {
             for (int i = 0; i < events; i++) {
                 String consumer = "consumer-" + (i % consumers);
                 due.add(new Release.Due(new OutboxEvent("bench-" + i + ":" + consumer + ":migrated", "bench-" + i, "users/V2",
-                        "users-v1", consumer, OutboxEvent.MIGRATED, "bench.throughput", "immediate", 0, "", payload, now), 1));
+                        "users-v1", consumer, EventType.MIGRATED, "bench.throughput", dev.drover.model.UpdateStrategy.IMMEDIATE, 0, "", payload, now), 1));
             }
             List<Double> drovers = new ArrayList<>();
             List<Double> bares = new ArrayList<>();

@@ -79,7 +79,7 @@ class AlertsTest {
             List<AlertRecord> records = ledger.alerts("fleet-0002/V1");
             assertTrue(records.stream().allMatch(AlertRecord::sent), records.toString());
             List<AlertRecord> all = ledger.rows(LedgerTables.ALERTS, org.apache.spark.sql.functions.lit(true));
-            assertEquals(1, all.stream().filter(a -> a.sink().equals("pagerduty") && a.sent() && a.attempts() == 2).count(),
+            assertEquals(1, all.stream().filter(a -> a.sink() == dev.drover.model.AlertSinkKind.PAGERDUTY && a.sent() && a.attempts() == 2).count(),
                     "the 500 was retried, and the ledger says it took two attempts: " + all);
 
             // the same run again: nothing sent twice
@@ -98,9 +98,9 @@ class AlertsTest {
             assertEquals(0, migrate.exitCode(), "an undeliverable alert fails nothing: " + migrate.err());
             assertTrue(migrate.out().contains("NOT delivered after 2 attempt(s)"), migrate.out());
             List<AlertRecord> users = ledger.alerts("users/V2");
-            assertTrue(users.stream().anyMatch(a -> a.sink().equals("slack") && a.reason().equals("quarantine") && !a.sent() && a.attempts() == 2),
+            assertTrue(users.stream().anyMatch(a -> a.sink() == dev.drover.model.AlertSinkKind.SLACK && a.reason() == dev.drover.model.AlertReason.QUARANTINE && !a.sent() && a.attempts() == 2),
                     users.toString());
-            assertTrue(users.stream().anyMatch(a -> a.sink().equals("pagerduty") && a.reason().equals("quarantine") && a.sent()), users.toString());
+            assertTrue(users.stream().anyMatch(a -> a.sink() == dev.drover.model.AlertSinkKind.PAGERDUTY && a.reason() == dev.drover.model.AlertReason.QUARANTINE && a.sent()), users.toString());
             JsonNode quarantine = body(only(read(requests), r -> pd(r, "trigger", "drover/users/V2/quarantine")));
             assertTrue(quarantine.path("payload").path("summary").asText().contains("quarantined 3 of 3,000 rows"),
                     quarantine.path("payload").path("summary").asText());

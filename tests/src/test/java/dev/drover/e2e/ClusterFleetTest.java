@@ -112,15 +112,15 @@ class ClusterFleetTest {
         assertEquals(TAIL_ROWS, tailRows);
 
         List<FleetRecord> changes = ledger.fleet(null);
-        String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
+        String table = changes.stream().map(f -> f.eventTime() + " " + f.event().label() + " " + f.executor() + " backlog " + f.backlog()
                 + " executors " + f.executors() + " " + f.reason()).collect(Collectors.joining("\n"))
                 + "\nmigrations:\n" + ledger.waveRuns(wave.waveId()).stream().map(r -> r.eventTime() + " " + r.migration()
                 + " " + r.seconds() + " s").collect(Collectors.joining("\n"));
         assertTrue(changes.stream().allMatch(f -> f.waveId().equals(wave.waveId())), table);
         // the policy asked for more only while the backlog was above 2, and executors came
-        List<FleetRecord> requests = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).toList();
+        List<FleetRecord> requests = changes.stream().filter(f -> f.event() == dev.drover.model.FleetEvent.REQUESTED).toList();
         assertTrue(!requests.isEmpty() && requests.stream().allMatch(f -> f.backlog() > 2), table);
-        List<FleetRecord> added = changes.stream().filter(f -> f.event().equals(FleetRecord.ADDED)).toList();
+        List<FleetRecord> added = changes.stream().filter(f -> f.event() == dev.drover.model.FleetEvent.ADDED).toList();
         assertTrue(added.stream().map(FleetRecord::executor).distinct().count() >= 2, "two executors or more came: " + table);
         // dynamic allocation may bring the first one for the first job on its own; more came while the backlog was high
         assertTrue(added.stream().anyMatch(f -> f.backlog() > 2), "executors came while the backlog was high: " + table);
@@ -130,7 +130,7 @@ class ClusterFleetTest {
         assertTrue(peak >= 2, table);
         // (the fleet then ran with fewer than at its peak; the tail's last jobs may bring one back before the end, as
         // dynamic allocation does for any job with pending tasks, so the last row is not the measure)
-        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.REMOVED) && f.backlog() <= 2
+        assertTrue(changes.stream().anyMatch(f -> f.event() == dev.drover.model.FleetEvent.REMOVED && f.backlog() <= 2
                 && f.eventTime().isAfter(firstAdded.eventTime()) && f.executors() < peak),
                 "an executor left after the backlog drained, leaving fewer than at the peak: " + table);
 
@@ -173,15 +173,15 @@ class ClusterFleetTest {
             assertEquals(dev.drover.model.RequestStatus.SUCCEEDED, r.status(), r + "\n" + out);
         }
         List<FleetRecord> changes = ledger.fleet(null);
-        String table = changes.stream().map(f -> f.eventTime() + " " + f.event() + " " + f.executor() + " backlog " + f.backlog()
+        String table = changes.stream().map(f -> f.eventTime() + " " + f.event().label() + " " + f.executor() + " backlog " + f.backlog()
                 + " executors " + f.executors() + " " + f.reason()).collect(Collectors.joining("\n"));
         assertTrue(changes.stream().allMatch(f -> f.waveId().startsWith("agent-")), table);
-        List<FleetRecord> requests = changes.stream().filter(f -> f.event().equals(FleetRecord.REQUESTED)).toList();
+        List<FleetRecord> requests = changes.stream().filter(f -> f.event() == dev.drover.model.FleetEvent.REQUESTED).toList();
         assertTrue(!requests.isEmpty() && requests.stream().allMatch(f -> f.backlog() > 2), "asked for executors on the queue: " + table);
-        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.ADDED) && f.backlog() > 2), "executors came: " + table);
+        assertTrue(changes.stream().anyMatch(f -> f.event() == dev.drover.model.FleetEvent.ADDED && f.backlog() > 2), "executors came: " + table);
         int peak = changes.stream().mapToInt(FleetRecord::executors).max().orElse(0);
         assertTrue(peak >= 2, table);
-        assertTrue(changes.stream().anyMatch(f -> f.event().equals(FleetRecord.REMOVED)), "idle executors left: " + table);
+        assertTrue(changes.stream().anyMatch(f -> f.event() == dev.drover.model.FleetEvent.REMOVED), "idle executors left: " + table);
     }
 
     private static List<String> concat(List<String> first, String... more) {

@@ -88,10 +88,10 @@ class NotebooksTest {
         {
             dev.drover.ledger.Ledger writer = dev.drover.ledger.Ledger.open(spark, state);
             java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00Z");
-            writer.recordFleet(new FleetRecord(t, FleetRecord.REQUESTED, "", "", 0, "backlog 9 above 8 for 10 s: 2 more executor(s)", 9, 1, "w1", "app"));
-            writer.recordFleet(new FleetRecord(t.plusSeconds(3), FleetRecord.ADDED, "1", "127.0.0.1", 1, "granted", 9, 2, "w1", "app"));
-            writer.recordFleet(new FleetRecord(t.plusSeconds(4), FleetRecord.ADDED, "2", "127.0.0.1", 1, "granted", 7, 3, "w1", "app"));
-            writer.recordFleet(new FleetRecord(t.plusSeconds(90), FleetRecord.REMOVED, "1", "127.0.0.1", 1, "idle", 0, 2, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t, dev.drover.model.FleetEvent.REQUESTED, "", "", 0, "backlog 9 above 8 for 10 s: 2 more executor(s)", 9, 1, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(3), dev.drover.model.FleetEvent.ADDED, "1", "127.0.0.1", 1, "granted", 9, 2, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(4), dev.drover.model.FleetEvent.ADDED, "2", "127.0.0.1", 1, "granted", 7, 3, "w1", "app"));
+            writer.recordFleet(new FleetRecord(t.plusSeconds(90), dev.drover.model.FleetEvent.REMOVED, "1", "127.0.0.1", 1, "idle", 0, 2, "w1", "app"));
             writer.flush();
         }
         Notebook ledgerBook = Notebook.read(Project.root().resolve("notebooks/sql/02_ledger_and_quarantine.sql"));

@@ -12,6 +12,8 @@ import dev.drover.common.Messages;
 import dev.drover.config.AgentSettings;
 import dev.drover.config.NotifySettings;
 import dev.drover.error.InputError;
+import dev.drover.model.Labelled;
+import dev.drover.model.RequestStatus;
 import dev.drover.notify.Notifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,6 +171,7 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
                 JsonNode reply = JSON.readTree(r.value());
                 JsonNode data = reply.path("data");
                 String status = data.path("status").asText();
+                // a status this version does not know (a newer agent's) is taken for an end
                 if (json) {
                     root.out().println(reply);
                 } else {
@@ -176,7 +179,7 @@ public final class RequestCommand implements Callable<Integer>, ExtraCommand {
                             data.path("runId").isTextual() ? " (run " + data.path("runId").asText() + ")" : "",
                             data.path("message").asText().isEmpty() ? "" : ": " + data.path("message").asText());
                 }
-                if (!status.equals("accepted") && !status.equals("started")) {
+                if (Labelled.find(RequestStatus.class, status).map(RequestStatus::ended).orElse(true)) {
                     return data.path("exitCode").asInt(1);
                 }
             }

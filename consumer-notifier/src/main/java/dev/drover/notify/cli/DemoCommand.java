@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer>, ExtraCommand {
         c.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(c)) {
             for (var consumer : root.catalog().consumersOf("users-v1")) {
-                String id = dev.drover.outbox.OutboxEvent.id(runId, consumer.name(), dev.drover.outbox.OutboxEvent.MIGRATED);
+                String id = dev.drover.outbox.OutboxEvent.id(runId, consumer.name(), dev.drover.outbox.EventType.MIGRATED);
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.ackTopic(), consumer.name(),
                         "{\"eventId\": \"" + id + "\", \"consumer\": \"" + consumer.name() + "\"}"));
             }

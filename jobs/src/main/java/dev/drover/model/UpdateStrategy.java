@@ -1,7 +1,4 @@
-package dev.drover.catalog;
-
-import dev.drover.model.Labelled;
-
+package dev.drover.model;
 
 /** How a consumer wants to hear about a new version (annotation drover.dev/update-strategy). */
 public enum UpdateStrategy implements Labelled {
