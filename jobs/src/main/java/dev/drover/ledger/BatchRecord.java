@@ -3,6 +3,7 @@ package dev.drover.ledger;
 import static java.util.Objects.requireNonNull;
 
 import dev.drover.model.BatchStatus;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +40,8 @@ public record BatchRecord(String runId, int batchId, String predicate, long esti
     /** This batch written, not committed: its files in the target and the quarantine, and the metrics observed. */
     public BatchRecord staged(List<String> targetFiles, long targetFilesRows, List<String> quarantined, Metrics observed) {
         return new BatchRecord(runId, batchId, predicate, estimatedRows, BatchStatus.STAGED,
-                observed.count(Metrics.TARGET_ROWS), observed.count(Metrics.FAILED), observed.count(Metrics.RETRIED),
-                observed.count(Metrics.RECOVERED), Optional.empty(), Instant.now(), observed.json(), String.join("\n", targetFiles),
+                observed.count(MetricKey.TARGET_ROWS), observed.count(MetricKey.FAILED), observed.count(MetricKey.RETRIED),
+                observed.count(MetricKey.RECOVERED), Optional.empty(), Instant.now(), observed.json(), String.join("\n", targetFiles),
                 String.join("\n", quarantined), targetFilesRows);
     }
 

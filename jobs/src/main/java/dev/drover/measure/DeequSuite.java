@@ -26,6 +26,7 @@ import com.amazon.deequ.metrics.Metric;
 import com.amazon.deequ.repository.ResultKey;
 import com.amazon.deequ.repository.fs.FileSystemMetricsRepository;
 import dev.drover.model.ConstraintSpec;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +68,6 @@ public final class DeequSuite {
     /** One constraint's outcome: status, the observed value, and the constraint as text. */
     public record Outcome(String name, boolean passed, String constraint, String observed, String message) {}
 
-    static final String PREFIX = "target:deequ:";
     private static final Analyzer ROW_COUNT = new Size(Option.empty());
 
     private final Map<Check, ConstraintSpec> declared = new LinkedHashMap<>();
@@ -116,7 +116,7 @@ public final class DeequSuite {
                 shared.add(analyzer);
                 List<Column> functions = JavaConverters.seqAsJavaList(scan.aggregationFunctions());
                 for (int j = 0; j < functions.size(); j++) {
-                    aggregations.add(functions.get(j).as(PREFIX + a + ":" + j));
+                    aggregations.add(functions.get(j).as(MetricKey.deequ(a, j).name()));
                 }
             }
         }
@@ -185,8 +185,8 @@ public final class DeequSuite {
             for (Metrics batch : batches) {
                 Object[] values = new Object[n];
                 for (int j = 0; j < n; j++) {
-                    String name = PREFIX + a + ":" + j;
-                    values[j] = Values.typed(batch.get(name), aggregationTypes.apply(name).dataType());
+                    MetricKey key = MetricKey.deequ(a, j);
+                    values[j] = Values.typed(batch.value(key), aggregationTypes.apply(key.name()).dataType());
                 }
                 Option<State> state = scan.fromAggregationResult(RowFactory.create(values), 0);
                 if (state.isDefined()) {

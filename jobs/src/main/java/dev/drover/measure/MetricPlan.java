@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.drover.common.SqlNames;
 import dev.drover.model.ConstraintSpec;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.spec.InvariantSpec;
@@ -72,7 +73,6 @@ public final class MetricPlan {
     private static final String TERM_PREFIX = RowErrors.PREFIX + "m_";
     private static final String KEY_XX = TERM_PREFIX + "key_xx";
     private static final String KEY_MM = TERM_PREFIX + "key_mm";
-    private static final String TARGET = "target:";
 
     private final MigrationPlan plan;
     private final boolean keysAsText;
@@ -120,27 +120,26 @@ public final class MetricPlan {
 
     /** What the rows written hold, from the writes' observed metrics (one-pass, a sync's rows). */
     public ColumnStatistics written(Metrics observed) {
-        return statistics(observed, observed.count(Metrics.TARGET_ROWS));
+        return statistics(observed, observed.count(MetricKey.TARGET_ROWS));
     }
 
     /** What the target holds, from its read-back aggregation ({@link #readTarget}). */
     public ColumnStatistics read(Metrics target) {
-        return statistics(target, target.count(TARGET + "rows"));
+        return statistics(target, target.count(MetricKey.TARGET_READ_ROWS));
     }
 
     private ColumnStatistics statistics(Metrics m, long rows) {
         Map<String, Long> nulls = new HashMap<>();
         for (String c : nullsCounted) {
-            BigDecimal n = m.get(TARGET + "nulls:" + c);
-            if (n != null) {
-                nulls.put(c, n.longValueExact());
+            if (m.has(MetricKey.targetNulls(c))) {
+                nulls.put(c, m.count(MetricKey.targetNulls(c)));
             }
         }
         Map<String, BigDecimal> least = new HashMap<>();
         Map<String, BigDecimal> greatest = new HashMap<>();
         for (String c : statsRanged(plan)) {
-            java.util.Optional.ofNullable(m.get(rangeMin(c))).ifPresent(v -> least.put(c, v));
-            java.util.Optional.ofNullable(m.get(rangeMax(c))).ifPresent(v -> greatest.put(c, v));
+            java.util.Optional.ofNullable(m.value(MetricKey.rangeMin(c))).ifPresent(v -> least.put(c, v));
+            java.util.Optional.ofNullable(m.value(MetricKey.rangeMax(c))).ifPresent(v -> greatest.put(c, v));
         }
         return new ColumnStatistics(rows, nulls, least, greatest);
     }
@@ -222,8 +221,8 @@ public final class MetricPlan {
             return new Prepared(source, List.of());
         }
         Observation pre = new Observation("drover-source-" + name);
-        return new Prepared(source.observe(pre, count(lit(1)).as(Metrics.SOURCE_ROWS), total(KEY_XX).as("key_xxhash"),
-                total(KEY_MM).as("key_murmur")), List.of(pre));
+        return new Prepared(source.observe(pre, count(lit(1)).as(MetricKey.SOURCE_ROWS.name()), total(KEY_XX).as(MetricKey.KEY_XXHASH.name()),
+                total(KEY_MM).as(MetricKey.KEY_MURMUR.name())), List.of(pre));
     }
 
     /**
@@ -284,32 +283,42 @@ public final class MetricPlan {
         Column reached = RowErrors.reached();
         Terms terms = new Terms(renamed);
         List<Column> aggs = new ArrayList<>();
-        aggs.add(terms.count(RowErrors.failed(), Metrics.FAILED));
-        aggs.add(terms.count(reached, Metrics.TARGET_ROWS));
+        aggs.add(terms.count(RowErrors.failed(), MetricKey.FAILED));
+        aggs.add(terms.count(reached, MetricKey.TARGET_ROWS));
         if (onePoint) {
-            aggs.add(count(lit(1)).as(Metrics.SOURCE_ROWS));
+            aggs.add(count(lit(1)).as(MetricKey.SOURCE_ROWS.name()));
         }
         if (!onePoint || !onePass) {
             // the key hash sums: of the source (before the steps, or here), of every row after the steps
-            aggs.add(total(KEY_XX).as(onePoint ? "key_xxhash" : "after:key_xxhash"));
-            aggs.add(total(KEY_MM).as(onePoint ? "key_murmur" : "after:key_murmur"));
+            aggs.add(total(KEY_XX).as((onePoint ? MetricKey.KEY_XXHASH : MetricKey.AFTER_KEY_XXHASH).name()));
+            aggs.add(total(KEY_MM).as((onePoint ? MetricKey.KEY_MURMUR : MetricKey.AFTER_KEY_MURMUR).name()));
         }
+        // counts every reader reads are always written: zero where no step can make them
         if (java.util.Arrays.asList(renamed.columns()).contains(RowErrors.ATTEMPTS)) {
-            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1), Metrics.RETRIED));
-            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1).and(reached), Metrics.RECOVERED));
+            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1), MetricKey.RETRIED));
+            aggs.add(terms.count(col(RowErrors.ATTEMPTS).gt(1).and(reached), MetricKey.RECOVERED));
+        } else {
+            aggs.add(zero(MetricKey.RETRIED));
+            aggs.add(zero(MetricKey.RECOVERED));
         }
         if (!removing.isEmpty()) {
-            aggs.add(terms.count(RowErrors.dropped(), "dropped"));
+            aggs.add(terms.count(RowErrors.dropped(), MetricKey.DROPPED));
             if (!onePass) {
-                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_XX)), "dropped_key_xxhash"));
-                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_MM)), "dropped_key_murmur"));
+                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_XX)), MetricKey.DROPPED_KEY_XXHASH));
+                aggs.add(terms.sum(when(RowErrors.dropped(), col(KEY_MM)), MetricKey.DROPPED_KEY_MURMUR));
             }
             for (String label : removing.keySet()) {
-                aggs.add(terms.count(col(RowErrors.DROPPED).equalTo(label), "dropped_by:" + label));
+                aggs.add(terms.count(col(RowErrors.DROPPED).equalTo(label), MetricKey.droppedBy(label)));
+            }
+        } else {
+            aggs.add(zero(MetricKey.DROPPED));
+            if (!onePass) {
+                aggs.add(zero(MetricKey.DROPPED_KEY_XXHASH));
+                aggs.add(zero(MetricKey.DROPPED_KEY_MURMUR));
             }
         }
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            inv.source().ifPresent(text -> aggs.add(onlyWhere(text, reached).as(sourceKey(inv))));
+            inv.source().ifPresent(text -> aggs.add(onlyWhere(text, reached).as(sourceKey(inv).name())));
         }
         if (onePass) {
             aggs.addAll(targetSide(terms, hiddenTarget, reached));
@@ -317,8 +326,8 @@ public final class MetricPlan {
             List<Column> sourceKeys = plan.source().primaryKey().stream().map(k -> col(SqlNames.quote(k))).toList();
             for (var carried : checksummed.entrySet()) {
                 Column value = col(SqlNames.quote(carried.getKey()));
-                aggs.add(terms.sum(when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)), "col_hash:" + carried.getValue()));
-                aggs.add(terms.count(reached.and(value.isNull()), "col_nulls:" + carried.getValue()));
+                aggs.add(terms.sum(when(reached, KeySums.valueTerm(sourceKeys, keysAsText, value)), MetricKey.columnHash(carried.getValue())));
+                aggs.add(terms.count(reached.and(value.isNull()), MetricKey.columnNulls(carried.getValue())));
             }
         }
         Observation post = new Observation("drover-steps-" + name);
@@ -354,25 +363,25 @@ public final class MetricPlan {
         for (int i = 0; i < written.size(); i++) {
             keyDiffers = keyDiffers.or(not(written.get(i).eqNullSafe(col(SqlNames.quote(plan.source().primaryKey().get(i))))));
         }
-        aggs.add(terms.count(reached.and(keyDiffers), TARGET + "key_differs"));
+        aggs.add(terms.count(reached.and(keyDiffers), MetricKey.TARGET_KEY_DIFFERS));
         for (var carried : checksummed.entrySet()) {
             org.apache.spark.sql.types.DataType type = plan.targetSchema().apply(carried.getValue()).dataType();
             Column differs = not(comparable(col(SqlNames.quote(hidden.get(carried.getValue()))), type)
                     .eqNullSafe(comparable(col(SqlNames.quote(carried.getKey())), type)));
-            aggs.add(terms.count(reached.and(differs), TARGET + "differs:" + carried.getValue()));
+            aggs.add(terms.count(reached.and(differs), MetricKey.targetDiffers(carried.getValue())));
         }
         for (String c : nullsCounted) {
-            aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c))).isNull()), TARGET + "nulls:" + c));
+            aggs.add(terms.count(reached.and(col(SqlNames.quote(hidden.get(c))).isNull()), MetricKey.targetNulls(c)));
         }
         for (String c : statsRanged(plan)) {
             Column value = rangeValue(c, col(SqlNames.quote(hidden.get(c))));
-            aggs.add(min(when(reached, value)).as(rangeMin(c)));
-            aggs.add(max(when(reached, value)).as(rangeMax(c)));
+            aggs.add(min(when(reached, value)).as(MetricKey.rangeMin(c).name()));
+            aggs.add(max(when(reached, value)).as(MetricKey.rangeMax(c).name()));
         }
         for (TargetInvariant inv : invariants) {
             for (int i = 0; i < inv.parts().size(); i++) {
                 Column part = Expressions.onlyWhere(Expressions.rename(new Column(inv.parts().get(i)), hidden), reached);
-                aggs.add(part.as(inv.partName(i)));
+                aggs.add(part.as(inv.partName(i).name()));
             }
         }
         for (Column aggregation : deequ.aggregations()) {
@@ -415,15 +424,6 @@ public final class MetricPlan {
                 ? org.apache.spark.sql.functions.unix_date(value) : value;
     }
 
-    /** The least value of {@code column} written (dates as days since 1970-01-01); batches combine by min. */
-    public static String rangeMin(String column) {
-        return "min:" + TARGET + column;
-    }
-
-    public static String rangeMax(String column) {
-        return "max:" + TARGET + column;
-    }
-
     /**
      * The target side of the metrics from the table as it is written (read-back): one aggregation,
      * the same names as the batch writes observe, plus {@code target:inv:<name>} for every
@@ -433,23 +433,23 @@ public final class MetricPlan {
         List<Column> aggs = new ArrayList<>();
         List<Column> keys = targetKeys(name -> col(SqlNames.quote(name)));
         Column[] keyTerms = KeySums.terms(keys, keysAsText);
-        aggs.add(coalesce(sum(keyTerms[0]), lit(0L)).as(TARGET + "key_xxhash"));
-        aggs.add(coalesce(sum(keyTerms[1]), lit(0L)).as(TARGET + "key_murmur"));
-        aggs.add(count(lit(1)).as(TARGET + "rows"));
+        aggs.add(coalesce(sum(keyTerms[0]), lit(0L)).as(MetricKey.TARGET_KEY_XXHASH.name()));
+        aggs.add(coalesce(sum(keyTerms[1]), lit(0L)).as(MetricKey.TARGET_KEY_MURMUR.name()));
+        aggs.add(count(lit(1)).as(MetricKey.TARGET_READ_ROWS.name()));
         for (String to : checksummed.values()) {
-            aggs.add(coalesce(sum(KeySums.valueTerm(keys, keysAsText, col(SqlNames.quote(to)))), lit(0L)).as(TARGET + "col_hash:" + to));
+            aggs.add(coalesce(sum(KeySums.valueTerm(keys, keysAsText, col(SqlNames.quote(to)))), lit(0L)).as(MetricKey.targetColumnHash(to).name()));
         }
         for (StructField f : plan.targetSchema().fields()) {
             Column value = col(SqlNames.quote(f.name()));
-            aggs.add(coalesce(sum(when(value.isNull(), 1L).otherwise(0L)), lit(0L)).as(TARGET + "nulls:" + f.name()));
+            aggs.add(coalesce(sum(when(value.isNull(), 1L).otherwise(0L)), lit(0L)).as(MetricKey.targetNulls(f.name()).name()));
         }
         for (String c : statsRanged(plan)) {
             Column value = rangeValue(c, col(SqlNames.quote(c)));
-            aggs.add(min(value).as(rangeMin(c)));
-            aggs.add(max(value).as(rangeMax(c)));
+            aggs.add(min(value).as(MetricKey.rangeMin(c).name()));
+            aggs.add(max(value).as(MetricKey.rangeMax(c).name()));
         }
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            aggs.add(expr(inv.target()).as(wholeInvariant(inv)));
+            aggs.add(expr(inv.target()).as(MetricKey.invariantTarget(inv.name()).name()));
         }
         aggs.addAll(deequ.aggregations());
         Row row = target.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
@@ -470,7 +470,7 @@ public final class MetricPlan {
      * target was read, else its parts (combined across batches) put into its expression.
      */
     public BigDecimal targetValue(InvariantSpec inv, Metrics target) {
-        BigDecimal whole = target.get(wholeInvariant(inv));
+        BigDecimal whole = target.value(MetricKey.invariantTarget(inv.name()));
         if (whole != null) {
             return whole;
         }
@@ -487,8 +487,7 @@ public final class MetricPlan {
     public boolean decremental(InvariantSpec inv) {
         TargetInvariant t = invariants.stream().filter(i -> i.spec().equals(inv)).findFirst().orElseThrow();
         return t.combinable() && inv.combine().equals("sum")
-                && java.util.stream.IntStream.range(0, t.parts().size()).noneMatch(i -> t.partName(i).startsWith("min:")
-                        || t.partName(i).startsWith("max:"));
+                && java.util.stream.IntStream.range(0, t.parts().size()).noneMatch(i -> t.partName(i).extreme());
     }
 
     /**
@@ -501,7 +500,7 @@ public final class MetricPlan {
         for (TargetInvariant t : invariants) {
             if (decremental(t.spec())) {
                 for (int i = 0; i < t.parts().size(); i++) {
-                    out.add(Expressions.onlyWhere(new Column(t.parts().get(i)), where).as(prefix + t.partName(i)));
+                    out.add(Expressions.onlyWhere(new Column(t.parts().get(i)), where).as(prefix + t.partName(i).name()));
                 }
             }
         }
@@ -514,7 +513,7 @@ public final class MetricPlan {
         for (TargetInvariant t : invariants) {
             if (decremental(t.spec())) {
                 for (int i = 0; i < t.parts().size(); i++) {
-                    out.add(t.partName(i));
+                    out.add(t.partName(i).name());
                 }
             }
         }
@@ -529,7 +528,7 @@ public final class MetricPlan {
         List<Column> out = new ArrayList<>();
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             if (inv.source().isPresent() && decremental(inv)) {
-                out.add(onlyWhere(inv.source().get(), where).as(prefix + sourceKey(inv)));
+                out.add(onlyWhere(inv.source().get(), where).as(prefix + sourceKey(inv).name()));
             }
         }
         return out;
@@ -542,7 +541,7 @@ public final class MetricPlan {
 
     /** Each invariant's whole target aggregate over {@code target}, in one aggregation. */
     private static Metrics wholeInvariants(Dataset<Row> target, List<InvariantSpec> invariants) {
-        List<Column> aggs = invariants.stream().map(inv -> expr(inv.target()).as(wholeInvariant(inv))).toList();
+        List<Column> aggs = invariants.stream().map(inv -> expr(inv.target()).as(MetricKey.invariantTarget(inv.name()).name())).toList();
         if (aggs.isEmpty()) {
             return Metrics.EMPTY;
         }
@@ -598,13 +597,8 @@ public final class MetricPlan {
         return Expressions.onlyWhere(new Column(parsed), condition);
     }
 
-    public static String sourceKey(InvariantSpec inv) {
-        String combine = inv.combine();
-        return (combine.equals("sum") ? "" : combine + ":") + "source:" + inv.name();
-    }
-
-    private static String wholeInvariant(InvariantSpec inv) {
-        return TARGET + "inv:" + inv.name();
+    public static MetricKey sourceKey(InvariantSpec inv) {
+        return MetricKey.invariantSource(inv.name(), inv.combine());
     }
 
     /** The target's key columns, typed like the source's (a key may be renamed or retyped). */
@@ -619,6 +613,11 @@ public final class MetricPlan {
 
     private List<Column> hiddenKeys() {
         return IntStream.range(0, plan.source().primaryKey().size()).mapToObj(i -> col(RowErrors.KEY_PREFIX + i)).toList();
+    }
+
+    /** A count no step of this plan can make: written as zero, so every reader finds it. */
+    private static Column zero(MetricKey key) {
+        return lit(0L).as(key.name());
     }
 
     private static Column total(String column) {
@@ -648,13 +647,13 @@ public final class MetricPlan {
         }
 
         /** The sum of a long term (0 where it is null), named. */
-        Column sum(Column value, String name) {
-            return coalesce(org.apache.spark.sql.functions.sum(term(coalesce(value, lit(0L)))), lit(0L)).as(name);
+        Column sum(Column value, MetricKey name) {
+            return coalesce(org.apache.spark.sql.functions.sum(term(coalesce(value, lit(0L)))), lit(0L)).as(name.name());
         }
 
         /** The rows where {@code condition} holds, named. */
-        Column count(Column condition, String name) {
-            return coalesce(org.apache.spark.sql.functions.sum(term(when(condition, lit(1L)).otherwise(lit(0L)))), lit(0L)).as(name);
+        Column count(Column condition, MetricKey name) {
+            return coalesce(org.apache.spark.sql.functions.sum(term(when(condition, lit(1L)).otherwise(lit(0L)))), lit(0L)).as(name.name());
         }
 
         Dataset<Row> frame() {
@@ -688,17 +687,15 @@ public final class MetricPlan {
             return new TargetInvariant(inv, cut.template(), cut.parts(), types, plain);
         }
 
-        String partName(int i) {
-            String fn = ((UnresolvedFunction) parts.get(i)).nameParts().last().toLowerCase(Locale.ROOT);
-            String combine = fn.equals("min") || fn.equals("max") ? fn + ":" : "";
-            return combine + TARGET + "inv:" + spec.name() + ":" + i;
+        MetricKey partName(int i) {
+            return MetricKey.invariantPart(spec.name(), i, ((UnresolvedFunction) parts.get(i)).nameParts().last().toLowerCase(Locale.ROOT));
         }
 
         /** The expression over the parts' combined values; null when a part saw no row (an aggregate of nothing). */
         BigDecimal evaluate(Metrics combined) {
             Object[] values = new Object[parts.size()];
             for (int i = 0; i < parts.size(); i++) {
-                BigDecimal v = combined.get(partName(i));
+                BigDecimal v = combined.value(partName(i));
                 values[i] = Values.typed(v, partTypes.fields()[i].dataType());
             }
             SparkSession spark = SparkSession.active();

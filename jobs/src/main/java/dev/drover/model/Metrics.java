@@ -10,24 +10,12 @@ import java.util.TreeMap;
 
 /**
  * Named reconciliation metrics of a batch or a run (row counts, hash sums, source aggregates),
- * exact as decimals. Batches combine by name: {@code min:…} and {@code max:…} keep the least or
- * greatest, everything else adds up. A null value (an aggregate over no rows) is absent.
+ * exact as decimals, named by {@link MetricKey}. Batches combine by name: {@code min:…} and
+ * {@code max:…} keep the least or greatest, everything else adds up. A null value (an aggregate
+ * over no rows) is absent; a count read but never written is an error, never a zero.
  */
 public record Metrics(Map<String, BigDecimal> values) {
     public static final Metrics EMPTY = new Metrics(Map.of());
-    /** Source rows of the batch (or run). */
-    public static final String SOURCE_ROWS = "rows";
-    /** Rows that reached the target: written. */
-    public static final String TARGET_ROWS = "reached";
-    /** Rows that failed a step: quarantined. */
-    public static final String FAILED = "failed";
-    /** Prefix of the rows each step failed: {@code failed_by:<step label>}. */
-    public static final String FAILED_BY = "failed_by:";
-    /** Rows a batch's quarantine commit wrote (observed in that write). */
-    public static final String QUARANTINED = "quarantined";
-    /** Rows a per-row step tried more than once, and those of them that then succeeded. */
-    public static final String RETRIED = "retried";
-    public static final String RECOVERED = "recovered";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Metrics {
@@ -45,10 +33,14 @@ public record Metrics(Map<String, BigDecimal> values) {
         return new Metrics(out);
     }
 
+    /** One count. */
+    public static Metrics of(MetricKey key, long value) {
+        return new Metrics(Map.of(key.name(), BigDecimal.valueOf(value)));
+    }
+
     public Metrics plus(Metrics other) {
         Map<String, BigDecimal> out = new TreeMap<>(values);
-        other.values.forEach((k, v) -> out.merge(k, v, (a, b) -> k.startsWith("min:") ? a.min(b)
-                : k.startsWith("max:") ? a.max(b) : a.add(b)));
+        other.values.forEach((k, v) -> out.merge(k, v, (a, b) -> MetricKey.combine(k, a, b)));
         return new Metrics(out);
     }
 
@@ -56,7 +48,7 @@ public record Metrics(Map<String, BigDecimal> values) {
     public Metrics minus(Metrics other) {
         Map<String, BigDecimal> out = new TreeMap<>(values);
         other.values.forEach((k, v) -> {
-            if (k.startsWith("min:") || k.startsWith("max:")) {
+            if (MetricKey.extreme(k)) {
                 throw new IllegalArgumentException("a least or greatest value cannot be taken back: " + k);
             }
             out.merge(k, v.negate(), BigDecimal::add);
@@ -81,13 +73,37 @@ public record Metrics(Map<String, BigDecimal> values) {
         return new Metrics(out);
     }
 
-    public long count(String name) {
-        BigDecimal v = values.get(name);
-        return v == null ? 0 : v.longValueExact();
+    /**
+     * The count {@code key} names. A count is written by every write that measures it (zero when
+     * nothing was counted), so an absent one means a writer and a reader disagree: that throws
+     * rather than reading as zero, which could let a check pass that never saw its data.
+     */
+    public long count(MetricKey key) {
+        if (key.nullable()) {
+            throw new IllegalArgumentException("metric " + key + " is an aggregate, not a count: read it with value()");
+        }
+        BigDecimal v = values.get(key.name());
+        if (v == null) {
+            throw new IllegalStateException("metric " + key + " was not measured (measured: " + String.join(", ", values.keySet()) + ")");
+        }
+        return v.longValueExact();
     }
 
-    public BigDecimal get(String name) {
-        return values.get(name);
+    /** Whether {@code key} was measured. */
+    public boolean has(MetricKey key) {
+        return values.containsKey(key.name());
+    }
+
+    /**
+     * The value {@code key} names: null only for an aggregate over no rows ({@link MetricKey#nullable()});
+     * an absent count throws as {@link #count} does.
+     */
+    public BigDecimal value(MetricKey key) {
+        BigDecimal v = values.get(key.name());
+        if (v == null && !key.nullable()) {
+            throw new IllegalStateException("metric " + key + " was not measured (measured: " + String.join(", ", values.keySet()) + ")");
+        }
+        return v;
     }
 
     public String json() {

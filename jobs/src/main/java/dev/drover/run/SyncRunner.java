@@ -464,7 +464,7 @@ public final class SyncRunner {
                     policy(plan), metricsRepository(plan), scope.runId())));
             ledger.recordChecks(scope.runId(), Stage.SYNC, outcome.checks());
             SyncRecord.Counts counts = new SyncRecord.Counts(staged.cdfRows(), staged.changeRows(), done.inserted(), done.updated(),
-                    done.deleted(), outcome.quarantined(), staged.observed().count("dropped"));
+                    done.deleted(), outcome.quarantined(), staged.observed().count(dev.drover.model.MetricKey.DROPPED));
             lock.ensureHeld();
             if (!outcome.passed()) {
                 return failed(record, plan, done, counts, outcome.checks(), resumed);
@@ -479,8 +479,8 @@ public final class SyncRunner {
         }
 
         private Metrics quarantine(MigrationPlan plan, SyncStaging.Staged staged, boolean resumed) {
-            if (staged.observed().count(Metrics.FAILED) == 0) {
-                return Metrics.EMPTY;
+            if (staged.observed().count(dev.drover.model.MetricKey.FAILED) == 0) {
+                return Metrics.of(dev.drover.model.MetricKey.QUARANTINED, 0);
             }
             QuarantineWriter writer = new QuarantineWriter(plan, scope.runId(), scope.locks());
             String app = SyncMerge.appId(scope.runId());

@@ -7,6 +7,7 @@ import dev.drover.measure.KeySums;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.CheckKind;
 import dev.drover.model.CheckResult;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.plan.MigrationPlan;
 import dev.drover.spec.InvariantSpec;
@@ -81,10 +82,10 @@ public final class SyncProof {
             e.rowsChanged().map(changed -> rowCount(e, changed)).ifPresent(checks::add);
         }
         checks.addAll(perRow(observed));
-        long quarantined = observed.count(Metrics.FAILED);
+        long quarantined = observed.count(MetricKey.FAILED);
         checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantine holds the failed rows",
-                e.quarantineWrite().count(Metrics.QUARANTINED) == quarantined,
-                "the sync's quarantine commit holds the rows that failed a step", e.quarantineWrite().count(Metrics.QUARANTINED)
+                e.quarantineWrite().count(MetricKey.QUARANTINED) == quarantined,
+                "the sync's quarantine commit holds the rows that failed a step", e.quarantineWrite().count(MetricKey.QUARANTINED)
                         + " rows in quarantine, " + quarantined + " failed"));
         // the source's record count (a pass over its log's statistics) only matters when something was quarantined
         long sourceRows = quarantined == 0 ? -1 : e.sourceRecords().getAsLong();
@@ -105,10 +106,10 @@ public final class SyncProof {
     }
 
     private CheckResult changeRows(SyncStaging.Staged s, Metrics observed) {
-        long reached = observed.count(Metrics.TARGET_ROWS);
-        long failed = observed.count(Metrics.FAILED);
-        long removed = observed.count("dropped");
-        long steps = observed.count(Metrics.SOURCE_ROWS);
+        long reached = observed.count(MetricKey.TARGET_ROWS);
+        long failed = observed.count(MetricKey.FAILED);
+        long removed = observed.count(MetricKey.DROPPED);
+        long steps = observed.count(MetricKey.SOURCE_ROWS);
         long vanished = plan.pipeline().keepsRows() ? 0 : Math.max(0, s.upserts() - reached - failed - removed);
         boolean ok = steps == s.upserts() && s.upserts() == reached + failed + removed + vanished;
         return CheckResult.of(CheckKind.RECONCILIATION, "change rows", ok,
@@ -163,12 +164,12 @@ public final class SyncProof {
     /** Each row written kept its source row's key, carried values and declared non-nulls (one pass, as a batch write). */
     private List<CheckResult> perRow(Metrics observed) {
         List<CheckResult> out = new ArrayList<>();
-        long reached = observed.count(Metrics.TARGET_ROWS);
-        long differ = observed.count("target:key_differs");
+        long reached = observed.count(MetricKey.TARGET_ROWS);
+        long differ = observed.count(MetricKey.TARGET_KEY_DIFFERS);
         out.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", differ == 0,
                 "every row written keeps its source row's key", differ + " of " + reached + " rows with another key"));
         metrics.checksummed().forEach((from, to) -> {
-            long n = observed.count("target:differs:" + to);
+            long n = observed.count(MetricKey.targetDiffers(to));
             out.add(CheckResult.of(CheckKind.RECONCILIATION, "column " + to + (from.equals(to) ? "" : " (was " + from + ")")
                     + " carried unchanged", n == 0, "every row written holds its source row's value", n + " of " + reached + " rows differ"));
         });
@@ -183,11 +184,11 @@ public final class SyncProof {
             String how;
             if (metrics.decremental(inv)) {
                 value = metrics.targetValue(inv, state);
-                expected = inv.source().isPresent() ? state.get(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
+                expected = inv.source().isPresent() ? state.value(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
                 how = "kept up to date";
             } else {
                 value = metrics.targetValue(inv, wholeTarget.get());
-                expected = inv.source().isPresent() ? wholeSource.get().get(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
+                expected = inv.source().isPresent() ? wholeSource.get().value(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
                 how = "both tables read";
             }
             boolean ok = (value == null && expected == null)
@@ -206,7 +207,7 @@ public final class SyncProof {
             measured = deequ.withRowCount(measured, rowsAfter.get());   // a size constraint is about all of v2
         }
         List<CheckResult> out = new ArrayList<>();
-        boolean none = observed.count(Metrics.TARGET_ROWS) == 0;
+        boolean none = observed.count(MetricKey.TARGET_ROWS) == 0;
         for (DeequSuite.Outcome o : deequ.evaluate(measured, repository, plan.target().name(), syncId, -1).outcomes()) {
             // a constraint on the rows written holds when none were (Deequ calls that an empty state)
             boolean vacuous = none && !o.passed() && o.observed().equals("n/a");
@@ -246,7 +247,7 @@ public final class SyncProof {
 
     private List<String> sourceKeys() {
         return plan.spec().checks().invariants().stream().filter(i -> i.source().isPresent() && metrics.decremental(i))
-                .map(MetricPlan::sourceKey).toList();
+                .map(i -> MetricPlan.sourceKey(i).name()).toList();
     }
 
     private static String plain(BigDecimal value) {

@@ -106,7 +106,7 @@ public final class SyncStaging {
         long upserts = counts.isNullAt(0) ? 0 : counts.getLong(0);
         if (!plan.pipeline().keepsRows()) {
             // a SQL or Java step may add or lose rows: the source side is counted where the feed left it
-            observed = observed.with(Metrics.of(java.util.Map.of(Metrics.SOURCE_ROWS, upserts)));
+            observed = observed.with(Metrics.of(dev.drover.model.MetricKey.SOURCE_ROWS, upserts));
         }
         return new Staged(reduced, changesLocation, observed, counts.isNullAt(4) ? 0 : counts.getLong(4), upserts,
                 counts.isNullAt(1) ? 0 : counts.getLong(1), counts.isNullAt(2) ? 0 : counts.getLong(2),

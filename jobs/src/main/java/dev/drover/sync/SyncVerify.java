@@ -63,7 +63,7 @@ public final class SyncVerify {
         Metrics whole = metrics.readTarget(target);
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             BigDecimal value = metrics.targetValue(inv, whole);
-            BigDecimal wanted = inv.source().isPresent() ? source.get(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
+            BigDecimal wanted = inv.source().isPresent() ? source.value(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
             boolean ok = (value == null && wanted == null)
                     || (value != null && wanted != null && value.subtract(wanted).abs().compareTo(inv.tolerance()) <= 0);
             checks.add(CheckResult.of(CheckKind.INVARIANT, "invariant " + inv.name(), ok, inv.description() + ": "

@@ -8,6 +8,7 @@ import dev.drover.delta.StagedFiles;
 import dev.drover.exec.MigrationScope;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.measure.MetricPlan;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
@@ -78,10 +79,12 @@ final class BatchWriter {
             StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layouts.target(), written.frame());
             Metrics observed = written.metrics();
             List<String> quarantined = List.of();
-            if (observed.count(Metrics.FAILED) > 0) {
+            if (observed.count(MetricKey.FAILED) > 0) {
                 QuarantineWriter.Staged q = quarantine.stage(plan.pipeline().apply(slice(batch)), batch.batchId(), layouts.quarantine());
                 observed = observed.with(q.metrics());
                 quarantined = q.files();
+            } else {
+                observed = observed.with(Metrics.of(MetricKey.QUARANTINED, 0));
             }
             return batch.staged(target.files(), target.rows(), quarantined, observed);
         });
@@ -114,10 +117,12 @@ final class BatchWriter {
         StagedFiles.Written target = files.write(plan.targetLocation(), scope.runId(), layouts.target(), written.frame());
         Metrics observed = before.with(written.metrics());
         List<String> quarantined = List.of();
-        if (observed.count(Metrics.FAILED) > 0) {
+        if (observed.count(MetricKey.FAILED) > 0) {
             QuarantineWriter.Staged q = quarantine.stage(result, batch.batchId(), layouts.quarantine());
             observed = observed.with(q.metrics());
             quarantined = q.files();
+        } else {
+            observed = observed.with(Metrics.of(MetricKey.QUARANTINED, 0));
         }
         return batch.staged(target.files(), target.rows(), quarantined, observed);
     }

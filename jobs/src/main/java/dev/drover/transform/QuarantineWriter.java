@@ -14,6 +14,7 @@ import dev.drover.common.SqlNames;
 import dev.drover.delta.CommitTag;
 import dev.drover.delta.StagedFiles;
 import dev.drover.exec.LocationLocks;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
@@ -103,9 +104,9 @@ public final class QuarantineWriter {
         Pipeline pipeline = plan.pipeline();
         for (int i = 0; i < pipeline.steps().size(); i++) {
             String label = Pipeline.label(i, pipeline.steps().get(i));
-            bySteps.add(sum(when(col("step").equalTo(label), 1L).otherwise(0L)).as(Metrics.FAILED_BY + label));
+            bySteps.add(sum(when(col("step").equalTo(label), 1L).otherwise(0L)).as(MetricKey.failedBy(label).name()));
         }
-        return rows.observe(observation, count(lit(1)).as(Metrics.QUARANTINED), bySteps.toArray(Column[]::new));
+        return rows.observe(observation, count(lit(1)).as(MetricKey.QUARANTINED.name()), bySteps.toArray(Column[]::new));
     }
 
     /** What a batch's quarantine commit holds, by step (a resumed batch whose quarantine commit landed). */
@@ -114,10 +115,10 @@ public final class QuarantineWriter {
         long total = 0;
         for (Row r : new QuarantineTable(SparkSession.active(), location).rowsOf(runId).where(col("batch_id").equalTo(batchId))
                 .groupBy("step").count().collectAsList()) {
-            values.put(Metrics.FAILED_BY + r.getString(0), r.getLong(1));
+            values.put(MetricKey.failedBy(r.getString(0)).name(), r.getLong(1));
             total += r.getLong(1);
         }
-        values.put(Metrics.QUARANTINED, total);
+        values.put(MetricKey.QUARANTINED.name(), total);
         return Metrics.of(values);
     }
 

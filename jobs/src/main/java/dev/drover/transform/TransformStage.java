@@ -12,6 +12,7 @@ import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.Ledger;
 import dev.drover.ledger.QuarantineCount;
 import dev.drover.measure.MetricPlan;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.model.Quota;
 import dev.drover.plan.MigrationPlan;
@@ -216,12 +217,12 @@ public final class TransformStage {
         Metrics m = staged.metricsValues();
         Instant now = Instant.now();
         List<QuarantineCount> counts = new ArrayList<>();
-        m.values().keySet().stream().filter(k -> k.startsWith(Metrics.FAILED_BY)).forEach(k -> {
-            long n = m.count(k);
+        m.values().keySet().forEach(k -> MetricKey.failedStep(k).ifPresent(step -> {
+            long n = m.count(MetricKey.failedBy(step));
             if (n > 0) {
-                counts.add(new QuarantineCount(scope.runId(), batch.batchId(), k.substring(Metrics.FAILED_BY.length()), n, now));
+                counts.add(new QuarantineCount(scope.runId(), batch.batchId(), step, n, now));
             }
-        });
+        }));
         ledger.recordQuarantine(counts);
         return staged;
     }

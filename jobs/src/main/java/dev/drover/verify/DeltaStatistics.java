@@ -10,6 +10,7 @@ import dev.drover.ledger.BatchRecord;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.CheckKind;
 import dev.drover.model.CheckResult;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
@@ -90,23 +91,23 @@ public final class DeltaStatistics {
         List<String> wrong = new ArrayList<>();
         if (withoutStats == 0) {
             for (BatchRecord b : batches) {
-                long written = b.metricsValues().count(Metrics.TARGET_ROWS);
+                long written = b.metricsValues().count(MetricKey.TARGET_ROWS);
                 long recorded = rows.getOrDefault(b.batchId(), 0L);
                 if (written != recorded) {
                     wrong.add("batch " + b.batchId() + ": " + recorded + " records in its files, " + written + " rows written");
                 }
             }
             for (String c : nonNull) {
-                if (!notCollected.contains(c) && nulls.getOrDefault(c, 0L) != observed.count("target:nulls:" + c)) {
-                    wrong.add(c + ": " + nulls.getOrDefault(c, 0L) + " nulls in its files, " + observed.count("target:nulls:" + c) + " written");
+                if (!notCollected.contains(c) && nulls.getOrDefault(c, 0L) != observed.count(MetricKey.targetNulls(c))) {
+                    wrong.add(c + ": " + nulls.getOrDefault(c, 0L) + " nulls in its files, " + observed.count(MetricKey.targetNulls(c)) + " written");
                 }
             }
             for (String c : ranged) {
                 if (notCollected.contains(c)) {
                     continue;
                 }
-                String low = range(least.get(c), observed.get(MetricPlan.rangeMin(c)));
-                String high = range(greatest.get(c), observed.get(MetricPlan.rangeMax(c)));
+                String low = range(least.get(c), observed.value(MetricKey.rangeMin(c)));
+                String high = range(greatest.get(c), observed.value(MetricKey.rangeMax(c)));
                 if (low != null || high != null) {
                     wrong.add(c + ": " + (low != null ? "least value " + low : "") + (low != null && high != null ? ", " : "")
                             + (high != null ? "greatest value " + high : ""));

@@ -17,6 +17,7 @@ import dev.drover.measure.KeySums;
 import dev.drover.measure.MetricPlan;
 import dev.drover.model.CheckKind;
 import dev.drover.model.CheckResult;
+import dev.drover.model.MetricKey;
 import dev.drover.model.Metrics;
 import dev.drover.model.Proof;
 import dev.drover.model.SchemaDiff;
@@ -106,10 +107,10 @@ public final class VerifyStage {
         Dataset<Row> quarantine = audited.quarantine();
         List<CheckResult> checks = new ArrayList<>();
 
-        long sourceRows = observed.count(Metrics.SOURCE_ROWS);
-        long targetRows = readBack ? targetSide.count("target:rows") : observed.count(Metrics.TARGET_ROWS);
-        long quarantined = readBack ? quarantineSums(plan, quarantine).rows() : observed.count(Metrics.FAILED);
-        long dropped = observed.count("dropped");
+        long sourceRows = observed.count(MetricKey.SOURCE_ROWS);
+        long targetRows = readBack ? targetSide.count(MetricKey.TARGET_READ_ROWS) : observed.count(MetricKey.TARGET_ROWS);
+        long quarantined = readBack ? quarantineSums(plan, quarantine).rows() : observed.count(MetricKey.FAILED);
+        long dropped = observed.count(MetricKey.DROPPED);
         checks.add(CheckResult.of(CheckKind.RECONCILIATION, "row count", sourceRows == targetRows + quarantined + dropped,
                 "source " + sourceRows + " = target + quarantined + removed by filters",
                 "target " + targetRows + " + quarantined " + quarantined + " + removed " + dropped + " = "
@@ -127,18 +128,18 @@ public final class VerifyStage {
 
         if (readBack) {
             KeySums quarantineSums = quarantineSums(plan, quarantine);
-            KeySums sourceKeys = new KeySums(sourceRows, observed.count("key_xxhash"), observed.count("key_murmur"));
-            KeySums targetKeys = new KeySums(targetRows, targetSide.count("target:key_xxhash"), targetSide.count("target:key_murmur"));
-            KeySums droppedKeys = new KeySums(dropped, observed.count("dropped_key_xxhash"), observed.count("dropped_key_murmur"));
+            KeySums sourceKeys = new KeySums(sourceRows, observed.count(MetricKey.KEY_XXHASH), observed.count(MetricKey.KEY_MURMUR));
+            KeySums targetKeys = new KeySums(targetRows, targetSide.count(MetricKey.TARGET_KEY_XXHASH), targetSide.count(MetricKey.TARGET_KEY_MURMUR));
+            KeySums droppedKeys = new KeySums(dropped, observed.count(MetricKey.DROPPED_KEY_XXHASH), observed.count(MetricKey.DROPPED_KEY_MURMUR));
             boolean keysMatch = sourceKeys.equals(targetKeys.plus(quarantineSums).plus(droppedKeys));
             checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
                     "every source key in target, quarantine or a filter's removed rows exactly once",
                     keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(measured, target.get(), quarantine)));
         } else {
-            long differ = observed.count("target:key_differs");
+            long differ = observed.count(MetricKey.TARGET_KEY_DIFFERS);
             // a step that may add or lose rows: every source key must still be there once, in some row
-            boolean sameKeys = plan.pipeline().keepsRows() || (observed.count("key_xxhash") == observed.count("after:key_xxhash")
-                    && observed.count("key_murmur") == observed.count("after:key_murmur"));
+            boolean sameKeys = plan.pipeline().keepsRows() || (observed.count(MetricKey.KEY_XXHASH) == observed.count(MetricKey.AFTER_KEY_XXHASH)
+                    && observed.count(MetricKey.KEY_MURMUR) == observed.count(MetricKey.AFTER_KEY_MURMUR));
             boolean keysMatch = differ == 0 && sameKeys;
             checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
                     "every row written keeps its source row's key; every source key in target, quarantine or a filter's removed rows once",
@@ -148,7 +149,7 @@ public final class VerifyStage {
         }
 
         measured.removingSteps().forEach((label, max) -> {
-            long removed = observed.count("dropped_by:" + label);
+            long removed = observed.count(MetricKey.droppedBy(label));
             double share = sourceRows == 0 ? 0 : (double) removed / sourceRows;
             checks.add(CheckResult.of(CheckKind.RECONCILIATION, "removed by " + label, max < 0 || share <= max,
                     max < 0 ? "any share (none declared)" : "at most " + max + " of source rows",
@@ -159,15 +160,15 @@ public final class VerifyStage {
             String name = "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged";
             String hint = "; if a SQL or Java step changes it on purpose, list it in checks.changed";
             if (readBack) {
-                BigDecimal sh = observed.get("col_hash:" + to);
-                BigDecimal th = targetSide.get("target:col_hash:" + to);
-                long sn = observed.count("col_nulls:" + to);
-                long tn = targetSide.count("target:nulls:" + to);
+                BigDecimal sh = observed.value(MetricKey.columnHash(to));
+                BigDecimal th = targetSide.value(MetricKey.targetColumnHash(to));
+                long sn = observed.count(MetricKey.columnNulls(to));
+                long tn = targetSide.count(MetricKey.targetNulls(to));
                 boolean same = java.util.Objects.equals(sh, th) && sn == tn;
                 checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, same, "checksum " + sh + ", " + sn + " nulls (source)",
                         "checksum " + th + ", " + tn + " nulls" + (same ? "" : hint)));
             } else {
-                long differ = observed.count("target:differs:" + to);
+                long differ = observed.count(MetricKey.targetDiffers(to));
                 checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, differ == 0,
                         "every row written holds its source row's value", differ + " of " + targetRows + " rows differ" + (differ == 0 ? "" : hint)));
             }
@@ -175,7 +176,7 @@ public final class VerifyStage {
 
         for (InvariantSpec inv : plan.spec().checks().invariants()) {
             BigDecimal value = measured.targetValue(inv, targetSide);
-            BigDecimal expected = inv.source().isPresent() ? observed.get(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
+            BigDecimal expected = inv.source().isPresent() ? observed.value(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
             boolean ok = value != null && expected != null && value.subtract(expected).abs().compareTo(inv.tolerance()) <= 0;
             checks.add(CheckResult.of(CheckKind.INVARIANT, "invariant " + inv.name(), ok || (value == null && expected == null),
                     inv.description() + ": " + plain(expected) + (inv.tolerance().signum() > 0 ? " ± " + inv.tolerance().toPlainString() : ""),
@@ -189,9 +190,9 @@ public final class VerifyStage {
             checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantined rows", quarantined <= policy.maxQuarantineRows(),
                     "at most " + policy.maxQuarantineRows(), String.valueOf(quarantined)));
         }
-        long retried = observed.count(Metrics.RETRIED);
+        long retried = observed.count(MetricKey.RETRIED);
         if (retried > 0) {
-            long recovered = observed.count(Metrics.RECOVERED);
+            long recovered = observed.count(MetricKey.RECOVERED);
             checks.add(CheckResult.warning(CheckKind.RETRY, "rows recovered by retrying",
                     "rows a per-row step tried more than once", recovered + " of " + retried + " rows retried succeeded; "
                             + (retried - recovered) + " failed every try (quarantined)"));
@@ -222,9 +223,9 @@ public final class VerifyStage {
         List<String> wrong = new ArrayList<>();
         for (BatchRecord b : batches) {
             Metrics m = b.metricsValues();
-            if (m.count(Metrics.FAILED) != m.count(Metrics.QUARANTINED)) {
-                wrong.add("batch " + b.batchId() + ": " + m.count(Metrics.QUARANTINED) + " rows in quarantine, "
-                        + m.count(Metrics.FAILED) + " failed");
+            if (m.count(MetricKey.FAILED) != m.count(MetricKey.QUARANTINED)) {
+                wrong.add("batch " + b.batchId() + ": " + m.count(MetricKey.QUARANTINED) + " rows in quarantine, "
+                        + m.count(MetricKey.FAILED) + " failed");
             }
         }
         return CheckResult.of(CheckKind.QUARANTINE, "quarantine holds the failed rows", wrong.isEmpty(),
@@ -264,7 +265,7 @@ public final class VerifyStage {
         List<String> wrong = new ArrayList<>();
         for (BatchRecord b : batches) {
             Metrics m = b.metricsValues();
-            long expected = m.count(Metrics.SOURCE_ROWS) - b.rowsQuarantined() - m.count("dropped");
+            long expected = m.count(MetricKey.SOURCE_ROWS) - b.rowsQuarantined() - m.count(MetricKey.DROPPED);
             Long written = committed.get(b.batchId());
             if (written == null || written != expected) {
                 wrong.add("batch " + b.batchId() + ": wrote " + (written == null ? "nothing" : written + " rows")
@@ -320,7 +321,7 @@ public final class VerifyStage {
 
     /** The target as written against the catalog's declaration: columns, types, declared non-null. */
     private static CheckResult declaredSchema(MigrationPlan plan, StructType actual, Metrics targetMetrics) {
-        List<String> problems = plan.target().schemaProblems(actual, c -> targetMetrics.count("target:nulls:" + c), java.util.Set.of());
+        List<String> problems = plan.target().schemaProblems(actual, c -> targetMetrics.count(MetricKey.targetNulls(c)), java.util.Set.of());
         return CheckResult.of(CheckKind.SCHEMA, "schema matches catalog " + plan.target().name(), problems.isEmpty(),
                 "the declared columns, types and non-null columns", problems.isEmpty() ? "as declared" : String.join(", ", problems));
     }

@@ -35,7 +35,9 @@ class RunPlanTest {
         String state = tmp.toUri().toString();
         List<BatchRecord> planned = List.of(BatchRecord.planned("r1", 0, "k < 10", 10), BatchRecord.planned("r1", 1, "k >= 10 AND k < 20", 10),
                 BatchRecord.planned("r1", 2, "k >= 20", 5));
-        BatchRecord staged = planned.get(1).staged(List.of("{\"add\":{}}"), 10, List.of(), Metrics.of(Map.of(Metrics.TARGET_ROWS, 10L)));
+        BatchRecord staged = planned.get(1).staged(List.of("{\"add\":{}}"), 10, List.of(), Metrics.of(dev.drover.model.MetricKey.TARGET_ROWS, 10)
+                .with(Metrics.of(dev.drover.model.MetricKey.FAILED, 0)).with(Metrics.of(dev.drover.model.MetricKey.RETRIED, 0))
+                .with(Metrics.of(dev.drover.model.MetricKey.RECOVERED, 0)));
         try (LedgerWriter writer = new LedgerWriter(spark, state)) {
             // the runs row and one staged batch: neither the analyze stage nor the planned rows
             writer.append(LedgerTables.RUNS, List.of(run("r1", RunPlan.of(ANALYZED, planned).json()))).join();

@@ -57,7 +57,7 @@ class FileStatisticsTest {
         assertTrue(again.passed(), "the check is repeatable on the untouched log: " + again);
 
         // batch 0's record now says one of its files holds one record fewer and a greater user_id
-        long greatest = observed.get(dev.drover.measure.MetricPlan.rangeMax("user_id")).longValueExact();
+        long greatest = observed.value(dev.drover.model.MetricKey.rangeMax("user_id")).longValueExact();
         List<BatchRecord> tamperedBatches = new ArrayList<>(batches);
         tamperedBatches.set(0, tamperFirstFile(batches.get(0), stats -> {
             stats.put("numRecords", stats.get("numRecords").asLong() - 1);
