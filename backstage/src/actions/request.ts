@@ -10,7 +10,7 @@ export interface DroverRequestActionOptions extends Partial<KafkaTransportOption
   transport?: RequestTransport;
 }
 
-/** The request CloudEvent the agent takes (see the Drover README, "Requests and replies"). */
+/** The request CloudEvent the agent takes (see Drover's docs/agent.md, "Requests and replies"). */
 export function requestEvent(
   id: string,
   kind: string,

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What a stage records about itself in the ledger's {@code stages.detail} column, one record
- * type per stage, stored as JSON (documented field by field in the README).
+ * type per stage, stored as JSON (documented field by field in docs/json-output.md).
  */
 public sealed interface StageDetail {
     ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

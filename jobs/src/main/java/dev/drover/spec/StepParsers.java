@@ -76,7 +76,7 @@ final class StepParsers {
         StepSpec parse(Input in);
     }
 
-    /** Every step keyword, in the order the README lists them. */
+    /** Every step keyword, in the order docs/formats.md lists them. */
     static final Map<String, Parser> ALL;
     /** Keywords whose step takes an {@code options} object beside its key. */
     static final Set<String> WITH_OPTIONS = Set.of("class", "map");

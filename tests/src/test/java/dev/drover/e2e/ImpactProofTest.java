@@ -86,8 +86,8 @@ class ImpactProofTest {
         assertEquals(0, impact.exitCode(), impact.err() + impact.out());
         JsonNode consumers = Render.JSON.readTree(impact.out());
         JsonNode reports = find(consumers, "accounts-reports");
-        assertEquals(JsonFieldsTest.documented(Files.readString(Project.root().resolve("README.md")), "#### `impact MIGRATION --json`"),
-                JsonFieldsTest.fields(reports, ""), "impact --json prints the README's fields");
+        assertEquals(JsonFieldsTest.documented(Files.readString(Project.root().resolve("docs/json-output.md")), "#### `impact MIGRATION --json`"),
+                JsonFieldsTest.fields(reports, ""), "impact --json prints the documented fields");
         assertEquals(corpus.cases().size(), reports.path("queries").size(), "every .sql in the repository, read from its clone");
         assertEquals("needs-person", reports.path("impact").asText());
         assertEquals(40, reports.path("commit").asText().length(), reports.toString());

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JSON that scripts read is what the README's "JSON output" tables say, field by field, both
+ * The JSON that scripts read is what the "JSON output" tables (docs/json-output.md) say, field by field, both
  * ways: every field printed is documented, every documented field is printed.
  */
 class JsonFieldsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Objects whose keys are data: described in the README, not listed. */
+    /** Objects whose keys are data: described in the docs, not listed. */
     private static final Set<String> DATA_KEYED = Set.of("lookups", "quarantinedByStep", "analyze.lookups", "stages[].detail");
 
     @TempDir
@@ -31,7 +31,7 @@ class JsonFieldsTest {
     @Test
     void planStatusAndHistoryPrintExactlyTheDocumentedFields() throws Exception {
         E2eWorkspace ws = new E2eWorkspace(tmp, 3_000, 3, 1_000, 1_000);
-        String readme = Files.readString(Project.root().resolve("README.md"));
+        String readme = Files.readString(Project.root().resolve("docs/json-output.md"));
 
         JsonNode plan = JSON.readTree(Cli.run(ws.command("plan", "users/V2", "--json")).out());
         assertEquals(documented(readme, "#### `plan MIGRATION --json`"), fields(plan, ""));
@@ -91,10 +91,10 @@ class JsonFieldsTest {
         return out;
     }
 
-    /** The first column of the table that follows {@code heading} in the README. */
+    /** The first column of the table that follows {@code heading} in the JSON output reference. */
     static Set<String> documented(String readme, String heading) {
         int at = readme.indexOf(heading);
-        assertTrue(at >= 0, "README has no section " + heading);
+        assertTrue(at >= 0, "docs/json-output.md has no section " + heading);
         List<String> rows = new ArrayList<>();
         boolean inTable = false;
         for (String line : readme.substring(at).lines().skip(1).toList()) {

@@ -129,7 +129,7 @@ class NotifyTest {
             List<EventReader.Received> records = received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC);
             assertEquals(3, records.size());
             for (EventReader.Received r : records) {
-                assertEquals("application/cloudevents+json", r.contentType(), "as the README states");
+                assertEquals("application/cloudevents+json", r.contentType(), "as docs/consumers.md states");
                 JsonNode e = JSON.readTree(r.value());
                 String consumer = r.key();
                 assertEquals("1.0", e.path("specversion").asText());
