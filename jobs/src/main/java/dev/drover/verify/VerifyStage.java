@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
 
-import dev.drover.catalog.ColumnSpec;
 import dev.drover.common.SqlNames;
 import dev.drover.delta.DeltaTables;
 import dev.drover.exec.Timings;
@@ -23,10 +22,7 @@ import dev.drover.model.Proof;
 import dev.drover.model.SchemaDiff;
 import dev.drover.model.Stage;
 import dev.drover.plan.MigrationPlan;
-import dev.drover.spec.ChecksSpec;
-import dev.drover.spec.InvariantSpec;
 import dev.drover.transforms.RowErrors;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,139 +94,71 @@ public final class VerifyStage {
                        Metrics observed, Proof proof, Audited audited) {
         MigrationPlan plan = measured.plan();
         Supplier<Dataset<Row>> target = memo(audited.target());
-        StructType written = audited.schema();
         boolean readBack = proof == Proof.READ_BACK;
         Metrics targetSide = readBack ? timings.time("test: read back the target", () -> measured.readTarget(target.get()))
                 : observed.with(measured.invariantsReadingTarget().isEmpty() ? Metrics.EMPTY
                         : timings.time("test: invariants reading the target", () -> measured.readInvariants(target.get())));
         long start = System.nanoTime();
-        Dataset<Row> quarantine = audited.quarantine();
-        List<CheckResult> checks = new ArrayList<>();
+        Supplier<KeySums> quarantineKeys = memo(() -> quarantineSums(plan, audited.quarantine()));
+        Counts counts = new Counts(observed.count(MetricKey.SOURCE_ROWS),
+                readBack ? targetSide.count(MetricKey.TARGET_READ_ROWS) : observed.count(MetricKey.TARGET_ROWS),
+                readBack ? quarantineKeys.get().rows() : observed.count(MetricKey.FAILED), observed.count(MetricKey.DROPPED));
 
-        long sourceRows = observed.count(MetricKey.SOURCE_ROWS);
-        long targetRows = readBack ? targetSide.count(MetricKey.TARGET_READ_ROWS) : observed.count(MetricKey.TARGET_ROWS);
-        long quarantined = readBack ? quarantineSums(plan, quarantine).rows() : observed.count(MetricKey.FAILED);
-        long dropped = observed.count(MetricKey.DROPPED);
-        checks.add(CheckResult.of(CheckKind.RECONCILIATION, "row count", sourceRows == targetRows + quarantined + dropped,
-                "source " + sourceRows + " = target + quarantined + removed by filters",
-                "target " + targetRows + " + quarantined " + quarantined + " + removed " + dropped + " = "
-                        + (targetRows + quarantined + dropped)));
+        List<CheckResult> checks = new ArrayList<>(reconciliation(measured, runId, snapshot, batches, observed, targetSide, readBack,
+                counts, quarantineKeys, () -> keyDifference(measured, target.get(), audited.quarantine())));
+        checks.addAll(InvariantChecks.check(plan.spec().checks().invariants(), inv -> measured.targetValue(inv, targetSide), observed));
+        checks.addAll(QuarantinePolicy.check(policy, counts, observed));
+        SchemaDiff contract = SchemaContract.contract(plan.sourceSchema(), audited.schema(), plan.diff(), plan.source().schema(),
+                plan.target().schema());
+        checks.addAll(SchemaContract.check(plan.target(), audited.schema(), targetSide, plan.spec().checks(), contract));
+        String summary = counts.quarantined() == 0 ? ""
+                : quarantineSummary(audited.quarantine(), plan.quarantineLocation(), counts.quarantined());
+        timings.add("test: reconciliation", (System.nanoTime() - start) / 1e9);
+
+        DeequSuite.Evaluation evaluation = constraints(measured, runId, policy, batches, observed, targetSide, readBack, target);
+        checks.addAll(constraintChecks(evaluation));
+        return new Outcome(checks, contract, summary, evaluation.keep());
+    }
+
+    /**
+     * Reconciliation, in order: rows in total, every source row read once, rows per batch, (one-pass)
+     * Delta's file statistics and the quarantine's writes, keys, removing steps, carried columns.
+     */
+    private List<CheckResult> reconciliation(MetricPlan measured, String runId, Optional<Long> snapshot, List<BatchRecord> batches,
+                                             Metrics observed, Metrics targetSide, boolean readBack, Counts counts,
+                                             Supplier<KeySums> quarantineKeys, Supplier<String> keyDifference) {
+        MigrationPlan plan = measured.plan();
+        List<CheckResult> checks = new ArrayList<>();
+        checks.add(ReconciliationChecks.rowCount(counts));
         if (plan.sourceRecords() >= 0) {
-            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "every source row read once", sourceRows == plan.sourceRecords(),
-                    plan.sourceRecords() + " rows (the record count Delta's log holds for the pinned source)",
-                    sourceRows + " rows read by " + batches.size() + " batch(es)"));
+            checks.add(ReconciliationChecks.sourceReadOnce(plan.sourceRecords(), counts.source(), batches.size()));
         }
         checks.add(perBatchRowCounts(plan, runId, snapshot, batches));
         if (!readBack) {
             checks.add(DeltaStatistics.check(delta, plan, runId, snapshot, batches, observed));
-            checks.add(quarantineWrites(batches));
+            checks.add(ReconciliationChecks.quarantineWrites(batches));
         }
-
-        if (readBack) {
-            KeySums quarantineSums = quarantineSums(plan, quarantine);
-            KeySums sourceKeys = new KeySums(sourceRows, observed.count(MetricKey.KEY_XXHASH), observed.count(MetricKey.KEY_MURMUR));
-            KeySums targetKeys = new KeySums(targetRows, targetSide.count(MetricKey.TARGET_KEY_XXHASH), targetSide.count(MetricKey.TARGET_KEY_MURMUR));
-            KeySums droppedKeys = new KeySums(dropped, observed.count(MetricKey.DROPPED_KEY_XXHASH), observed.count(MetricKey.DROPPED_KEY_MURMUR));
-            boolean keysMatch = sourceKeys.equals(targetKeys.plus(quarantineSums).plus(droppedKeys));
-            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
-                    "every source key in target, quarantine or a filter's removed rows exactly once",
-                    keysMatch ? "0 keys missing, 0 keys more than once" : keyDifference(measured, target.get(), quarantine)));
-        } else {
-            long differ = observed.count(MetricKey.TARGET_KEY_DIFFERS);
-            // a step that may add or lose rows: every source key must still be there once, in some row
-            boolean sameKeys = plan.pipeline().keepsRows() || (observed.count(MetricKey.KEY_XXHASH) == observed.count(MetricKey.AFTER_KEY_XXHASH)
-                    && observed.count(MetricKey.KEY_MURMUR) == observed.count(MetricKey.AFTER_KEY_MURMUR));
-            boolean keysMatch = differ == 0 && sameKeys;
-            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "primary key preserved", keysMatch,
-                    "every row written keeps its source row's key; every source key in target, quarantine or a filter's removed rows once",
-                    keysMatch ? "0 keys missing, 0 keys more than once, 0 rows with another key"
-                            : differ + " rows written with another key than their source row's"
-                                    + (sameKeys ? "" : "; " + keyDifference(measured, target.get(), quarantine))));
-        }
-
-        measured.removingSteps().forEach((label, max) -> {
-            long removed = observed.count(MetricKey.droppedBy(label));
-            double share = sourceRows == 0 ? 0 : (double) removed / sourceRows;
-            checks.add(CheckResult.of(CheckKind.RECONCILIATION, "removed by " + label, max < 0 || share <= max,
-                    max < 0 ? "any share (none declared)" : "at most " + max + " of source rows",
-                    String.format("%.6f (%d of %d rows)", share, removed, sourceRows)));
-        });
-
-        measured.checksummed().forEach((from, to) -> {
-            String name = "column " + to + (from.equals(to) ? "" : " (was " + from + ")") + " carried unchanged";
-            String hint = "; if a SQL or Java step changes it on purpose, list it in checks.changed";
-            if (readBack) {
-                BigDecimal sh = observed.value(MetricKey.columnHash(to));
-                BigDecimal th = targetSide.value(MetricKey.targetColumnHash(to));
-                long sn = observed.count(MetricKey.columnNulls(to));
-                long tn = targetSide.count(MetricKey.targetNulls(to));
-                boolean same = java.util.Objects.equals(sh, th) && sn == tn;
-                checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, same, "checksum " + sh + ", " + sn + " nulls (source)",
-                        "checksum " + th + ", " + tn + " nulls" + (same ? "" : hint)));
-            } else {
-                long differ = observed.count(MetricKey.targetDiffers(to));
-                checks.add(CheckResult.of(CheckKind.RECONCILIATION, name, differ == 0,
-                        "every row written holds its source row's value", differ + " of " + targetRows + " rows differ" + (differ == 0 ? "" : hint)));
-            }
-        });
-
-        for (InvariantSpec inv : plan.spec().checks().invariants()) {
-            BigDecimal value = measured.targetValue(inv, targetSide);
-            BigDecimal expected = inv.source().isPresent() ? observed.value(MetricPlan.sourceKey(inv)) : inv.expect().orElseThrow();
-            boolean ok = value != null && expected != null && value.subtract(expected).abs().compareTo(inv.tolerance()) <= 0;
-            checks.add(CheckResult.of(CheckKind.INVARIANT, "invariant " + inv.name(), ok || (value == null && expected == null),
-                    inv.description() + ": " + plain(expected) + (inv.tolerance().signum() > 0 ? " ± " + inv.tolerance().toPlainString() : ""),
-                    plain(value)));
-        }
-
-        double ratio = sourceRows == 0 ? 0 : (double) quarantined / sourceRows;
-        checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantine ratio", ratio <= policy.maxQuarantineRatio(),
-                "at most " + policy.maxQuarantineRatio(), String.format("%.6f (%d of %d rows)", ratio, quarantined, sourceRows)));
-        if (policy.maxQuarantineRows() >= 0) {
-            checks.add(CheckResult.of(CheckKind.QUARANTINE, "quarantined rows", quarantined <= policy.maxQuarantineRows(),
-                    "at most " + policy.maxQuarantineRows(), String.valueOf(quarantined)));
-        }
-        long retried = observed.count(MetricKey.RETRIED);
-        if (retried > 0) {
-            long recovered = observed.count(MetricKey.RECOVERED);
-            checks.add(CheckResult.warning(CheckKind.RETRY, "rows recovered by retrying",
-                    "rows a per-row step tried more than once", recovered + " of " + retried + " rows retried succeeded; "
-                            + (retried - recovered) + " failed every try (quarantined)"));
-        }
-
-        SchemaDiff contract = SchemaDiff.between(plan.sourceSchema(), written, renames(plan),
-                declared(plan.source().schema()), declared(plan.target().schema()));
-        checks.add(declaredSchema(plan, written, targetSide));
-        checks.add(compatibility(plan.spec().checks(), contract));
-
-        String summary = quarantined == 0 ? "" : quarantineSummary(quarantine, plan.quarantineLocation(), quarantined);
-        timings.add("test: reconciliation", (System.nanoTime() - start) / 1e9);
-        DeequSuite deequ = measured.deequ();
-        List<Metrics> deequInputs = readBack ? List.of(targetSide) : batches.stream().map(BatchRecord::metricsValues).toList();
-        ColumnStatistics statistics = readBack ? measured.read(targetSide) : measured.written(observed);
-        var metrics = timings.time("test: constraints", () -> deequ.metrics(deequInputs, statistics, target));
-        DeequSuite.Evaluation evaluation = deequ.evaluate(metrics, policy.metricsRepository(), plan.target().name(), runId,
-                policy.rowCountMaxChange());
-        for (DeequSuite.Outcome o : evaluation.outcomes()) {
-            checks.add(CheckResult.of(o.name().startsWith("anomaly") ? CheckKind.ANOMALY : CheckKind.CONSTRAINT, o.name(), o.passed(),
-                    o.constraint(), o.observed() + (o.message().isEmpty() ? "" : " (" + o.message() + ")")));
-        }
-        return new Outcome(checks, contract, summary, evaluation.keep());
+        checks.add(readBack ? ReconciliationChecks.keysReadBack(counts, observed, targetSide, quarantineKeys.get(), keyDifference)
+                : ReconciliationChecks.keysOnePass(observed, plan.pipeline().keepsRows(), keyDifference));
+        checks.addAll(ReconciliationChecks.removedBySteps(measured.removingSteps(), observed, counts.source()));
+        checks.addAll(ReconciliationChecks.carriedColumns(measured.checksummed(), observed, targetSide, readBack, counts.target()));
+        return checks;
     }
 
-    /** Per batch, one-pass: the rows its quarantine commit wrote equal those its write observed failing. */
-    private static CheckResult quarantineWrites(List<BatchRecord> batches) {
-        List<String> wrong = new ArrayList<>();
-        for (BatchRecord b : batches) {
-            Metrics m = b.metricsValues();
-            if (m.count(MetricKey.FAILED) != m.count(MetricKey.QUARANTINED)) {
-                wrong.add("batch " + b.batchId() + ": " + m.count(MetricKey.QUARANTINED) + " rows in quarantine, "
-                        + m.count(MetricKey.FAILED) + " failed");
-            }
-        }
-        return CheckResult.of(CheckKind.QUARANTINE, "quarantine holds the failed rows", wrong.isEmpty(),
-                "each batch's quarantine files hold the rows that failed a step while it was written",
-                wrong.isEmpty() ? batches.size() + " of " + batches.size() + " batches" : String.join("; ", wrong));
+    /** Deequ's constraints and the row-count anomaly check, from the metrics the run observed or read. */
+    private DeequSuite.Evaluation constraints(MetricPlan measured, String runId, Policy policy, List<BatchRecord> batches,
+                                              Metrics observed, Metrics targetSide, boolean readBack, Supplier<Dataset<Row>> target) {
+        DeequSuite deequ = measured.deequ();
+        List<Metrics> inputs = readBack ? List.of(targetSide) : batches.stream().map(BatchRecord::metricsValues).toList();
+        ColumnStatistics statistics = readBack ? measured.read(targetSide) : measured.written(observed);
+        var metrics = timings.time("test: constraints", () -> deequ.metrics(inputs, statistics, target));
+        return deequ.evaluate(metrics, policy.metricsRepository(), measured.plan().target().name(), runId, policy.rowCountMaxChange());
+    }
+
+    /** Each Deequ outcome as a check: the row-count anomaly check as an anomaly, the rest as constraints. */
+    static List<CheckResult> constraintChecks(DeequSuite.Evaluation evaluation) {
+        return evaluation.outcomes().stream().map(o -> CheckResult.of(o.name().startsWith("anomaly") ? CheckKind.ANOMALY : CheckKind.CONSTRAINT,
+                o.name(), o.passed(), o.constraint(), o.observed() + (o.message().isEmpty() ? "" : " (" + o.message() + ")"))).toList();
     }
 
     private static <T> Supplier<T> memo(Supplier<T> make) {
@@ -319,44 +247,11 @@ public final class VerifyStage {
                 .toArray(Column[]::new));
     }
 
-    /** The target as written against the catalog's declaration: columns, types, declared non-null. */
-    private static CheckResult declaredSchema(MigrationPlan plan, StructType actual, Metrics targetMetrics) {
-        List<String> problems = plan.target().schemaProblems(actual, c -> targetMetrics.count(MetricKey.targetNulls(c)), java.util.Set.of());
-        return CheckResult.of(CheckKind.SCHEMA, "schema matches catalog " + plan.target().name(), problems.isEmpty(),
-                "the declared columns, types and non-null columns", problems.isEmpty() ? "as declared" : String.join(", ", problems));
-    }
-
-    private static CheckResult compatibility(ChecksSpec checks, SchemaDiff contract) {
-        List<String> breaking = contract.breakingChanges().stream()
-                .map(c -> (c.from() != null ? c.from() : c.to()) + " " + c.kind()).toList();
-        String observed = breaking.isEmpty() ? "non-breaking" : "breaking: " + String.join(", ", breaking);
-        boolean declaredNonBreaking = checks.compatibility().filter(c -> c == ChecksSpec.Compatibility.NON_BREAKING).isPresent();
-        return CheckResult.of(CheckKind.SCHEMA, "schema change", !declaredNonBreaking || breaking.isEmpty(),
-                checks.compatibility().map(c -> c.label() + " (declared)").orElse("any (checks.compatibility not declared)"), observed);
-    }
-
     /** The warning for a run with quarantined rows: where they are and the most common error kinds. */
     private static String quarantineSummary(Dataset<Row> quarantine, String location, long rows) {
         List<Row> top = quarantine.groupBy(col("step"), regexp_replace(col("error"), "'[^']*'", "'…'").as("kind"))
                 .agg(count(lit(1)).as("rows")).orderBy(col("rows").desc()).limit(3).collectAsList();
         List<String> kinds = top.stream().map(r -> r.getLong(2) + " × " + r.getString(0) + ": " + r.getString(1)).toList();
         return String.format("%,d %s quarantined in ", rows, rows == 1 ? "row" : "rows") + location + "; top errors: " + String.join("; ", kinds);
-    }
-
-    private static Map<String, String> renames(MigrationPlan plan) {
-        Map<String, String> out = new HashMap<>();
-        plan.diff().changes().stream().filter(c -> c.from() != null && c.to() != null && !c.from().equals(c.to()))
-                .forEach(c -> out.put(c.from(), c.to()));
-        return out;
-    }
-
-    private static Map<String, Boolean> declared(List<ColumnSpec> schema) {
-        Map<String, Boolean> out = new HashMap<>();
-        schema.forEach(c -> out.put(c.name(), c.nullable()));
-        return out;
-    }
-
-    private static String plain(BigDecimal value) {
-        return value == null ? "null" : value.stripTrailingZeros().toPlainString();
     }
 }

@@ -1,8 +1,8 @@
 package dev.drover.transforms;
 
 import static dev.drover.testing.SharedSpark.assertSameRows;
-import static dev.drover.transforms.Frames.frame;
-import static dev.drover.transforms.Frames.row;
+import static dev.drover.testing.Frames.frame;
+import static dev.drover.testing.Frames.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,6 +1,5 @@
-package dev.drover.transforms;
+package dev.drover.testing;
 
-import dev.drover.testing.SharedSpark;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -8,16 +7,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
-/** Inline DataFrames for tests: a DDL schema and rows. */
-final class Frames {
+/** Inline DataFrames for tests: a DDL schema and rows (shared with the other modules' tests through this test jar). */
+public final class Frames {
     private Frames() {}
 
-    static Dataset<Row> frame(String ddl, Object[]... rows) {
+    public static Dataset<Row> frame(String ddl, Object[]... rows) {
         List<Row> list = Arrays.stream(rows).map(RowFactory::create).toList();
         return SharedSpark.session().createDataFrame(list, StructType.fromDDL(ddl));
     }
 
-    static Object[] row(Object... values) {
+    public static Object[] row(Object... values) {
         return values;
     }
 }
