@@ -120,39 +120,9 @@ public final class AnalyzeStage {
         started = lap("analyze/pin source", started);
 
         Map<String, Long> lookupVersions = new LinkedHashMap<>();
-        Map<String, Dataset<Row>> lookups = new HashMap<>();
-        for (StepSpec step : spec.steps()) {
-            for (String name : step.lookups()) {
-                DatasetEntity lookup = catalog.dataset(name).orElseThrow();
-                String location = config.resolveLocation(lookup.location());
-                if (!delta.exists(location)) {
-                    throw new SpecError(where, step.field() + ".lookup.dataset", "dataset " + name + " has no Delta table at " + location);
-                }
-                long version = pinned != null && pinned.lookups().containsKey(name) ? pinned.lookups().get(name) : delta.latestVersion(location);
-                lookupVersions.put(name, version);
-                lookups.put(name, delta.readPinned(location, version));
-            }
-        }
-        List<Step> steps = new ArrayList<>();
-        Map<String, String> renames = new HashMap<>();
-        java.util.Set<String> modified = new java.util.HashSet<>();
-        List<String> together = null;   // a dedup step's key as source columns: its rows share a batch
-        for (StepSpec stepSpec : spec.steps()) {
-            Step step = stepSpec.build(new StepSpec.Context(lookups::get, config.rowAttempts(), config.rowRetryBackoff()));
-            steps.add(step);
-            if (step instanceof dev.drover.transforms.Dedup dedup) {
-                List<String> these = dedupSourceKey(dedup, renames, modified, List.of(sourceFrame.columns()));
-                together = together == null ? these : together.stream().filter(these::contains).toList();
-            }
-            for (String column : step.modifies()) {
-                modified.add(renamedFrom(renames, column).orElse(column));
-            }
-            if (step instanceof Rename rename) {
-                rename.names().forEach((from, to) -> {
-                    renames.put(renamedFrom(renames, from).orElse(from), to);
-                });
-            }
-        }
+        Map<String, Dataset<Row>> lookups = readLookups(spec, pinned, lookupVersions);
+        BuiltSteps built = buildSteps(spec, lookups, List.of(sourceFrame.columns()));
+        List<Step> steps = built.steps();
         Pipeline pipeline = new Pipeline(steps);
         StructType produced = produced(pipeline, MetricPlan.withHidden(sourceFrame.limit(0), source.primaryKey()), where);
         checkDeclared(target, produced, where, "steps", additive);
@@ -166,29 +136,11 @@ public final class AnalyzeStage {
         started = lap("analyze/lookups", started);
 
         List<Batch> batches = pinned != null ? List.of()
-                : BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
-                        spec.batching().maxRows().orElse(config.batchMaxRows()), where, together,
-                        new BatchPlanner.SourceLog() {
-                            @Override
-                            public java.util.Optional<List<Row>> partitionCounts() {
-                                return AnalyzeStage.this.partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema());
-                            }
-
-                            @Override
-                            public java.util.Optional<DeltaTables.Bounds> bounds(String column) {
-                                return delta.integralBounds(sourceLocation, sourceVersion, column);
-                            }
-                        });
+                : planBatches(spec, source, sourceFrame, built.together(), files, sourceLocation, sourceVersion);
         started = lap("analyze/batches", started);
-        SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, renames, declaredNullability(source),
+        SchemaDiff diff = SchemaDiff.between(sourceFrame.schema(), produced, built.renames(), declaredNullability(source),
                 declaredNullability(target));
-        // Columns carried with their values: same type in source and target, changed by no step.
-        Map<String, String> carried = new LinkedHashMap<>();
-        diff.carried().forEach((from, to) -> {
-            if (!modified.contains(from) && !spec.checks().changed().contains(from) && !spec.checks().changed().contains(to)) {
-                carried.put(from, to);
-            }
-        });
+        Map<String, String> carried = carried(spec, diff, built.modified());
         List<ConsumerEntity> consumers = new ArrayList<>(catalog.consumersOf(source.name()));
         catalog.consumersOf(target.name()).stream().filter(c -> !consumers.contains(c)).forEach(consumers::add);
         boolean readBack = pinned != null ? pinned.readBack() : spec.checks().readBack().orElse(config.readBack());
@@ -198,6 +150,83 @@ public final class AnalyzeStage {
                 sourceRecords, targetLocation, pinned != null ? pinned.snapshotVersion() : delta.latestVersion(targetLocation),
                 targetLocation + config.quarantineSuffix(), lookupVersions, sourceFrame.schema(), produced, diff, carried, batches,
                 consumers, pipeline, sourceFrame, readBack);
+    }
+
+    /** Each lookup dataset the steps read, at its pinned (or latest) version; the versions go to {@code versions}. */
+    private Map<String, Dataset<Row>> readLookups(MigrationSpec spec, Pinned pinned, Map<String, Long> versions) {
+        Map<String, Dataset<Row>> lookups = new HashMap<>();
+        for (StepSpec step : spec.steps()) {
+            for (String name : step.lookups()) {
+                DatasetEntity lookup = catalog.dataset(name).orElseThrow();
+                String location = config.resolveLocation(lookup.location());
+                if (!delta.exists(location)) {
+                    throw new SpecError(spec.file().toString(), step.field() + ".lookup.dataset",
+                            "dataset " + name + " has no Delta table at " + location);
+                }
+                long version = pinned != null && pinned.lookups().containsKey(name) ? pinned.lookups().get(name) : delta.latestVersion(location);
+                versions.put(name, version);
+                lookups.put(name, delta.readPinned(location, version));
+            }
+        }
+        return lookups;
+    }
+
+    /**
+     * The steps built, with what they do to the source's columns: renames (source name → final
+     * name), the source columns some step changes, and a dedup step's key as source columns (its
+     * rows must share a batch; null when there is no dedup step).
+     */
+    private record BuiltSteps(List<Step> steps, Map<String, String> renames, java.util.Set<String> modified, List<String> together) {}
+
+    private BuiltSteps buildSteps(MigrationSpec spec, Map<String, Dataset<Row>> lookups, List<String> sourceColumns) {
+        List<Step> steps = new ArrayList<>();
+        Map<String, String> renames = new HashMap<>();
+        java.util.Set<String> modified = new java.util.HashSet<>();
+        List<String> together = null;
+        for (StepSpec stepSpec : spec.steps()) {
+            Step step = stepSpec.build(new StepSpec.Context(lookups::get, config.rowAttempts(), config.rowRetryBackoff()));
+            steps.add(step);
+            if (step instanceof dev.drover.transforms.Dedup dedup) {
+                List<String> these = dedupSourceKey(dedup, renames, modified, sourceColumns);
+                together = together == null ? these : together.stream().filter(these::contains).toList();
+            }
+            for (String column : step.modifies()) {
+                modified.add(renamedFrom(renames, column).orElse(column));
+            }
+            if (step instanceof Rename rename) {
+                rename.names().forEach((from, to) -> renames.put(renamedFrom(renames, from).orElse(from), to));
+            }
+        }
+        return new BuiltSteps(steps, renames, modified, together);
+    }
+
+    /** The batches of a new run, from the pinned version's log where it holds what batching needs (see {@link BatchPlanner}). */
+    private List<Batch> planBatches(MigrationSpec spec, DatasetEntity source, Dataset<Row> sourceFrame, List<String> together,
+                                    java.util.function.Supplier<List<DeltaTables.FileRows>> files, String sourceLocation, long sourceVersion) {
+        return BatchPlanner.plan(sourceFrame, source.partitionedBy(), source.primaryKey(), spec.batching(),
+                spec.batching().maxRows().orElse(config.batchMaxRows()), spec.file().toString(), together,
+                new BatchPlanner.SourceLog() {
+                    @Override
+                    public java.util.Optional<List<Row>> partitionCounts() {
+                        return AnalyzeStage.this.partitionCounts(files.get(), source.partitionedBy(), sourceFrame.schema());
+                    }
+
+                    @Override
+                    public java.util.Optional<DeltaTables.Bounds> bounds(String column) {
+                        return delta.integralBounds(sourceLocation, sourceVersion, column);
+                    }
+                });
+    }
+
+    /** Columns carried with their values: same type in source and target, changed by no step and not declared changed. */
+    private static Map<String, String> carried(MigrationSpec spec, SchemaDiff diff, java.util.Set<String> modified) {
+        Map<String, String> carried = new LinkedHashMap<>();
+        diff.carried().forEach((from, to) -> {
+            if (!modified.contains(from) && !spec.checks().changed().contains(from) && !spec.checks().changed().contains(to)) {
+                carried.put(from, to);
+            }
+        });
+        return carried;
     }
 
     /** The source column an earlier rename step turned into {@code column}, if any. */

@@ -66,4 +66,24 @@ final class Html {
     static String badge(String status) {
         return "<span class=\"badge s-" + esc(status) + "\">" + esc(status) + "</span>";
     }
+
+    /** A table cell, escaped. */
+    static String td(Object value) {
+        return "<td>" + esc(value) + "</td>";
+    }
+
+    /** A right-aligned cell with a count. */
+    static String num(long value) {
+        return "<td class=\"n\">" + count(value) + "</td>";
+    }
+
+    /** A figure tile: its value (with an id for tests and scripts) over its label. */
+    static String tile(String id, String label, String value) {
+        return "<div class=\"tile\"><div class=\"value\" id=\"" + id + "\">" + esc(value) + "</div><div class=\"label\">" + esc(label) + "</div></div>";
+    }
+
+    /** Seconds from {@code from} to {@code to}. */
+    static double secondsBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
 }

@@ -2,6 +2,9 @@ package dev.drover.report;
 
 import static dev.drover.report.Html.badge;
 import static dev.drover.report.Html.esc;
+import static dev.drover.report.Html.num;
+import static dev.drover.report.Html.secondsBetween;
+import static dev.drover.report.Html.td;
 
 import dev.drover.ledger.SyncRecord;
 import dev.drover.model.SyncKind;
@@ -88,23 +91,11 @@ final class TransitionPage {
             if (r.kind() != SyncKind.SYNC) {
                 continue;
             }
-            points.add(new double[] {Math.max(0, seconds(start, r.startedAt())), r.toVersion() - r.fromVersion() + 1});
+            points.add(new double[] {Math.max(0, secondsBetween(start, r.startedAt())), r.toVersion() - r.fromVersion() + 1});
             if (r.status() == dev.drover.model.SyncStatus.SUCCEEDED) {
-                points.add(new double[] {Math.max(0, seconds(start, r.eventTime())), 0});
+                points.add(new double[] {Math.max(0, secondsBetween(start, r.eventTime())), 0});
             }
         }
         return points;
-    }
-
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
-    }
-
-    private static String td(Object value) {
-        return "<td>" + esc(value) + "</td>";
-    }
-
-    private static String num(long value) {
-        return "<td class=\"n\">" + Html.count(value) + "</td>";
     }
 }

@@ -288,31 +288,52 @@ public final class MigrationRunner {
             return finish(plan, run, batches, true, resumable.analyzed().parallelBatches());
         }
 
+        /** The stages after analyze: transform, test, deploy; a stage that stops the run returns its failed result. */
         private MigrationResult finish(MigrationPlan plan, RunRecord run, List<BatchRecord> batches, boolean resumed, int parallel) {
-            String runId = run.runId();
-            Proof proof = proof(plan);
             MetricPlan measured = new MetricPlan(plan);
-            Instant transformStarted = Instant.now();
             TransformStage.Layouts layouts = TransformStage.Layouts.of(context.spark(), plan);
+            try {
+                TransformStage.Outcome written = transform(plan, run, measured, layouts, batches, resumed, parallel);
+                // a run that lost its lock must not test, discard or publish
+                lock.ensureHeld();
+                VerifyStage.Outcome verified = test(plan, run, measured, layouts, written, resumed);
+                lock.ensureHeld();
+                return deploy(plan, run, layouts, written, verified, resumed);
+            } catch (Stopped stopped) {
+                return stopped.result;
+            }
+        }
+
+        /** The batches written and staged; a batch every try of which failed stops the run, nothing published. */
+        private TransformStage.Outcome transform(MigrationPlan plan, RunRecord run, MetricPlan measured, TransformStage.Layouts layouts,
+                                                 List<BatchRecord> batches, boolean resumed, int parallel) {
+            Instant started = Instant.now();
             TransformStage.Outcome written;
             try {
                 written = new TransformStage(scope, config, ledger).run(measured, layouts, batches, resumed, parallel);
             } catch (DroverError e) {
                 throw e;
             } catch (RuntimeException e) {
-                // every try of a batch failed: nothing was published, what was staged goes, the run fails
                 String reason = "transform stage could not write every batch, nothing published: " + Messages.oneLine(e);
                 discard(plan, run);
-                ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, StageOutcome.FAILED,
+                ledger.record(stageRecord(plan, run.runId(), Stage.TRANSFORM, started, StageOutcome.FAILED,
                         new StageDetail.Transform(0, 0, 0, 0, resumed)));
-                return failed(plan, run, TransformStage.Outcome.of(List.of()), resumed, List.of(), reason);
+                throw new Stopped(failed(plan, run, TransformStage.Outcome.of(List.of()), resumed, List.of(), reason));
             }
-            ledger.record(stageRecord(plan, runId, Stage.TRANSFORM, transformStarted, StageOutcome.SUCCEEDED, new StageDetail.Transform(
+            ledger.record(stageRecord(plan, run.runId(), Stage.TRANSFORM, started, StageOutcome.SUCCEEDED, new StageDetail.Transform(
                     written.rowsWritten(), written.rowsQuarantined(), written.rowsRetried(), written.rowsRecovered(), resumed)));
-            // a run that lost its lock must not test, discard or publish
-            lock.ensureHeld();
+            return written;
+        }
 
-            Instant testStarted = Instant.now();
+        /**
+         * The staged files proven; their checks and schema contract recorded. A test stage that fails, or
+         * cannot run, stops the run: data nobody has proven is never published, what was staged goes.
+         */
+        private VerifyStage.Outcome test(MigrationPlan plan, RunRecord run, MetricPlan measured, TransformStage.Layouts layouts,
+                                         TransformStage.Outcome written, boolean resumed) {
+            String runId = run.runId();
+            Proof proof = proof(plan);
+            Instant started = Instant.now();
             StagedFiles files = new StagedFiles(context.spark());
             VerifyStage.Audited audited = new VerifyStage.Audited(
                     () -> files.read(plan.targetLocation(), layouts.target(), written.targetFiles()), layouts.target().schema().asNullable(),
@@ -323,34 +344,39 @@ public final class MigrationRunner {
                         .run(measured, runId, run.snapshotVersion(), policy(plan), written.written(), written.metrics(), proof,
                                 audited));
             } catch (Exception e) {   // Spark's own SparkException is checked, thrown through Scala
-                // Data nobody has proven is never published: an error in the test stage fails it.
                 String reason = "test stage could not run, nothing published: " + Messages.oneLine(e);
                 discard(plan, run);
-                ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, StageOutcome.FAILED, new StageDetail.Test(proof.label(), List.of(), reason)));
-                return failed(plan, run, written, resumed, List.of(), reason);
+                ledger.record(stageRecord(plan, runId, Stage.TEST, started, StageOutcome.FAILED, new StageDetail.Test(proof.label(), List.of(), reason)));
+                throw new Stopped(failed(plan, run, written, resumed, List.of(), reason));
             }
             List<CheckResult> checks = verified.checks();
-            ledger.record(stageRecord(plan, runId, Stage.TEST, testStarted, StageOutcome.of(verified.passed()),
+            ledger.record(stageRecord(plan, runId, Stage.TEST, started, StageOutcome.of(verified.passed()),
                     StageDetail.Test.of(proof.label(), checks)));
             ledger.recordChecks(runId, Stage.TEST, checks);
             ledger.recordSchemaChanges(runId, verified.schema());
             if (!verified.passed()) {
                 discard(plan, run);
-                return failed(plan, run, written, resumed, checks, "test stage failed, nothing published (staged files removed): "
-                        + failedChecks(checks));
+                throw new Stopped(failed(plan, run, written, resumed, checks, "test stage failed, nothing published (staged files removed): "
+                        + failedChecks(checks)));
             }
             // A passing run's Deequ metrics become the next run's anomaly baseline.
             scope.timings().time("test: keep metrics", verified.keepMetrics());
+            return verified;
+        }
 
-            lock.ensureHeld();
-            Instant deployStarted = Instant.now();
+        /** The staged files published in one commit, the consumers' events in the outbox, the run succeeded. */
+        private MigrationResult deploy(MigrationPlan plan, RunRecord run, TransformStage.Layouts layouts, TransformStage.Outcome written,
+                                       VerifyStage.Outcome verified, boolean resumed) {
+            String runId = run.runId();
+            List<CheckResult> checks = verified.checks();
+            Instant started = Instant.now();
             long targetVersion;
             try {
                 targetVersion = scope.timings().time("publish", () -> scope.job(Stage.DEPLOY, null, () -> publish(plan, run, written, layouts)));
             } catch (ConflictError e) {
                 discard(plan, run);
                 String reason = Messages.oneLine(e) + "; the staged files are removed";
-                ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, StageOutcome.FAILED, new StageDetail.Deploy(-1, 0, List.of())));
+                ledger.record(stageRecord(plan, runId, Stage.DEPLOY, started, StageOutcome.FAILED, new StageDetail.Deploy(-1, 0, List.of())));
                 failed(plan, run, written, resumed, checks, reason);
                 throw new ConflictError(reason);
             }
@@ -360,7 +386,7 @@ public final class MigrationRunner {
             List<OutboxEvent> events = quiet ? List.of() : deploy.announce(plan, run, targetVersion, verified.schema(), checks,
                     written.rowsWritten(), written.rowsQuarantined(), resumed);
             List<String> consumers = events.stream().map(OutboxEvent::consumer).distinct().toList();
-            ledger.record(stageRecord(plan, runId, Stage.DEPLOY, deployStarted, StageOutcome.SUCCEEDED,
+            ledger.record(stageRecord(plan, runId, Stage.DEPLOY, started, StageOutcome.SUCCEEDED,
                     new StageDetail.Deploy(targetVersion, events.size(), consumers)));
             // the events (and every record of the test and deploy stages) are in before the run says succeeded
             scope.timings().time("ledger wait", ledger::flush);
@@ -450,6 +476,16 @@ public final class MigrationRunner {
                 checks.maxQuarantineRows() >= 0 ? checks.maxQuarantineRows() : config.quarantineMaxRows(),
                 checks.rowCountMaxChange() >= 0 ? checks.rowCountMaxChange() : config.rowCountMaxChange(),
                 config.stateDir() + "/metrics/" + plan.target().name() + ".json");
+    }
+
+    /** A stage stopped the run: its failed result, already recorded (not an error: no stack trace). */
+    private static final class Stopped extends RuntimeException {
+        final MigrationResult result;
+
+        Stopped(MigrationResult result) {
+            super(result.message(), null, false, false);
+            this.result = result;
+        }
     }
 
     private static StageRecord stageRecord(MigrationPlan plan, String runId, Stage stage, Instant started, StageOutcome outcome,

@@ -38,6 +38,7 @@ public final class RunContext implements AutoCloseable {
     private final LedgerReader ledgerReader;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
+    private final ExecutorService waveThreads;
     private final LocationLocks locks;
     private final Backlog backlog;
     private volatile Specs specs;
@@ -52,6 +53,7 @@ public final class RunContext implements AutoCloseable {
         this.out = requireNonNull(out, "out is null");
         this.executor = requireNonNull(executor, "executor is null");
         this.ownsExecutor = ownsExecutor;
+        this.waveThreads = waveThreads();
         this.specs = specs;
         this.ledgerWriter = new LedgerWriter(spark, config.stateDir());
         this.ledgerReader = new LedgerReader(spark, config.stateDir());
@@ -68,6 +70,7 @@ public final class RunContext implements AutoCloseable {
         this.out = requireNonNull(out, "out is null");
         this.executor = shared.executor;
         this.ownsExecutor = false;
+        this.waveThreads = shared.waveThreads;
         this.specs = shared.specs();
         this.ledgerWriter = shared.ledgerWriter;
         this.ledgerReader = shared.ledgerReader;
@@ -132,6 +135,26 @@ public final class RunContext implements AutoCloseable {
             }
         }
         return loaded;
+    }
+
+    /**
+     * The threads a wave runs its migrations (or syncs) on, shared by every wave of this context: a
+     * wave bounds how many of its tasks run at once itself ({@code drover.wave.parallel}); threads
+     * left idle end after 30 s.
+     */
+    public ExecutorService waves() {
+        return waveThreads;
+    }
+
+    private static ExecutorService waveThreads() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "drover-wave-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        return threads;
     }
 
     /** A new handle on the shared ledger writer: its own writes to wait for. */
@@ -202,6 +225,7 @@ public final class RunContext implements AutoCloseable {
             return;
         }
         ledgerWriter.close();
+        waveThreads.shutdownNow();
         if (ownsExecutor) {
             executor.shutdownNow();
         }

@@ -39,8 +39,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -259,18 +257,13 @@ public final class WaveRunner {
     private List<WaveRunRecord> schedule(Ledger ledger, String waveId, int total, List<WavePlan.Item> items,
                                          Map<String, WaveRunRecord> ended, int parallel, Task task) {
         WaveProgress progress = new WaveProgress(out, context.config().progress(), waveId, total);
-        ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, parallel), r -> {
-            Thread t = new Thread(r, "drover-wave");
-            t.setDaemon(true);
-            return t;
-        });
         Map<String, WaveOutcome> outcomes = new HashMap<>();
         ended.forEach((id, r) -> outcomes.put(id, r.outcome()));
         List<WaveRunRecord> results = new ArrayList<>(ended.values());
         Optional<FleetController> fleet = FleetController.start(context.spark(), context.ledger(), context.config().fleet(),
                 context.backlog(), () -> waveId);
         try {
-            CompletionService<WaveRunRecord> done = new ExecutorCompletionService<>(threads);
+            CompletionService<WaveRunRecord> done = new ExecutorCompletionService<>(context.waves());
             List<WavePlan.Item> waiting = new ArrayList<>(items.stream().filter(i -> !ended.containsKey(i.id())).toList());
             int running = 0;
             while (!waiting.isEmpty() || running > 0) {
@@ -288,7 +281,6 @@ public final class WaveRunner {
         } finally {
             context.backlog().setWaiting(0);
             fleet.ifPresent(FleetController::close);
-            threads.shutdownNow();
             progress.finish();
         }
         return results;
