@@ -41,26 +41,55 @@ class AlertsTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void alertsAreSentOnceResolvedByAPassingRunRetriedAndNeverLeakTheirSecrets() throws Exception {
-        Path requests = tmp.resolve("requests.jsonl");
-        try (Driver server = WebhookRecorder.launch(requests, 1, tmp.resolve("recorder.out"))) {
+    /**
+     * One story against the recorder, a behaviour per test, in order: each test reads what the ones
+     * before it left (one workspace and one recorder for the class; a failing step fails those after
+     * it too).
+     */
+    @org.junit.jupiter.api.Nested
+    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    class OneStory {
+        private Path dir;
+        private Path requests;
+        private Driver server;
+        private E2eWorkspace ws;
+        private FleetFixture fleet;
+        private List<String> alerts;
+        private final List<Cli> outputs = new ArrayList<>();
+        private LedgerReader ledger;
+        private RunRecord failed;
+
+        @org.junit.jupiter.api.BeforeAll
+        void recorderAndWorkspace(@TempDir Path dir) throws Exception {
+            this.dir = dir;
+            requests = dir.resolve("requests.jsonl");
+            server = WebhookRecorder.launch(requests, 1, dir.resolve("recorder.out"));
             String port = WebhookRecorder.port(server);
             String slack = "http://127.0.0.1:" + port + "/services/slack/" + SLACK_TOKEN;
             String pagerduty = "http://127.0.0.1:" + port + "/flaky/v2/enqueue";   // its first answer is a 500: retried
-
-            E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
-            FleetFixture fleet = FleetFixture.create(ws.root, SharedSpark.session(), 2, i -> 400L * i, Set.of(2), false);
-            List<String> alerts = List.of("--conf", "drover.alerts.slack-webhook=" + slack, "--conf", "drover.alerts.pagerduty-routing-key=" + ROUTING_KEY,
+            ws = new E2eWorkspace(dir.resolve("ws"), 3_000, 3, 1_000, 1_000);
+            fleet = FleetFixture.create(ws.root, SharedSpark.session(), 2, i -> 400L * i, Set.of(2), false);
+            alerts = List.of("--conf", "drover.alerts.slack-webhook=" + slack, "--conf", "drover.alerts.pagerduty-routing-key=" + ROUTING_KEY,
                     "--conf", "drover.alerts.pagerduty-url=" + pagerduty, "--conf", "drover.alerts.runtime-factor=0.001",
                     "--conf", "drover.alerts.quarantine-warning=0.0005", "--conf", "drover.alerts.backoff=200ms");
-            List<Cli> outputs = new ArrayList<>();
+        }
 
-            // a wave: fleet-0002 fails its checks and rolls back; every stage is "slow" at a factor of 0.001
+        @org.junit.jupiter.api.AfterAll
+        void stopRecorder() {
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        /** A wave: fleet-0002 fails its checks and rolls back; every stage is "slow" at a factor of 0.001; PagerDuty answers 500 once. */
+        @Test
+        @org.junit.jupiter.api.Order(1)
+        void aWaveWithAFailingMigrationAlertsRunFailedSlowStageAndWaveFailedAndRetriesAFlakySink() throws Exception {
             Cli wave = run(outputs, ws, alerts, "wave", "--tag", "fleet", "--parallel", "2");
             assertEquals(1, wave.exitCode(), wave.err() + wave.out());
-            LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
-            RunRecord failed = ledger.runsOf("fleet-0002/V1").get(0);
+            ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+            failed = ledger.runsOf("fleet-0002/V1").get(0);
             assertEquals(RunStatus.FAILED, failed.status());
             List<JsonNode> sent = read(requests);
             JsonNode slackFailed = only(sent, r -> r.path("path").asText().contains("/slack/") && text(r).contains("fleet-0002/V1: run "
@@ -81,16 +110,24 @@ class AlertsTest {
             List<AlertRecord> all = ledger.rows(LedgerTables.ALERTS, org.apache.spark.sql.functions.lit(true));
             assertEquals(1, all.stream().filter(a -> a.sink() == dev.drover.model.AlertSinkKind.PAGERDUTY && a.sent() && a.attempts() == 2).count(),
                     "the 500 was retried, and the ledger says it took two attempts: " + all);
+        }
 
-            // the same run again: nothing sent twice
+        /** De-duplicated per run and reason. */
+        @Test
+        @org.junit.jupiter.api.Order(2)
+        void theSameRunAgainSendsNothingTwice() throws Exception {
             int before = read(requests).size();
             try (Drover drover = Drover.open(SharedSpark.session(), Drover.config(ws.conf, overrides(ws, alerts)))) {
                 drover.context().alerts().afterRun(failed.runId());
                 drover.context().drainLedger();
             }
             assertEquals(before, read(requests).size(), "de-duplicated per run and reason");
+        }
 
-            // quarantine over the warning level, with Slack unreachable: the migration passes all the same
+        /** Quarantine over the warning level, with Slack unreachable: the migration passes all the same. */
+        @Test
+        @org.junit.jupiter.api.Order(3)
+        void quarantineOverTheWarningLevelAlertsAndAnUnreachableSinkFailsNothing() throws Exception {
             String closed = "http://127.0.0.1:" + closedPort() + "/services/slack/" + SLACK_TOKEN;
             List<String> unreachable = new ArrayList<>(alerts);
             unreachable.addAll(List.of("--conf", "drover.alerts.slack-webhook=" + closed, "--conf", "drover.alerts.attempts=2"));
@@ -104,8 +141,12 @@ class AlertsTest {
             JsonNode quarantine = body(only(read(requests), r -> pd(r, "trigger", "drover/users/V2/quarantine")));
             assertTrue(quarantine.path("payload").path("summary").asText().contains("quarantined 3 of 3,000 rows"),
                     quarantine.path("payload").path("summary").asText());
+        }
 
-            // fleet-0002 fixed at its source and run again: it passes, and the incident is resolved
+        /** fleet-0002 fixed at its source and run again: it passes, and the incident is resolved. */
+        @Test
+        @org.junit.jupiter.api.Order(4)
+        void aLaterPassingRunResolvesTheIncidentAndSlackHearsOfTriggersOnly() throws Exception {
             fleet.writeSource(SharedSpark.session(), 2, 800, false);
             Cli fixed = run(outputs, ws, alerts, "migrate", "fleet-0002/V1");
             assertEquals(0, fixed.exitCode(), fixed.err());
@@ -115,19 +156,27 @@ class AlertsTest {
             assertTrue(body(only(read(requests), r -> pd(r, "resolve", "drover/fleet-0002/V1/run-failed"))).path("payload").isMissingNode());
             assertFalse(read(requests).stream().anyMatch(r -> r.path("path").asText().contains("/slack/")
                     && text(r).contains("run " + fixedRun + " passed")), "Slack hears of triggers only");
+        }
 
-            // notify with no broker to reach: its events stay undelivered, and that is an alert
+        /** Notify with no broker to reach: its events stay undelivered, and that is an alert. */
+        @Test
+        @org.junit.jupiter.api.Order(5)
+        void notifyLeavingEventsUndeliveredIsAnAlert() throws Exception {
             List<String> noBroker = new ArrayList<>(alerts);
             noBroker.addAll(List.of("--conf", "drover.notify.bootstrap-servers=127.0.0.1:" + closedPort(),
                     "--conf", "drover.notify.max-block=2s", "--conf", "drover.notify.delivery-timeout=3s"));
             Cli notify = run(outputs, ws, noBroker, "notify");
             assertEquals(4, notify.exitCode(), notify.err() + notify.out());
             only(read(requests), r -> pd(r, "trigger", "drover/users/V2/undelivered"));
+        }
 
-            // and the report shows nothing secret either
-            Cli report = run(outputs, ws, alerts, "report", "--out", tmp.resolve("report").toString());
+        /** The run page lists a row per alert about the run. */
+        @Test
+        @org.junit.jupiter.api.Order(6)
+        void theReportListsTheAlertsAboutARun() throws Exception {
+            Cli report = run(outputs, ws, alerts, "report", "--out", dir.resolve("report").toString());
             assertEquals(0, report.exitCode(), report.err());
-            String failedPage = Files.readString(tmp.resolve("report/runs/" + failed.runId() + ".html"));
+            String failedPage = Files.readString(dir.resolve("report/runs/" + failed.runId() + ".html"));
             long alertsAboutIt = ledger.rows(LedgerTables.ALERTS, org.apache.spark.sql.functions.col("subject").equalTo(failed.runId())).size();
             assertTrue(alertsAboutIt >= 2, "run-failed and slow-stage, to each sink");
             int start = failedPage.indexOf("<table id=\"alerts\">");
@@ -136,13 +185,19 @@ class AlertsTest {
             assertEquals(alertsAboutIt, table.split("<tr>", -1).length - 2, "a row per alert about the run: " + table);
             assertTrue(table.contains("run-failed") && table.contains("pagerduty") && table.contains("slack"), table);
 
+        }
+
+        /** The webhook token and the routing key appear in no command output and no file but the recorder's own. */
+        @Test
+        @org.junit.jupiter.api.Order(7)
+        void noSecretInAnyOutputOrFile() throws Exception {
             List<String> secrets = List.of(SLACK_TOKEN, ROUTING_KEY, "xoxSecretHookToken42");
             for (Cli c : outputs) {
                 for (String secret : secrets) {
                     assertFalse((c.out() + c.err()).contains(secret), "output shows a secret: " + c.out() + c.err());
                 }
             }
-            try (Stream<Path> files = Files.walk(tmp)) {
+            try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.equals(requests)).toList()) {
                     String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                     for (String secret : secrets) {
