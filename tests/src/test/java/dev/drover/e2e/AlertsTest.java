@@ -41,14 +41,9 @@ class AlertsTest {
     @TempDir
     Path tmp;
 
-    /**
-     * One story against the recorder, a behaviour per test, in order: each test reads what the ones
-     * before it left (one workspace and one recorder for the class; a failing step fails those after
-     * it too).
-     */
+    /** The alert story against one recorder and one workspace (see {@link Story}). */
     @org.junit.jupiter.api.Nested
-    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
-    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    @Story
     class OneStory {
         private Path dir;
         private Path requests;

@@ -18,13 +18,9 @@ class CliCommandsTest {
     @TempDir
     Path tmp;
 
-    /**
-     * One migration through the CLI, a behaviour per test, in order: each test reads the state
-     * the ones before it left (one workspace for the class; a failing step fails those after it too).
-     */
+    /** One migration through the CLI (see {@link Story}). */
     @org.junit.jupiter.api.Nested
-    @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
-    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    @Story
     class OneMigration {
         private E2eWorkspace ws;
         private String runId;
