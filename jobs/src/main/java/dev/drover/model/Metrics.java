@@ -82,11 +82,7 @@ public record Metrics(Map<String, BigDecimal> values) {
         if (key.nullable()) {
             throw new IllegalArgumentException("metric " + key + " is an aggregate, not a count: read it with value()");
         }
-        BigDecimal v = values.get(key.name());
-        if (v == null) {
-            throw new IllegalStateException("metric " + key + " was not measured (measured: " + String.join(", ", values.keySet()) + ")");
-        }
-        return v.longValueExact();
+        return value(key).longValueExact();
     }
 
     /** Whether {@code key} was measured. */

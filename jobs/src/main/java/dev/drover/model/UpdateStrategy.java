@@ -4,12 +4,8 @@ package dev.drover.model;
 public enum UpdateStrategy implements Labelled {
     IMMEDIATE, PHASED, DUAL_WRITE;
 
+    /** The strategy labelled {@code text}, or null for a label that names none (the catalog reports it). */
     public static UpdateStrategy parse(String text) {
-        for (UpdateStrategy s : values()) {
-            if (s.label().equals(text)) {
-                return s;
-            }
-        }
-        return null;
+        return Labelled.find(UpdateStrategy.class, text).orElse(null);
     }
 }
