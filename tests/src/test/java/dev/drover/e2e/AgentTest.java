@@ -30,6 +30,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,16 +49,34 @@ class AgentTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void requestsRunOnceAndSurviveKillsAndDrains() throws Exception {
-        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
-        try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
-            List<String> options = ws.options();
+    /** Requests run once through a kill -9, a drain and two restarts (see {@link Story}). */
+    @Nested
+    @Story
+    class KillsAndDrains {
+        @AutoClose
+        private LocalKafka kafka;
+        private E2eWorkspace ws;
+        private Path tmp;
+        private List<String> options;
+        private LedgerReader ledger;
+        private String run1;
+        private String run2;
+
+        @BeforeAll
+        void brokerAndWorkspace(@TempDir Path dir) throws Exception {
+            tmp = dir;
+            ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+            kafka = LocalKafka.start(tmp.resolve("kafka"), false);
+            options = ws.options();
             options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--conf", "drover.wave.parallel=1", "--conf", "drover.agent.poll-interval=200ms",
                     "--conf", "drover.agent.drain-timeout=3s"));
-            LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+            ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        }
 
+        @Test
+        @Order(1)
+        void anAgentKilledMidRunLeavesTheRequestStartedAndItsRunRunning() throws Exception {
             // 1. kill -9 while users/V2 runs (paused after analyze, its run and batches recorded)
             Path first = tmp.resolve("agent-1.out");
             try (Driver agent = Driver.start(agentCommand(options, List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=analyzed")), first)) {
@@ -68,10 +90,14 @@ class AgentTest {
             }
             RequestRecord killed = requests(ledger).get("r1");
             assertEquals(RequestStatus.STARTED, killed.status(), killed.toString());
-            String run1 = killed.runId();
+            run1 = killed.runId();
             assertEquals(RunStatus.RUNNING, ledger.run(run1).orElseThrow().status());
             assertEquals("user:default/jane", killed.requester());
+        }
 
+        @Test
+        @Order(2)
+        void aRestartResumesItThenSigtermDrainsLeavingTheRunningOneToResumeAndTheWaitingOneUnstarted() throws Exception {
             // 2. the restart finishes r1 (same run, resumed); countries/V2 then pauses after analyze, a validate of
             //    r1's run waits behind it (one at once); SIGTERM drains: nothing new starts, the paused run is left
             Path second = tmp.resolve("agent-2.out");
@@ -91,8 +117,12 @@ class AgentTest {
             Map<String, RequestRecord> afterDrain = requests(ledger);
             assertEquals(RequestStatus.STARTED, afterDrain.get("r2").status());
             assertEquals(RequestStatus.ACCEPTED, afterDrain.get("r3").status(), "the waiting request never started");
-            String run2 = afterDrain.get("r2").runId();
+            run2 = afterDrain.get("r2").runId();
+        }
 
+        @Test
+        @Order(3)
+        void aThirdAgentResumesBothBeforeAnythingNewAndAnswersADuplicateABadRequestAndGarbage() throws Exception {
             // 3. a third agent resumes both before anything new, then answers a duplicate, a bad request and garbage
             Path third = tmp.resolve("agent-3.out");
             try (Driver agent = Driver.start(agentCommand(options, List.of()), third)) {
@@ -115,7 +145,11 @@ class AgentTest {
             }
             String out3 = Files.readString(third);
             assertTrue(out3.indexOf("request r2: resumed") < out3.indexOf("agent: taking requests"), "resumed before new requests: " + out3);
+        }
 
+        @Test
+        @Order(4)
+        void everyRequestEndedAsExpectedAndEveryEndWasRepliedTo() throws Exception {
             Map<String, RequestRecord> end = requests(ledger);
             assertEquals(RequestStatus.SUCCEEDED, end.get("r1").status());
             assertEquals(RequestStatus.SUCCEEDED, end.get("r2").status());
@@ -126,6 +160,11 @@ class AgentTest {
             assertTrue(end.values().stream().anyMatch(r -> r.status() == RequestStatus.REFUSED && r.requestId().startsWith("drover.requests[")
                     && r.message().contains("not a JSON CloudEvent")), end.toString());
             assertTrue(end.values().stream().filter(r -> r.status().ended()).allMatch(RequestRecord::replied), "every end was replied to");
+        }
+
+        @Test
+        @Order(5)
+        void eachMigrationRanExactlyOnceAndTheRequestsBatchSizeWon() throws Exception {
             // exactly once: one run per migration, each succeeded, the users one with the request's batch size
             Map<String, List<RunRecord>> runs = ledger.runs().stream().collect(Collectors.groupingBy(RunRecord::migration));
             assertEquals(1, runs.get("users/V2").size(), runs.toString());
@@ -134,7 +173,12 @@ class AgentTest {
             assertEquals(RunStatus.SUCCEEDED, runs.get("countries/V2").get(0).status());
             assertEquals(3_000 - 3, ws.table("users_v2").count(), "one score in 1,000 is not a number: quarantined");
             assertEquals(1, ledger.batches(run1).size(), "the request's batch size (3,000 rows) over the spec's (1,000: three batches)");
+        }
 
+        @Test
+        @Order(6)
+        void statusRequestsShowsTheSameNewestFirst() throws Exception {
+            Map<String, RequestRecord> end = requests(ledger);
             // drover status --requests shows the same, newest first
             Cli listed = Cli.run(concat(options, "status", "--requests", "--json"));
             assertEquals(0, listed.exitCode(), listed.err());
@@ -148,7 +192,11 @@ class AgentTest {
             assertEquals(2, byId.get("r4").path("exitCode").asInt());
             Cli text = Cli.run(concat(options, "status", "--requests"));
             assertTrue(text.out().startsWith("REQUEST") && text.out().contains(run1), text.out());
+        }
 
+        @Test
+        @Order(7)
+        void theRepliesTopicHoldsEachRequestsStatusesInOrderAndTheDuplicateGotTheSameEnd() throws Exception {
             // the replies as a consumer sees them: per request, in order, each end once per delivery
             List<JsonNode> replies = replies(kafka);
             List<String> r2 = replies.stream().filter(r -> r.path("subject").asText().equals("r2")).map(r -> r.path("data").path("status").asText()).toList();

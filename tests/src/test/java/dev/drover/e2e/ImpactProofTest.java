@@ -28,6 +28,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,21 +40,37 @@ import org.junit.jupiter.api.io.TempDir;
  * read from a git repository on disk, each classified and rewritten as the corpus expects, and
  * every rewrite of a runnable query proven by running both on the data; a wrong rewrite is refused
  * with the differing rows. Two more consumers: one with inline queries, one whose repository
- * cannot be cloned (a one-line problem for it alone).
+ * cannot be cloned (a one-line problem for it alone). Told a behaviour per test (see {@link Story}).
  */
+@Story
 class ImpactProofTest {
     private static final long ACCOUNTS = 3_000;
 
-    @TempDir
-    Path tmp;
+    private Path tmp;
+    private SparkSession spark;
+    private E2eWorkspace ws;
+    private String warehouse;
+    private ImpactCorpus corpus;
+    private Drover drover;
+    private long pinned;
+    private Dataset<Row> v1;
+    private Dataset<Row> v2;
+    private Dataset<Row> orders;
+    private Dataset<Row> kept;
+    private Impacts impacts;
+    private ConsumerEntity consumer;
+    private ConsumerImpact analysed;
+    private RewriteProof proof;
+    private RewriteProof.Tables tables;
 
-    @Test
-    void everyCorpusRewriteIsProvenOnRealTablesAndAWrongRewriteIsRefused() throws Exception {
-        SparkSession spark = SharedSpark.session();
-        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 200, 1, 0, 1_000);
-        String warehouse = ws.warehouse.toUri().toString().replaceAll("/$", "");
+    @BeforeAll
+    void workspace(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        spark = SharedSpark.session();
+        ws = new E2eWorkspace(tmp.resolve("ws"), 200, 1, 0, 1_000);
+        warehouse = ws.warehouse.toUri().toString().replaceAll("/$", "");
         Path corpusRoot = ImpactCorpus.locate();
-        ImpactCorpus corpus = new ImpactCorpus(corpusRoot, ImpactCorpus.templates(), warehouse);
+        corpus = new ImpactCorpus(corpusRoot, ImpactCorpus.templates(), warehouse);
         Path repository = repository(corpus, tmp.resolve("reports-repo"));
         Files.writeString(ws.conf.resolve("catalog/accounts.yaml"), Files.readString(corpusRoot.resolve("catalog/accounts.yaml")));
         Files.writeString(ws.conf.resolve("catalog/accounts-consumers.yaml"),
@@ -80,8 +99,18 @@ class ImpactProofTest {
         Files.writeString(ws.conf.resolve("migrations/accounts/V2__profile.conf"),
                 Files.readString(corpusRoot.resolve("migrations/accounts/V2__profile.conf")));
         ImpactCorpus.writeTables(spark, warehouse, ACCOUNTS, 8_000);
+    }
 
-        // before running: drover impact
+    @AfterAll
+    void close() throws Exception {
+        if (drover != null) {
+            drover.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void impactBeforeTheRunClassifiesEachConsumerFromItsCloneAndNamesTheOneThatCannotBeCloned() throws Exception {
         Cli impact = Cli.run(ws.command("impact", "accounts/V2", "--json"));
         assertEquals(0, impact.exitCode(), impact.err() + impact.out());
         JsonNode consumers = Render.JSON.readTree(impact.out());
@@ -95,99 +124,111 @@ class ImpactProofTest {
         assertTrue(lost.path("problem").asText().startsWith("repository " + tmp.resolve("no-such-repo") + " cannot be cloned"), lost.toString());
         JsonNode widget = find(consumers, "names-widget");
         assertEquals("rewritable", widget.path("impact").asText(), widget.toString());
+    }
 
+    @Test
+    @Order(2)
+    void theDeployStageProvesTheRewritesAndEachDeclaringConsumersEventCarriesThem() throws Exception {
         Cli migrate = Cli.run(ws.command("migrate", "accounts/V2"));
         if (migrate.exitCode() != 0) {
             Cli status = Cli.run(ws.command("status", migrate.out().replaceAll("(?s).*run (\\S+): .*", "$1")));
             assertEquals(0, migrate.exitCode(), migrate.err() + migrate.out() + status.out());
         }
-
         DroverConfig config = Drover.config(ws.conf, List.of("drover.warehouse=" + ws.warehouse, "drover.environment=test",
                 "drover.progress=never"));
-        try (Drover drover = Drover.open(spark, config, Drover.catalog(config), new PrintStream(java.io.OutputStream.nullOutputStream()))) {
-            dev.drover.ledger.RunRecord run = new LedgerReader(spark, warehouse + "/_drover").runsOf("accounts/V2").get(0);
-            long pinned = run.sourceVersion();
-            // the deploy stage prepared and proved every rewrite: each declaring consumer's event carries them
-            Map<String, JsonNode> events = new java.util.HashMap<>();
-            for (dev.drover.outbox.OutboxEvent e : new dev.drover.outbox.Outbox(drover.ledger()).events(run.runId())) {
-                events.put(e.consumer(), Render.JSON.readTree(e.payload()).path("consumer").path("impact"));
-            }
-            JsonNode reportsEvent = events.get("accounts-reports");
-            assertEquals("needs-person", reportsEvent.path("class").asText(), reportsEvent.toString());
-            int provenInEvent = 0;
-            for (JsonNode q : reportsEvent.path("queries")) {
-                provenInEvent += q.path("proven").asBoolean() ? 1 : 0;
-                if (q.path("query").asText().contains("34-create-table-as")) {
-                    assertEquals("not proven: not a query", q.path("proof").asText(), q.toString());
-                    assertTrue(q.path("rewritten").asText().contains("full_name AS name"), q.toString());
-                }
-                if (q.path("query").asText().contains("27-removed-column")) {
-                    assertTrue(q.path("rewritten").isNull() && !q.path("proven").asBoolean(), q.toString());
-                }
-            }
-            assertTrue(provenInEvent >= 45, "rewrites proven by the deploy stage: " + provenInEvent);
-            JsonNode widgetEvent = events.get("names-widget");
-            assertEquals("rewritable", widgetEvent.path("class").asText(), widgetEvent.toString());
-            assertTrue(widgetEvent.path("queries").get(0).path("proven").asBoolean()
-                    || widgetEvent.path("queries").get(1).path("proven").asBoolean(), widgetEvent.toString());
-            assertTrue(events.get("lost-repo").path("problem").asText().contains("cannot be cloned"));
-            Dataset<Row> v1 = spark.read().format("delta").option("versionAsOf", pinned).load(warehouse + "/accounts_v1");
-            Dataset<Row> v2 = spark.read().format("delta").load(warehouse + "/accounts_v2");
-            Dataset<Row> orders = spark.read().format("delta").load(warehouse + "/orders");
-            // the rows the run explains (quarantined: their score is not a number), left out of the old side by key
-            RewriteProof.Explained without = RewriteProof.explained(spark, v1, v2, List.of("account_id"), List.of("account_id"));
-            Dataset<Row> kept = without.rows();
-            long explained = without.explained();
-            assertEquals(v1.where("score = 'n/a'").count(), explained, "the quarantined rows are the ones missing from v2");
-            assertTrue(explained > 0);
-
-            Impacts impacts = drover.impacts(tmp.resolve("clones"));
-            ConsumerEntity consumer = drover.catalog().consumers().get("accounts-reports");
-            ImpactAnalyzer.Subject subject = impacts.subject("accounts-v1", v1.schema(), "accounts-v2", v2.schema(),
-                    dev.drover.model.SchemaDiff.between(v1.schema(), v2.schema(), Map.of("name", "full_name")));
-            ConsumerImpact analysed = impacts.analyze(subject, List.of(consumer)).get(0);
-            RewriteProof proof = new RewriteProof(spark, subject);
-            RewriteProof.Tables tables = new RewriteProof.Tables(
-                    d -> d.equals("accounts-v1") ? kept : d.equals("accounts-v2") ? v2 : orders,
-                    d -> d.equals("accounts-v2") ? v2 : d.equals("accounts-v1") ? kept : orders);
-            List<String> wrong = new ArrayList<>();
-            int proven = 0;
-            for (ImpactCorpus.Case c : corpus.cases()) {
-                QueryImpact q = analysed.queries().stream().filter(x -> x.query().equals("queries/" + c.name() + ".sql")).findFirst().orElseThrow();
-                if (q.impact() != c.expected()) {
-                    wrong.add(c.name() + ": " + q.impact().label() + " " + q.reasons());
-                    continue;
-                }
-                if (c.rewritten().isPresent() && !c.rewritten().equals(q.rewritten())) {
-                    wrong.add(c.name() + ": rewrite differs: " + q.rewritten().orElse("(none)"));
-                }
-                if (q.impact() == ImpactClass.NEEDS_PERSON || q.rewritten().isEmpty()) {
-                    continue;
-                }
-                RewriteProof.Outcome o = proof.prove(query(consumer, q, c), q, impacts.names(consumer), tables);
-                if (!q.runnable()) {
-                    if (o.status() != RewriteProof.Status.NOT_PROVEN || !o.note().contains("not a query")) {
-                        wrong.add(c.name() + ": " + o);
-                    }
-                } else if (o.status() != RewriteProof.Status.PROVEN) {
-                    wrong.add(c.name() + ": " + o);
-                } else {
-                    proven++;
-                }
-            }
-            assertEquals(List.of(), wrong, String.join("\n", wrong));
-            assertTrue(proven >= 45, "rewrites proven on the data: " + proven);
-
-            // a rewrite that reads the wrong column is refused, with rows of each side
-            QueryImpact first = analysed.queries().stream().filter(x -> x.query().startsWith("queries/01-")).findFirst().orElseThrow();
-            QueryImpact bad = new QueryImpact(first.consumer(), first.query(), first.impact(), first.reads(), first.reasons(),
-                    first.rewritten().map(t -> t.replace("full_name AS name", "email AS name")), true, List.of(), 0);
-            RewriteProof.Outcome refused = proof.prove(query(consumer, bad, null), bad, impacts.names(consumer), tables);
-            assertEquals(RewriteProof.Status.DIFFERENT, refused.status(), refused.toString());
-            assertTrue(refused.differences().stream().anyMatch(d -> d.startsWith("only in accounts-v1: (")), refused.toString());
-            assertTrue(refused.differences().stream().anyMatch(d -> d.startsWith("only in accounts-v2: (") && d.contains("@")),
-                    refused.toString());
+        drover = Drover.open(spark, config, Drover.catalog(config), new PrintStream(java.io.OutputStream.nullOutputStream()));
+        dev.drover.ledger.RunRecord run = new LedgerReader(spark, warehouse + "/_drover").runsOf("accounts/V2").get(0);
+        pinned = run.sourceVersion();
+        Map<String, JsonNode> events = new java.util.HashMap<>();
+        for (dev.drover.outbox.OutboxEvent e : new dev.drover.outbox.Outbox(drover.ledger()).events(run.runId())) {
+            events.put(e.consumer(), Render.JSON.readTree(e.payload()).path("consumer").path("impact"));
         }
+        JsonNode reportsEvent = events.get("accounts-reports");
+        assertEquals("needs-person", reportsEvent.path("class").asText(), reportsEvent.toString());
+        int provenInEvent = 0;
+        for (JsonNode q : reportsEvent.path("queries")) {
+            provenInEvent += q.path("proven").asBoolean() ? 1 : 0;
+            if (q.path("query").asText().contains("34-create-table-as")) {
+                assertEquals("not proven: not a query", q.path("proof").asText(), q.toString());
+                assertTrue(q.path("rewritten").asText().contains("full_name AS name"), q.toString());
+            }
+            if (q.path("query").asText().contains("27-removed-column")) {
+                assertTrue(q.path("rewritten").isNull() && !q.path("proven").asBoolean(), q.toString());
+            }
+        }
+        assertTrue(provenInEvent >= 45, "rewrites proven by the deploy stage: " + provenInEvent);
+        JsonNode widgetEvent = events.get("names-widget");
+        assertEquals("rewritable", widgetEvent.path("class").asText(), widgetEvent.toString());
+        assertTrue(widgetEvent.path("queries").get(0).path("proven").asBoolean()
+                || widgetEvent.path("queries").get(1).path("proven").asBoolean(), widgetEvent.toString());
+        assertTrue(events.get("lost-repo").path("problem").asText().contains("cannot be cloned"));
+    }
+
+    @Test
+    @Order(3)
+    void theRowsMissingFromV2ByKeyAreExactlyTheQuarantinedOnes() {
+        v1 = spark.read().format("delta").option("versionAsOf", pinned).load(warehouse + "/accounts_v1");
+        v2 = spark.read().format("delta").load(warehouse + "/accounts_v2");
+        orders = spark.read().format("delta").load(warehouse + "/orders");
+        // quarantined rows (their score is not a number) are left out of the old side by key
+        RewriteProof.Explained without = RewriteProof.explained(spark, v1, v2, List.of("account_id"), List.of("account_id"));
+        kept = without.rows();
+        assertEquals(v1.where("score = 'n/a'").count(), without.explained(), "the quarantined rows are the ones missing from v2");
+        assertTrue(without.explained() > 0);
+    }
+
+    @Test
+    @Order(4)
+    void everyCorpusQueryIsClassifiedAndRewrittenAsExpectedAndEachRunnableRewriteIsProvenOnTheData() throws Exception {
+        impacts = drover.impacts(tmp.resolve("clones"));
+        consumer = drover.catalog().consumers().get("accounts-reports");
+        ImpactAnalyzer.Subject subject = impacts.subject("accounts-v1", v1.schema(), "accounts-v2", v2.schema(),
+                dev.drover.model.SchemaDiff.between(v1.schema(), v2.schema(), Map.of("name", "full_name")));
+        analysed = impacts.analyze(subject, List.of(consumer)).get(0);
+        proof = new RewriteProof(spark, subject);
+        tables = new RewriteProof.Tables(
+                d -> d.equals("accounts-v1") ? kept : d.equals("accounts-v2") ? v2 : orders,
+                d -> d.equals("accounts-v2") ? v2 : d.equals("accounts-v1") ? kept : orders);
+        List<String> wrong = new ArrayList<>();
+        int proven = 0;
+        for (ImpactCorpus.Case c : corpus.cases()) {
+            QueryImpact q = analysed.queries().stream().filter(x -> x.query().equals("queries/" + c.name() + ".sql")).findFirst().orElseThrow();
+            if (q.impact() != c.expected()) {
+                wrong.add(c.name() + ": " + q.impact().label() + " " + q.reasons());
+                continue;
+            }
+            if (c.rewritten().isPresent() && !c.rewritten().equals(q.rewritten())) {
+                wrong.add(c.name() + ": rewrite differs: " + q.rewritten().orElse("(none)"));
+            }
+            if (q.impact() == ImpactClass.NEEDS_PERSON || q.rewritten().isEmpty()) {
+                continue;
+            }
+            RewriteProof.Outcome o = proof.prove(query(consumer, q, c), q, impacts.names(consumer), tables);
+            if (!q.runnable()) {
+                if (o.status() != RewriteProof.Status.NOT_PROVEN || !o.note().contains("not a query")) {
+                    wrong.add(c.name() + ": " + o);
+                }
+            } else if (o.status() != RewriteProof.Status.PROVEN) {
+                wrong.add(c.name() + ": " + o);
+            } else {
+                proven++;
+            }
+        }
+        assertEquals(List.of(), wrong, String.join("\n", wrong));
+        assertTrue(proven >= 45, "rewrites proven on the data: " + proven);
+    }
+
+    @Test
+    @Order(5)
+    void aRewriteThatReadsTheWrongColumnIsRefusedWithRowsOfEachSide() throws Exception {
+        QueryImpact first = analysed.queries().stream().filter(x -> x.query().startsWith("queries/01-")).findFirst().orElseThrow();
+        QueryImpact bad = new QueryImpact(first.consumer(), first.query(), first.impact(), first.reads(), first.reasons(),
+                first.rewritten().map(t -> t.replace("full_name AS name", "email AS name")), true, List.of(), 0);
+        RewriteProof.Outcome refused = proof.prove(query(consumer, bad, null), bad, impacts.names(consumer), tables);
+        assertEquals(RewriteProof.Status.DIFFERENT, refused.status(), refused.toString());
+        assertTrue(refused.differences().stream().anyMatch(d -> d.startsWith("only in accounts-v1: (")), refused.toString());
+        assertTrue(refused.differences().stream().anyMatch(d -> d.startsWith("only in accounts-v2: (") && d.contains("@")),
+                refused.toString());
     }
 
     private static dev.drover.impact.ConsumerQuery query(ConsumerEntity consumer, QueryImpact q, ImpactCorpus.Case c) throws Exception {

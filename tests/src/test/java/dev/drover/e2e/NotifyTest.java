@@ -28,6 +28,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,8 +53,8 @@ class NotifyTest {
     Path tmp;
 
     /** The project's catalog plus fraud-rules, a phased consumer in wave 1 (churn-model is wave 2). */
-    private E2eWorkspace workspace() throws Exception {
-        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+    private static E2eWorkspace workspace(Path dir) throws Exception {
+        E2eWorkspace ws = new E2eWorkspace(dir.resolve("ws"), 3_000, 3, 1_000, 1_000);
         Files.writeString(ws.conf.resolve("catalog/fraud.yaml"), """
                 apiVersion: backstage.io/v1alpha1
                 kind: Component
@@ -77,7 +81,7 @@ class NotifyTest {
         return migrate.out().split(" ")[1].replace(":", "");
     }
 
-    private static Cli notify(E2eWorkspace ws, LocalKafka kafka, String... args) {
+    private static Cli runNotify(E2eWorkspace ws, LocalKafka kafka, String... args) {
         List<String> command = ws.command("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--conf", "drover.notify.max-block=3s", "--conf", "drover.notify.delivery-timeout=5s");
         command.add("notify");
@@ -105,28 +109,50 @@ class NotifyTest {
         return ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover";
     }
 
-    @Test
-    void everyStrategyIsToldWithAValidCloudEventCheckedFieldByFieldAndARollbackIsAnnounced() throws Exception {
-        E2eWorkspace ws = workspace();
-        try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
-            kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC, ACK_TOPIC);
-            String run = migrate(ws);
+    /** Every strategy told, each event checked field by field, and a rollback announced (see {@link Story}). */
+    @Nested
+    @Story
+    class EveryStrategy {
+        @AutoClose
+        private LocalKafka kafka;
+        private E2eWorkspace ws;
+        private String run;
+        private List<EventReader.Received> records;
 
-            JsonNode dry = json(notify(ws, kafka, "--dry-run"));
+        @BeforeAll
+        void brokerAndMigration(@TempDir Path dir) throws Exception {
+            ws = workspace(dir);
+            kafka = LocalKafka.start(dir.resolve("kafka"), false);
+            kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC, ACK_TOPIC);
+            run = migrate(ws);
+        }
+
+        @Test
+        @Order(1)
+        void aDryRunCountsWhatIsDueAndHeldAndSendsNothing() throws Exception {
+            JsonNode dry = json(runNotify(ws, kafka, "--dry-run"));
             assertEquals(3, dry.path("due").asInt(), dry.toString());
             assertEquals(Set.of("churn-model"), consumers(dry.path("held"), null));
             assertEquals(List.of(), received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC), "a dry run sends nothing");
+        }
 
-            Cli first = notify(ws, kafka);
+        @Test
+        @Order(2)
+        void notifyDeliversToWave1AndTheImmediateAndDualWriteConsumersAndHoldsWave2() throws Exception {
+            Cli first = runNotify(ws, kafka);
             assertEquals(0, first.exitCode(), first.err() + first.out());
             JsonNode result = json(first);
             assertEquals(Set.of("signup-dashboard", "billing-export", "fraud-rules"), consumers(result.path("deliveries"), "delivered"));
             assertTrue(result.path("held").get(0).path("reason").asText().contains("wave 2 waits for wave 1"), result.toString());
+        }
 
+        @Test
+        @Order(3)
+        void eachEventIsAValidCloudEventCheckedFieldByField() throws Exception {
             LedgerReader ledger = new LedgerReader(SharedSpark.session(), stateDir(ws));
             long targetVersion = ledger.requireRun(run).targetVersion().orElseThrow();
             int checks = ledger.checks(run).size();
-            List<EventReader.Received> records = received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC);
+            records = received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC);
             assertEquals(3, records.size());
             for (EventReader.Received r : records) {
                 assertEquals("application/cloudevents+json", r.contentType(), "as docs/consumers.md states");
@@ -197,13 +223,17 @@ class NotifyTest {
                 assertEquals(3, data.path("validation").path("rowsQuarantined").asLong());
                 assertEquals("drover status " + run, data.path("readMore").asText());
             }
+        }
 
+        @Test
+        @Order(4)
+        void aRollbackBeforeWave2IsAnnouncedToTheThreeToldAndNeverToChurnModel() throws Exception {
             // Rolled back before wave 2 was released: the three told hear about it, churn-model never hears of the run.
             Cli rollback = Cli.run(ws.command("rollback", run));
             assertEquals(0, rollback.exitCode(), rollback.err());
             assertTrue(rollback.out().contains("3 consumer(s) already told get a rolled-back event, 1 not yet told will not be"),
                     rollback.out());
-            Cli second = notify(ws, kafka);
+            Cli second = runNotify(ws, kafka);
             assertEquals(0, second.exitCode(), second.err() + second.out());
             assertEquals(3, json(second).path("delivered").asInt());
             List<EventReader.Received> after = received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC);
@@ -217,34 +247,59 @@ class NotifyTest {
                 assertTrue(e.path("data").path("rolledBack").path("message").asText().contains("emptied users-v2"), e.toString());
             }
             assertEquals(List.of(), received(kafka, ML_TOPIC), "churn-model was never told about the rolled-back run");
+        }
 
-            Cli third = notify(ws, kafka);
+        @Test
+        @Order(5)
+        void aNotifyWithNothingDueSendsNothingTwice() throws Exception {
+            Cli third = runNotify(ws, kafka);
             assertEquals(0, third.exitCode(), third.err());
             assertEquals(0, json(third).path("due").asInt(), "nothing is sent twice");
             assertEquals(6, received(kafka, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC).size());
         }
     }
 
-    @Test
-    void onlyTheFailedConsumerIsResentAndWave2WaitsForWave1DeliveredThenAcknowledged() throws Exception {
-        E2eWorkspace ws = workspace();
-        try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
-            kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, ACK_TOPIC); // fraud-rules' topic is missing
-            String run = migrate(ws);
+    /** A failed consumer resent alone, and wave 2 released by wave 1's acknowledgement (see {@link Story}). */
+    @Nested
+    @Story
+    class FailuresAndWaves {
+        @AutoClose
+        private LocalKafka kafka;
+        private E2eWorkspace ws;
+        private String run;
 
-            Cli first = notify(ws, kafka);
+        @BeforeAll
+        void brokerWithoutFraudTopicAndMigration(@TempDir Path dir) throws Exception {
+            ws = workspace(dir);
+            kafka = LocalKafka.start(dir.resolve("kafka"), false);
+            kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, ACK_TOPIC); // fraud-rules' topic is missing
+            run = migrate(ws);
+        }
+
+        @Test
+        @Order(1)
+        void aMissingTopicFailsOnlyItsConsumerExit4AndWave2WaitsForWave1() throws Exception {
+            Cli first = runNotify(ws, kafka);
             assertEquals(4, first.exitCode(), "undelivered events: exit 4; " + first.out() + first.err());
             JsonNode r1 = json(first);
             assertEquals(Set.of("signup-dashboard", "billing-export"), consumers(r1.path("deliveries"), "delivered"));
             assertEquals(Set.of("fraud-rules"), consumers(r1.path("deliveries"), "failed"));
             assertTrue(r1.toString().contains("fraud.dataset-updates unavailable"), r1.toString());
             assertTrue(r1.path("held").get(0).path("reason").asText().contains("wave 2 waits for wave 1: 0 of 1 delivered"), r1.toString());
+        }
 
+        @Test
+        @Order(2)
+        void aNormalRunDoesNotResendAFailedEvent() throws Exception {
             kafka.createTopics(3, FRAUD_TOPIC);
-            JsonNode r2 = json(notify(ws, kafka));
+            JsonNode r2 = json(runNotify(ws, kafka));
             assertEquals(0, r2.path("due").asInt(), "a normal run does not resend a failed event: " + r2);
+        }
 
-            Cli retry = notify(ws, kafka, "--retry-failed");
+        @Test
+        @Order(3)
+        void retryFailedResendsOnlyTheFailedConsumerSoEachHasOneEvent() throws Exception {
+            Cli retry = runNotify(ws, kafka, "--retry-failed");
             assertEquals(0, retry.exitCode(), retry.out() + retry.err());
             JsonNode r3 = json(retry);
             assertEquals(Set.of("fraud-rules"), consumers(r3.path("deliveries"), null), "only the failed consumer is re-sent");
@@ -252,19 +307,27 @@ class NotifyTest {
             Map<String, Long> perConsumer = received(kafka, DEFAULT_TOPIC, FRAUD_TOPIC).stream()
                     .collect(Collectors.groupingBy(EventReader.Received::key, Collectors.counting()));
             assertEquals(Map.of("signup-dashboard", 1L, "billing-export", 1L, "fraud-rules", 1L), perConsumer);
+        }
 
+        @Test
+        @Order(4)
+        void wave2WaitsWhileWave1IsNeitherAcknowledgedNorOld() throws Exception {
             // Wave 1 delivered, but neither acknowledged nor 24 h old: wave 2 still waits.
-            JsonNode r4 = json(notify(ws, kafka));
+            JsonNode r4 = json(runNotify(ws, kafka));
             assertEquals(0, r4.path("due").asInt(), r4.toString());
             assertTrue(r4.path("held").get(0).path("reason").asText().contains("or when all 1 acknowledge (0 so far)"), r4.toString());
             assertEquals(List.of(), received(kafka, ML_TOPIC));
+        }
 
+        @Test
+        @Order(5)
+        void anAcknowledgementReleasesWave2() throws Exception {
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(ACK_TOPIC, "fraud-rules",
                         "{\"eventId\": \"" + run + ":fraud-rules:migrated\", \"consumer\": \"fraud-rules\"}")).get();
             }
-            Cli released = notify(ws, kafka);
+            Cli released = runNotify(ws, kafka);
             assertEquals(0, released.exitCode(), released.out() + released.err());
             JsonNode r5 = json(released);
             assertEquals(1, r5.path("acksRead").asInt());
@@ -272,14 +335,22 @@ class NotifyTest {
             List<EventReader.Received> ml = received(kafka, ML_TOPIC);
             assertEquals(1, ml.size());
             assertEquals("churn-model", ml.get(0).event().getSubject());
+        }
 
+        @Test
+        @Order(6)
+        void theLedgerKeepsEveryAttemptAndTheAcknowledgementReadOnce() throws Exception {
             // The ledger keeps every attempt and the acknowledgement.
             Outbox outbox = new Outbox(Ledger.open(SharedSpark.session(), stateDir(ws)));
             assertEquals(List.of("failed", "delivered"), outbox.deliveries().stream()
                     .filter(d -> d.consumer().equals("fraud-rules")).map(d -> d.status().label()).toList());
             assertEquals(Set.of(run + ":fraud-rules:migrated"), outbox.acked());
-            assertEquals(0, json(notify(ws, kafka)).path("due").asInt(), "an ack read twice changes nothing");
+            assertEquals(0, json(runNotify(ws, kafka)).path("due").asInt(), "an ack read twice changes nothing");
+        }
 
+        @Test
+        @Order(7)
+        void statusShowsEachConsumersEventStateWithItsAttempts() throws Exception {
             // drover status shows each consumer's event state with its attempts.
             JsonNode status = JSON.readTree(Cli.run(ws.command("status", run, "--json")).out());
             Map<String, String> states = new java.util.TreeMap<>();
@@ -293,7 +364,7 @@ class NotifyTest {
 
     @Test
     void aBrokerOutageLosesNothingAndRetryFailedDeliversEachEventOnce() throws Exception {
-        E2eWorkspace ws = workspace();
+        E2eWorkspace ws = workspace(tmp);
         try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
             kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC, ACK_TOPIC);
             String run = migrate(ws);
@@ -317,10 +388,10 @@ class NotifyTest {
             }
 
             kafka.restart();
-            Cli retry = notify(ws, kafka, "--retry-failed");
+            Cli retry = runNotify(ws, kafka, "--retry-failed");
             assertEquals(0, retry.exitCode(), retry.out() + retry.err());
             assertEquals(3, json(retry).path("delivered").asInt());
-            assertEquals(0, json(notify(ws, kafka, "--retry-failed")).path("due").asInt());
+            assertEquals(0, json(runNotify(ws, kafka, "--retry-failed")).path("due").asInt());
 
             List<EventReader.Received> records = received(kafka, DEFAULT_TOPIC, FRAUD_TOPIC);
             Map<String, Long> byId = records.stream().collect(Collectors.groupingBy(r -> r.event().getId(), Collectors.counting()));

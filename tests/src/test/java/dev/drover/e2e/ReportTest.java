@@ -23,6 +23,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,16 +33,30 @@ import org.junit.jupiter.api.io.TempDir;
  * migration fails its checks and rolls back), opened in headless Chromium: the numbers the DOM
  * shows after the page's script ran are the ledger's, the filter works from disk, no page links
  * outside the report, and screenshots are taken (copied under docs/ with -Ddrover.docs=update).
+ * Told a behaviour per test (see {@link Story}).
  */
+@Story
 class ReportTest {
     private static final Pattern OUTSIDE = Pattern.compile("(src|href)\\s*=\\s*\"(https?:)?//|url\\(\\s*['\"]?(https?:)?//");
 
-    @TempDir
-    Path tmp;
+    private Path tmp;
+    private E2eWorkspace ws;
+    private Path out;
+    private LedgerContents ledger;
+    private List<RunRecord> runs;
+    private long rows;
+    private long quarantined;
+    private Chromium chromium;
+    private String index;
+    private RunRecord failed;
+    private String label;
+    private RunRecord demo;
 
-    @Test
-    void aReportOfADemoRunAndAWaveShowsTheLedgersNumbersInChromium() throws Exception {
-        E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
+    /** A demo run with a transition window (a producer's commit, a sync, a consumer moved) and a wave of three, one failing. */
+    @BeforeAll
+    void runsAWindowAndAWave(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
         Cli migrate = Cli.run(ws.command("migrate", "users/V2"));
         assertEquals(0, migrate.exitCode(), migrate.err());
         // users/V2 has a transition window: a producer's commit to users-v1, a sync, a consumer declared moved
@@ -51,22 +67,30 @@ class ReportTest {
         FleetFixture.create(ws.root, SharedSpark.session(), 3, i -> 400L * i, Set.of(2), false);
         Cli wave = Cli.run(ws.command("wave", "--tag", "fleet", "--parallel", "2"));
         assertEquals(1, wave.exitCode(), "one migration of the wave rolled back: " + wave.err() + wave.out());
+    }
 
-        Path out = tmp.resolve("report");
+    @Test
+    @Order(1)
+    void reportReadsEveryRunAndWaveOfTheLedger() throws Exception {
+        out = tmp.resolve("report");
         Cli report = Cli.run(ws.command("report", "--out", out.toString()));
         assertEquals(0, report.exitCode(), report.err());
         assertTrue(report.out().contains("(4 runs, 1 waves, 0 requests)"), report.out());
 
-        LedgerContents ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover")
+        ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover")
                 .everything();
-        List<RunRecord> runs = ledger.runs();
+        runs = ledger.runs();
         assertEquals(4, runs.size());
-        long rows = runs.stream().mapToLong(r -> written(ledger, r.runId())).sum();
-        long quarantined = runs.stream().mapToLong(r -> quarantined(ledger, r.runId())).sum();
+        rows = runs.stream().mapToLong(r -> written(ledger, r.runId())).sum();
+        quarantined = runs.stream().mapToLong(r -> quarantined(ledger, r.runId())).sum();
         assertTrue(rows > 3_000 && quarantined > 0, rows + " rows, " + quarantined + " quarantined");
+    }
 
-        Chromium chromium = new Chromium(tmp.resolve("chromium"));
-        String index = chromium.dumpDom(out.resolve("index.html"));
+    @Test
+    @Order(2)
+    void theIndexShowsTheLedgersTotalsAfterItsScriptRanFromDisk() throws Exception {
+        chromium = new Chromium(tmp.resolve("chromium"));
+        index = chromium.dumpDom(out.resolve("index.html"));
         assertEquals("4", text(index, "runs-total"));
         assertEquals("1", text(index, "runs-failed"));
         assertEquals("25.0%", text(index, "error-rate"));
@@ -77,14 +101,23 @@ class ReportTest {
         for (RunRecord r : runs) {
             assertTrue(index.contains("href=\"runs/" + r.runId() + ".html\""), "the index links run " + r.runId());
         }
-        RunRecord failed = runs.stream().filter(r -> r.status() != RunStatus.SUCCEEDED).findFirst().orElseThrow();
-        String label = failed.status().label();
+    }
+
+    @Test
+    @Order(3)
+    void theIndexFiltersByStatusFromTheAddress() throws Exception {
+        failed = runs.stream().filter(r -> r.status() != RunStatus.SUCCEEDED).findFirst().orElseThrow();
+        label = failed.status().label();
         long sameStatus = runs.stream().filter(r -> r.status().label().equals(label)).count()
                 + ledger.waves().stream().filter(w -> w.status().label().equals(label)).count();
         String filtered = chromium.dumpDom(out.resolve("index.html"), "?status=" + label);
         assertEquals(sameStatus + " of 5 rows shown", text(filtered, "shown"), "filtered by status " + label);
+    }
 
-        RunRecord demo = runs.stream().filter(r -> r.migration().equals("users/V2")).findFirst().orElseThrow();
+    @Test
+    @Order(4)
+    void aRunPageShowsItsChecksStagesBatchesErrorsAndTheVersionItMade() throws Exception {
+        demo = runs.stream().filter(r -> r.migration().equals("users/V2")).findFirst().orElseThrow();
         String page = chromium.dumpDom(out.resolve("runs").resolve(demo.runId() + ".html"));
         assertEquals(demo.runId(), text(page, "run-id"));
         assertEquals(String.format(Locale.ROOT, "%,d", written(ledger, demo.runId())), text(page, "run-rows"));
@@ -99,13 +132,21 @@ class ReportTest {
         assertTrue(rowsOf(page, "errors") > 0, "top quarantine errors of the demo run");
         assertTrue(count(page, "<tr class=\"mine\">") >= 1, "the version this run made (its publish), marked");
         assertTrue(page.contains("<svg"), "the batches chart is inline SVG");
+    }
 
+    @Test
+    @Order(5)
+    void aFailedRunPageShowsItsFailedChecksAndStatusBadge() throws Exception {
         String failedPage = chromium.dumpDom(out.resolve("runs").resolve(failed.runId() + ".html"));
         long failedChecks = ledger.checksOf(failed.runId()).stream().filter(c -> !c.passed()).count();
         assertTrue(failedChecks > 0);
         assertEquals(failedChecks, count(failedPage, "<tr class=\"check failed\">"));
         assertTrue(failedPage.contains("class=\"badge s-" + label + "\""), "the run's status badge");
+    }
 
+    @Test
+    @Order(6)
+    void theTransitionsPageShowsTheWindowItsSyncAndWhoMoved() throws Exception {
         assertEquals("1", text(index, "windows-open"));
         String transitions = chromium.dumpDom(out.resolve("transitions.html"));
         assertTrue(transitions.contains("data-migration=\"users/V2\""), "the window has its section");
@@ -113,17 +154,29 @@ class ReportTest {
         assertTrue(transitions.contains("data-moved=\"1\" data-total=\"3\""), "one of three consumers moved");
         assertTrue(transitions.contains("<tr data-consumer=\"churn-model\" data-moved=\"true\">"), "churn-model moved");
         assertTrue(transitions.contains("<svg"), "the lag chart");
+    }
 
+    @Test
+    @Order(7)
+    void theFleetPageHasASectionPerWave() throws Exception {
         String fleet = chromium.dumpDom(out.resolve("fleet.html"));
         String waveId = ledger.waves().get(0).waveId();
         assertTrue(fleet.contains("id=\"w-" + waveId + "\""), "the wave has its section on the fleet page");
+    }
 
+    @Test
+    @Order(8)
+    void noPageLinksOutsideTheReport() throws Exception {
         try (Stream<Path> files = Files.walk(out)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertFalse(OUTSIDE.matcher(Files.readString(f)).find(), f + " links outside the report");
             }
         }
+    }
 
+    @Test
+    @Order(9)
+    void screenshotsAreTakenAtTheAskedWidth() throws Exception {
         Path shot = tmp.resolve("report-index.png");
         chromium.screenshot(out.resolve("index.html"), shot, 1400, 900);
         assertEquals(1400, pngWidth(shot));

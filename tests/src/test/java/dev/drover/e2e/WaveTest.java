@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,25 +33,37 @@ import org.junit.jupiter.api.io.TempDir;
  * A wave of 51 migrations in one real driver process: 50 generated datasets of mixed sizes (two
  * of them fail their checks), a migration that reads the last one's target, quotas on every
  * fifth. The driver is killed once part of the wave has ended, and the same command resumes it.
+ * Told a behaviour per test (see {@link Story}).
  */
+@Story
 class WaveTest {
     static final Set<Integer> FAILING = Set.of(7, 31);
 
-    @TempDir
-    Path tmp;
+    private Path tmp;
+    private FleetFixture fleet;
+    private List<String> props;
+    private List<String> options;
+    private LedgerReader ledger;
+    private Map<String, WaveRunRecord> beforeKill;
+    private WaveRecord wave;
+    private Map<String, WaveRunRecord> byMigration;
 
-    @Test
-    void waveWithFailuresADependentPairQuotasAndAKillResumes() throws Exception {
-        FleetFixture fleet = FleetFixture.create(tmp, SharedSpark.session(), 50, i -> 300 + (i * 7919L) % 4000, FAILING, true);
+    @BeforeAll
+    void fleetOf50AndAChain(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        fleet = FleetFixture.create(tmp, SharedSpark.session(), 50, i -> 300 + (i * 7919L) % 4000, FAILING, true);
         for (int i = 5; i <= 50; i += 5) {
             Path spec = fleet.conf.resolve("migrations").resolve(String.format("fleet-%04d", i)).resolve("V1__copy.conf");
             Files.writeString(spec, Files.readString(spec) + "quota { weight = 2, min-share = 1, max-tasks = 1 }\n");
         }
-        List<String> props = List.of("-Dspark.extraListeners=" + PoolTaskListener.class.getName());
+        props = List.of("-Dspark.extraListeners=" + PoolTaskListener.class.getName());
         // batches of one task per source split (the fleet's sources are small): what a quota bounds
-        List<String> options = concat(fleet.options(), "--conf", "drover.batching.small-rows=1");
+        options = concat(fleet.options(), "--conf", "drover.batching.small-rows=1");
+    }
 
-        // the dry run: order, nothing written
+    @Test
+    @Order(1)
+    void aDryRunPlansTheOrderWithTheChainLastAndWritesNothing() throws Exception {
         Cli plan = Cli.run(concat(options, "wave", "--plan", "--json"));
         assertEquals(0, plan.exitCode(), plan.err());
         var planned = dev.drover.view.Render.JSON.readTree(plan.out()).get("migrations");
@@ -57,8 +71,11 @@ class WaveTest {
         assertEquals("chain/V1", planned.get(50).get("migration").asText(), "chain/V1 waits for the last fleet migration");
         assertEquals(FleetFixture.id(50), planned.get(50).get("after").get(0).asText());
         assertTrue(!Files.exists(fleet.warehouse.resolve("_drover")), "a dry run writes nothing");
+    }
 
-        // killed once fleet-0012 ended (others may be running then)
+    @Test
+    @Order(2)
+    void aDriverKilledOnceAMigrationEndedLeavesTheWaveRunning() throws Exception {
         List<String> killedProps = new ArrayList<>(props);
         killedProps.add("-Ddrover.test.pool-peaks=" + tmp.resolve("peaks-killed"));
         killedProps.addAll(List.of("-Ddrover.test.announce=1", "-Ddrover.test.pause-at=wave-migration-ended:" + FleetFixture.id(12)));
@@ -67,15 +84,18 @@ class WaveTest {
             driver.awaitLine("drover-point wave-migration-ended:" + FleetFixture.id(12), 600);
             driver.kill();
         }
-        LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
         List<WaveRecord> waves = ledger.waves();
         assertEquals(1, waves.size());
         assertEquals(WaveStatus.RUNNING, waves.get(0).status(), "the killed wave never ended");
-        Map<String, WaveRunRecord> beforeKill = ledger.waveRuns(waves.get(0).waveId()).stream()
+        beforeKill = ledger.waveRuns(waves.get(0).waveId()).stream()
                 .collect(Collectors.toMap(WaveRunRecord::migration, Function.identity()));
         assertTrue(beforeKill.containsKey(FleetFixture.id(12)) && beforeKill.size() < 51, "ended before the kill: " + beforeKill.keySet());
+    }
 
-        // the same command resumes it
+    @Test
+    @Order(3)
+    void theSameCommandResumesTheWaveAndRecordsItsEndWithTwoFailed() throws Exception {
         List<String> resumedProps = new ArrayList<>(props);
         resumedProps.add("-Ddrover.test.pool-peaks=" + tmp.resolve("peaks-resumed"));
         String resumedErr;
@@ -87,23 +107,31 @@ class WaveTest {
         String out = Files.readString(tmp.resolve("resumed.out"));
         assertTrue(out.contains("resumed, " + beforeKill.size() + " ended before the stop"), out);
 
-        waves = ledger.waves();
+        List<WaveRecord> waves = ledger.waves();
         assertEquals(1, waves.size(), "the resume continued the killed wave");
-        WaveRecord wave = waves.get(0);
+        wave = waves.get(0);
         assertEquals(WaveStatus.FAILED, wave.status(), "the resumed wave's end is recorded; its output:\n" + out + "\n" + resumedErr);
         assertEquals(51, wave.migrations());
         assertEquals(49, wave.passed());
         assertEquals(2, wave.failed());
         List<WaveRunRecord> ended = ledger.waveRuns(wave.waveId());
-        Map<String, WaveRunRecord> byMigration = ended.stream().collect(Collectors.toMap(WaveRunRecord::migration, Function.identity()));
+        byMigration = ended.stream().collect(Collectors.toMap(WaveRunRecord::migration, Function.identity()));
         assertEquals(51, byMigration.size());
-        // what ended before the kill was left alone: same run, recorded once
+    }
+
+    @Test
+    @Order(4)
+    void whatEndedBeforeTheKillWasLeftAloneAndRanOnce() throws Exception {
         beforeKill.forEach((id, r) -> assertEquals(r, byMigration.get(id), id));
         Map<String, List<RunRecord>> runs = ledger.runs().stream().collect(Collectors.groupingBy(RunRecord::migration));
         for (var entry : beforeKill.entrySet()) {
             assertEquals(1, runs.get(entry.getKey()).size(), entry.getKey() + " ran once");
         }
+    }
 
+    @Test
+    @Order(5)
+    void eachPassedMigrationWroteEverySourceRowAndTheTwoPlantedFailuresFailed() throws Exception {
         for (int i = 1; i <= 50; i++) {
             WaveRunRecord r = byMigration.get(FleetFixture.id(i));
             if (FAILING.contains(i)) {
@@ -119,8 +147,11 @@ class WaveTest {
                 assertEquals(source, r.rowsWritten(), r.toString());
             }
         }
+    }
 
-        // status --wave shows it from the ledger
+    @Test
+    @Order(6)
+    void statusWaveShowsTheWaveFromTheLedger() throws Exception {
         Cli status = Cli.run(concat(options, "status", "--wave", wave.waveId(), "--json"));
         assertEquals(0, status.exitCode(), status.err());
         var shown = dev.drover.view.Render.JSON.readTree(status.out());
@@ -129,24 +160,33 @@ class WaveTest {
         assertEquals(51, shown.get("migrations").size());
         Cli list = Cli.run(concat(options, "status", "--wave"));
         assertTrue(list.out().contains(wave.waveId()) && list.out().contains("failed"), list.out());
+    }
 
-        // the pair in order: chain/V1 started after fleet-0050 ended
+    @Test
+    @Order(7)
+    void theDependentMigrationStartedAfterTheOneItReadsEnded() throws Exception {
         WaveRunRecord last = byMigration.get(FleetFixture.id(50));
         WaveRunRecord chain = byMigration.get("chain/V1");
         assertEquals(WaveOutcome.PASSED, chain.outcome());
         Instant chainStarted = ledger.rows(LedgerTables.RUNS, col("run_id").equalTo(chain.runId())).stream()
                 .map(RunRecord::eventTime).min(Comparator.naturalOrder()).orElseThrow();
         assertTrue(chainStarted.isAfter(last.eventTime()), "chain/V1 started " + chainStarted + ", fleet-0050 ended " + last.eventTime());
+    }
 
-        // consumer events of the passed migrations only, each once (chain/V1's source has a consumer too)
+    @Test
+    @Order(8)
+    void consumerEventsAreWrittenForPassedMigrationsOnlyEachOnce() throws Exception {
         Map<String, Long> events = ledger.rows(OutboxRow.TABLE, col("record").equalTo("event")).stream()
                 .collect(Collectors.groupingBy(e -> e.migration().orElse("?"), Collectors.counting()));
         assertEquals(49, events.size(), "one consumer per passed migration: " + events.keySet());
         assertTrue(events.containsKey("chain/V1"));
         assertTrue(events.values().stream().allMatch(n -> n == 1), events.toString());
         FAILING.forEach(i -> assertTrue(!events.containsKey(FleetFixture.id(i)), "no event for " + FleetFixture.id(i)));
+    }
 
-        // quotas: max-tasks = 1 held in every pool that has it; unlimited pools did run tasks side by side
+    @Test
+    @Order(9)
+    void maxTasksHeldInEveryPoolThatHasItWhileUnlimitedPoolsRanTasksSideBySide() throws Exception {
         Map<String, Integer> peak = PoolTaskListener.read(tmp.resolve("peaks-killed"), tmp.resolve("peaks-resumed"));
         for (int i = 5; i <= 50; i += 5) {
             String pool = FleetFixture.id(i);
