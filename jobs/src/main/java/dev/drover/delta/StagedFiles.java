@@ -169,7 +169,11 @@ public final class StagedFiles {
         APPEND,
         /** The files replace whatever the table holds at the publish (a new table, re-migrated). */
         REPLACE,
-        /** The files replace the pinned version's; a commit by anyone after it refuses the publish. */
+        /**
+         * The files replace the pinned version's; a commit by anyone after it that changed the data or the
+         * metadata refuses the publish. Commits that changed neither (VACUUM's start and end, OPTIMIZE's
+         * rewrites, all marked as no data change) leave the pinned data as it was and are let through.
+         */
         REPLACE_PINNED
     }
 
@@ -193,9 +197,11 @@ public final class StagedFiles {
         }
         if (mode == Mode.REPLACE_PINNED) {
             long expected = pinned.orElseThrow(() -> new IllegalArgumentException("a pinned publish needs the pinned version"));
-            if (txn.readVersion() != expected) {
+            Optional<Long> changed = firstDataChange(log, expected, txn.readVersion());
+            if (changed.isPresent()) {
                 throw new ConflictError("publish of run " + tag.run() + " refused: " + location + " is at version " + txn.readVersion()
-                        + ", committed after the pinned version " + expected + " by someone else; nothing is published");
+                        + ", committed after the pinned version " + expected + " by someone else (version " + changed.get()
+                        + " changed its data); nothing is published");
             }
         }
         // any commit by others between here and our commit conflicts, instead of being lost under a replace
@@ -223,6 +229,35 @@ public final class StagedFiles {
                 partitions, scala.Option.empty(), scala.Option.apply(tag.json()));
         long version = txn.commit(JavaConverters.asScalaBuffer(actions).toSeq(), op);
         return new Published(version, true);
+    }
+
+    /**
+     * The first version after {@code pinned}, up to {@code read}, that changed the table's data, metadata or
+     * protocol; a version whose log is gone counts as a change. Empty when every commit since the pin left
+     * the data as it was.
+     */
+    private static Optional<Long> firstDataChange(DeltaLog log, long pinned, long read) {
+        if (read <= pinned) {
+            return read == pinned ? Optional.empty() : Optional.of(read);
+        }
+        long next = pinned + 1;
+        scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(next, false);
+        while (changes.hasNext() && next <= read) {
+            scala.Tuple2<Object, scala.collection.Seq<Action>> commit = changes.next();
+            long version = (Long) commit._1();
+            if (version != next) {
+                return Optional.of(next);
+            }
+            for (Action a : JavaConverters.seqAsJavaList(commit._2())) {
+                boolean change = a instanceof Metadata || a instanceof org.apache.spark.sql.delta.actions.Protocol
+                        || a instanceof org.apache.spark.sql.delta.actions.AddCDCFile || (a instanceof FileAction f && f.dataChange());
+                if (change) {
+                    return Optional.of(version);
+                }
+            }
+            next++;
+        }
+        return next <= read ? Optional.of(next) : Optional.empty();
     }
 
     /** The version of the commit tagged as {@code tag} (same run and stage), -1 when none. */

@@ -156,9 +156,31 @@ class StagedFilesTest {
         spark.range(10, 12).selectExpr("id", "'y' AS name", "'0' AS day").write().format("delta").mode("append").save(location);
         ConflictError e = assertThrows(ConflictError.class, () -> staged.publish(location, "drover-r3-publish", layout, w.files(),
                 StagedFiles.Mode.REPLACE_PINNED, Optional.of(0L), tag("r3")));
-        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("pinned version 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 1") && e.getMessage().contains("pinned version 0")
+                && e.getMessage().contains("version 1 changed its data"), e.getMessage());
         assertEquals(1, delta.latestVersion(location), "nothing published");
         assertEquals(12, delta.read(location, 1).count());
+    }
+
+    @Test
+    void commitsThatChangedNoDataAfterThePinnedVersionLetThePublishThrough() {
+        String location = tmp.resolve("events").toUri().toString();
+        spark.range(0, 5).selectExpr("id", "'x' AS name", "'0' AS day").write().format("delta").save(location);
+        spark.range(5, 10).selectExpr("id", "'x' AS name", "'0' AS day").write().format("delta").mode("append").save(location);
+        StagedFiles.Layout layout = StagedFiles.Layout.of(spark, location, NEW, List.of());
+        StagedFiles.Written w = staged.write(location, "r4", layout, rows(0, 10));
+        // a maintenance job meanwhile: OPTIMIZE rewrites the two files into one, VACUUM records its start and end
+        io.delta.tables.DeltaTable.forPath(spark, location).optimize().executeCompaction();
+        io.delta.tables.DeltaTable.forPath(spark, location).vacuum();
+        long maintained = delta.latestVersion(location);
+        assertTrue(maintained >= 2, "OPTIMIZE committed after the pin: version " + maintained);
+
+        StagedFiles.Published p = staged.publish(location, "drover-r4-publish", layout, w.files(), StagedFiles.Mode.REPLACE_PINNED,
+                Optional.of(1L), tag("r4"));
+        assertEquals(maintained + 1, p.version());
+        assertEquals(10, delta.read(location, p.version()).count(), "the run's rows replaced the pinned version's");
+        assertEquals(List.of("n3"), delta.read(location, p.version()).where("id = 3").select("name")
+                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     }
 
     @Test
