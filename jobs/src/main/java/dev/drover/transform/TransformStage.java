@@ -210,9 +210,9 @@ public final class TransformStage {
     }
 
     private BatchRecord writeAndRecord(BatchWriter writer, BatchRecord batch, boolean resumed) {
-        KillPoints.reached("batch-writing:" + batch.batchId());
+        KillPoints.reached("batch-writing:" + batch.batchId(), scope.migration());
         BatchRecord staged = writeWithRetries(writer, batch, resumed);
-        KillPoints.reached("batch-written:" + batch.batchId());
+        KillPoints.reached("batch-written:" + batch.batchId(), scope.migration());
         ledger.recordBatches(List.of(staged));
         Metrics m = staged.metricsValues();
         Instant now = Instant.now();

@@ -37,8 +37,10 @@ import org.apache.spark.sql.SparkSession;
  * exactly one commit of the run, no staged file left that no record names, the run succeeded in
  * the ledger, each consumer's event in the outbox once, and the resume rewrote exactly the rows
  * of the batches the ledger had not recorded at the kill.
- * {@code tests/chaos/kill-resume N} runs N random kills and prints the table; CI runs fixed
- * points and two random moments through {@code ChaosKillResumeTest}.
+ * {@code tests/chaos/kill-resume N} runs N random kills and prints the table, each resume a process
+ * of its own (so its "resume ÷ clean" compares like with like); CI runs fixed points and two random
+ * moments through {@code ChaosKillResumeTest}, resuming in the test JVM: what a resume reads is the
+ * state on disk, and a process per resume was half of that class's time.
  */
 public final class ChaosKillResume {
     static final String SPEC = "migrations/users/V2__country_dimension.conf";
@@ -89,14 +91,16 @@ public final class ChaosKillResume {
     private final int days;
     private final long badEvery;
     private final long maxRows;
+    private final boolean resumeInProcess;
     private Clean clean;
 
-    public ChaosKillResume(Path work, long rows, int days, long badEvery, long maxRows) {
+    public ChaosKillResume(Path work, long rows, int days, long badEvery, long maxRows, boolean resumeInProcess) {
         this.work = work;
         this.rows = rows;
         this.days = days;
         this.badEvery = badEvery;
         this.maxRows = maxRows;
+        this.resumeInProcess = resumeInProcess;
     }
 
     /** The clean run everything is compared with: its time, its target, its batches' rows. */
@@ -180,9 +184,13 @@ public final class ChaosKillResume {
 
         long resumeStart = System.nanoTime();
         Cli resumed;
-        try (Driver driver = Driver.start(command(dir, List.of()), dir.resolve("resumed.out"))) {
-            int exit = driver.waitFor(600);
-            resumed = new Cli(exit, Files.readString(dir.resolve("resumed.out")), driver.stderr());
+        if (resumeInProcess) {
+            resumed = Cli.run(arguments(dir));
+        } else {
+            try (Driver driver = Driver.start(command(dir, List.of()), dir.resolve("resumed.out"))) {
+                int exit = driver.waitFor(600);
+                resumed = new Cli(exit, Files.readString(dir.resolve("resumed.out")), driver.stderr());
+            }
         }
         double resumeSeconds = (System.nanoTime() - resumeStart) / 1e9;
 
@@ -322,9 +330,13 @@ public final class ChaosKillResume {
     private static List<String> command(Path dir, List<String> props) {
         List<String> command = Project.javaCommand(Project.testClasspath(), props);
         command.add("dev.drover.cli.DroverCli");
-        command.addAll(List.of("--conf-dir", dir.resolve("conf").toString(), "--conf", "drover.warehouse=" + dir.resolve("warehouse"),
-                "--conf", "drover.environment=test", "--conf", "drover.progress=never", "migrate", "users/V2"));
+        command.addAll(arguments(dir));
         return command;
+    }
+
+    private static List<String> arguments(Path dir) {
+        return List.of("--conf-dir", dir.resolve("conf").toString(), "--conf", "drover.warehouse=" + dir.resolve("warehouse"),
+                "--conf", "drover.environment=test", "--conf", "drover.progress=never", "migrate", "users/V2");
     }
 
     private static LedgerReader ledger(Path dir) {
@@ -342,7 +354,7 @@ public final class ChaosKillResume {
         long rows = args.length > 1 ? Long.parseLong(args[1]) : 200_000;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : System.currentTimeMillis();
         Path work = Path.of(System.getProperty("drover.root", ".")).resolve("tests/target/chaos").toAbsolutePath();
-        ChaosKillResume chaos = new ChaosKillResume(work, rows, 10, 5_000, rows / 8);
+        ChaosKillResume chaos = new ChaosKillResume(work, rows, 10, 5_000, rows / 8, false);
         Clean clean = chaos.clean();
         System.out.printf("clean run: %.1f s, %d batches, %,d rows written; seed %d%n%n", clean.seconds(), clean.batchRows().size(),
                 clean.target().count(), seed);

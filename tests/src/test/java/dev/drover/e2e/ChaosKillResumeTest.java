@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of a real driver process, then {@code drover migrate} again, compared with a clean run
  * (see {@link ChaosKillResume}): at fixed points (after analyze, between writing a batch's files
  * and recording them, while a batch is being written, between recording the last batch and
- * publishing, right after the publish commit) and at two random moments.
+ * publishing, right after the publish commit) and at two random moments; each resume runs in this JVM.
  */
 class ChaosKillResumeTest {
     @TempDir
@@ -25,7 +25,7 @@ class ChaosKillResumeTest {
 
     @BeforeAll
     static void cleanRun() throws Exception {
-        chaos = new ChaosKillResume(tmp, 30_000, 6, 5_000, 5_000);
+        chaos = new ChaosKillResume(tmp, 30_000, 6, 5_000, 5_000, true);
         assertEquals(6, chaos.clean().batchRows().size(), "six batches");
     }
 

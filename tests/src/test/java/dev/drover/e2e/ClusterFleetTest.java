@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -33,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFleetTest {
     /**
-     * The wave's tail: one batch in one task, long enough that the executors the four small migrations used sit
-     * idle past the idle timeout while it runs (4 million rows was too short on a quiet machine: its own later
-     * jobs kept every executor busy).
+     * The wave's tail: one batch in one task, held before its write (a pause at its own batch point, while
+     * the other migrations go on) until the ledger shows an executor gone after the backlog drained. Holding it
+     * costs no CPU; an 8-million-row write once kept the executors idle instead, and was a minute of two cores.
      */
-    private static final long TAIL_ROWS = 8_000_000;
+    private static final long TAIL_ROWS = 100_000;
+    private static final String TAIL_PAUSE = "-Ddrover.test.pause-at=" + FleetFixture.id(5) + "/batch-writing:0";
 
     @TempDir
     static Path clusterTmp;
@@ -70,8 +72,8 @@ class ClusterFleetTest {
         Runtime.getRuntime().removeShutdownHook(guard);
     }
 
-    private static List<String> submit(Path jar) {
-        List<String> command = Project.javaCommand(Project.testClasspath(), List.of());
+    private static List<String> submit(Path jar, List<String> systemProperties) {
+        List<String> command = Project.javaCommand(Project.testClasspath(), systemProperties);
         command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", "dev.drover.cli.DroverCli",
                 "--jars", deltaJars(), "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=768m",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
@@ -82,32 +84,46 @@ class ClusterFleetTest {
     void aWaveOnAStandaloneClusterScalesUpWithTheBacklogAndBackDownAfter() throws Exception {
         Path jar = Project.root().resolve("consumer-notifier/target/drover.jar");
         assertTrue(Files.exists(jar), "the build made " + jar);
-        // four small migrations of three batches each run at once; a fifth, one large batch held to one task by its
-        // quota, starts when the first of them ends and outlasts them all: then the backlog is that one batch, and the
-        // executors it does not need go idle and leave
+        // four small migrations of three batches each run at once; a fifth, one batch held to one task by its quota,
+        // starts when the first of them ends and is held before its write until they have all ended: then the backlog
+        // is that one batch, and the executors go idle and leave
         FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 5, i -> i == 5 ? TAIL_ROWS : 3_000,
                 Set.of(), false);
         Path tail = fleet.conf.resolve("migrations/fleet-0005/V1__copy.conf");
         Files.writeString(tail, Files.readString(tail) + "batching { max-rows = 100000000 }\nquota { max-tasks = 1 }\n");
 
-        List<String> command = submit(jar);
+        Path release = tmp.resolve("release-the-tail");
+        List<String> command = submit(jar, List.of("-Ddrover.test.announce=1", TAIL_PAUSE, "-Ddrover.test.pause-for=180000",
+                "-Ddrover.test.pause-until=" + release));
         command.addAll(fleet.options());
         command.addAll(List.of("--conf", "drover.batching.max-rows=800", "--conf", "drover.fleet.max-executors=4",
                 "--conf", "drover.fleet.idle-timeout=5s", "--conf", "drover.fleet.scale-up.backlog=2",
                 "--conf", "drover.fleet.scale-up.after=2s", "--conf", "drover.fleet.scale-up.step=1",
                 "wave", "--parallel", "4"));
+        LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        java.time.Instant released = null;
         try (Driver driver = Driver.start(command, tmp.resolve("wave.out"))) {
-            assertEquals(0, driver.waitFor(600), driver.stderr());
+            // the tail is held until an executor has left with the backlog drained to it; then it writes
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            while (!driver.endedWithin(2_000) && System.nanoTime() < deadline) {
+                if (released == null && anExecutorLeftAfterTheBacklogDrained(ledger.fleet(null))) {
+                    Files.writeString(release, "go");
+                    released = java.time.Instant.now();
+                }
+            }
+            assertEquals(0, driver.waitFor(60), driver.stderr());
         }
         String out = Files.readString(tmp.resolve("wave.out"));
         assertTrue(out.contains("5 passed, 0 failed"), out);
 
-        LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
         WaveRecord wave = ledger.waves().get(0);
         assertEquals(WaveStatus.SUCCEEDED, wave.status());
         for (WaveRunRecord r : ledger.waveRuns(wave.waveId())) {
             assertEquals(WaveOutcome.PASSED, r.outcome(), r.toString());
         }
+        WaveRunRecord tailRun = ledger.waveRuns(wave.waveId()).stream().filter(r -> r.migration().equals(FleetFixture.id(5))).findFirst().orElseThrow();
+        assertTrue(released != null && tailRun.eventTime().isAfter(released), "the tail was held until an executor had left, released at "
+                + released + ": " + tailRun);
         long tailRows = SharedSpark.session().read().format("delta").load(fleet.warehouse.resolve("dst_0005").toUri().toString()).count();
         assertEquals(TAIL_ROWS, tailRows);
 
@@ -156,7 +172,7 @@ class ClusterFleetTest {
                 Cli sent = Cli.run(concat(options, "request", "migrate", FleetFixture.id(i), "--id", "q" + i));
                 assertEquals(0, sent.exitCode(), sent.err());
             }
-            List<String> command = submit(jar);
+            List<String> command = submit(jar, List.of());
             command.addAll(options);
             command.addAll(List.of("--conf", "drover.fleet.max-executors=4", "--conf", "drover.fleet.idle-timeout=5s",
                     "--conf", "drover.fleet.scale-up.backlog=2", "--conf", "drover.fleet.scale-up.after=2s",
@@ -182,6 +198,12 @@ class ClusterFleetTest {
         int peak = changes.stream().mapToInt(FleetRecord::executors).max().orElse(0);
         assertTrue(peak >= 2, table);
         assertTrue(changes.stream().anyMatch(f -> f.event() == dev.drover.model.FleetEvent.REMOVED), "idle executors left: " + table);
+    }
+
+    private static boolean anExecutorLeftAfterTheBacklogDrained(List<FleetRecord> changes) {
+        Optional<FleetRecord> firstAdded = changes.stream().filter(f -> f.event() == dev.drover.model.FleetEvent.ADDED).findFirst();
+        return firstAdded.isPresent() && changes.stream().anyMatch(f -> f.event() == dev.drover.model.FleetEvent.REMOVED
+                && f.backlog() <= 2 && f.eventTime().isAfter(firstAdded.get().eventTime()));
     }
 
     private static List<String> concat(List<String> first, String... more) {
