@@ -6,9 +6,9 @@ package dev.drover.exec;
  * named by {@code drover.test.pause-at} then waits there until the process is killed, or for
  * {@code drover.test.pause-for} milliseconds when that is set (a test acts meanwhile, then the run
  * goes on), or until the file {@code drover.test.pause-until} names exists (a test says when it has
- * seen what it waited for; {@code pause-for} then caps the wait). A point reached inside a migration may also be named for that migration alone, as
- * "&lt;migration&gt;/&lt;name&gt;" (one migration of a wave held while the others go on). Without the
- * properties this does nothing.
+ * seen what it waited for; {@code pause-for} then caps the wait). A point reached inside a
+ * migration may also be named for that migration alone, as "&lt;migration&gt;/&lt;name&gt;" (one
+ * migration of a wave held while the others go on). Without the properties this does nothing.
  */
 public final class KillPoints {
     private KillPoints() {}
