@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -53,7 +52,6 @@ class AgentTest {
     @Nested
     @Story
     class KillsAndDrains {
-        @AutoClose
         private LocalKafka kafka;
         private E2eWorkspace ws;
         private Path tmp;
@@ -66,7 +64,7 @@ class AgentTest {
         void brokerAndWorkspace(@TempDir Path dir) throws Exception {
             tmp = dir;
             ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 3, 1_000, 1_000);
-            kafka = LocalKafka.start(tmp.resolve("kafka"), false);
+            kafka = SharedKafka.fresh();
             options = ws.options();
             options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--conf", "drover.wave.parallel=1", "--conf", "drover.agent.poll-interval=200ms",
@@ -216,46 +214,45 @@ class AgentTest {
     @Test
     void aWaveRequestWithABatchSizeThenARollbackRequest() throws Exception {
         E2eWorkspace ws = new E2eWorkspace(tmp.resolve("ws"), 3_000, 6, 0, 1_000);
-        try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
-            List<String> options = ws.options();
-            options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--conf", "drover.agent.poll-interval=200ms"));
-            LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
-            Path out = tmp.resolve("agent.out");
-            try (Driver agent = Driver.start(agentCommand(options, List.of()), out)) {
-                awaitFile(out, "agent: taking requests", 180);
-                Cli wave = Cli.run(concat(options, "request", "wave", "--dataset", "users-v2", "--param", "batching.max-rows=500",
-                        "--id", "w1", "--wait", "--timeout", "5m"));
-                assertEquals(0, wave.exitCode(), wave.out() + wave.err());
-                assertTrue(wave.out().contains("request w1: succeeded"), wave.out());
-                assertTrue(wave.out().contains(": 1 passed, 0 failed, 0 held"), wave.out());
-                List<RunRecord> runs = ledger.runsOf("users/V2");
-                assertEquals(1, runs.size(), runs.toString());
-                RunRecord run = runs.get(0);
-                assertEquals(RunStatus.SUCCEEDED, run.status());
-                assertEquals(6, ledger.batches(run.runId()).size(), "a day of 500 rows a batch (the spec's 1,000: two days a batch, 3 batches)");
-                assertEquals(3_000, ws.table("users_v2").count());
-                String waveId = ledger.waves().get(0).waveId();
-                assertEquals(waveId, requests(ledger).get("w1").runId(), "a wave request's reply carries the wave id");
+        LocalKafka kafka = SharedKafka.fresh();
+        List<String> options = ws.options();
+        options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--conf", "drover.agent.poll-interval=200ms"));
+        LedgerReader ledger = new LedgerReader(SharedSpark.session(), ws.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");
+        Path out = tmp.resolve("agent.out");
+        try (Driver agent = Driver.start(agentCommand(options, List.of()), out)) {
+            awaitFile(out, "agent: taking requests", 180);
+            Cli wave = Cli.run(concat(options, "request", "wave", "--dataset", "users-v2", "--param", "batching.max-rows=500",
+                    "--id", "w1", "--wait", "--timeout", "5m"));
+            assertEquals(0, wave.exitCode(), wave.out() + wave.err());
+            assertTrue(wave.out().contains("request w1: succeeded"), wave.out());
+            assertTrue(wave.out().contains(": 1 passed, 0 failed, 0 held"), wave.out());
+            List<RunRecord> runs = ledger.runsOf("users/V2");
+            assertEquals(1, runs.size(), runs.toString());
+            RunRecord run = runs.get(0);
+            assertEquals(RunStatus.SUCCEEDED, run.status());
+            assertEquals(6, ledger.batches(run.runId()).size(), "a day of 500 rows a batch (the spec's 1,000: two days a batch, 3 batches)");
+            assertEquals(3_000, ws.table("users_v2").count());
+            String waveId = ledger.waves().get(0).waveId();
+            assertEquals(waveId, requests(ledger).get("w1").runId(), "a wave request's reply carries the wave id");
 
-                Cli rollback = Cli.run(concat(options, "request", "rollback", run.runId(), "--id", "b1", "--wait", "--timeout", "5m"));
-                assertEquals(0, rollback.exitCode(), rollback.out() + rollback.err());
-                assertTrue(rollback.out().contains("request b1: succeeded (run " + run.runId() + ")"), rollback.out());
-                assertEquals(RunStatus.ROLLED_BACK, ledger.run(run.runId()).orElseThrow().status());
-                assertEquals(0, ws.table("users_v2").count(), "the target back at its snapshot: empty before the run");
-                long commits = ws.history("users_v2").count();
-                Cli again = Cli.run(concat(options, "request", "rollback", run.runId(), "--id", "b1", "--wait", "--timeout", "2m"));
-                assertEquals(0, again.exitCode(), again.out() + again.err());
-                assertTrue(again.out().contains("request b1: succeeded (run " + run.runId() + ")"), again.out());
-                assertEquals(commits, ws.history("users_v2").count(), "the resent click ran once");
-                agent.terminate();
-                assertTrue(agent.endedWithin(120_000), "SIGTERM with nothing running ends the agent: " + agent.stderr());
-            }
-            Map<String, RequestRecord> end = requests(ledger);
-            assertEquals(RequestStatus.SUCCEEDED, end.get("w1").status());
-            assertEquals(RequestStatus.SUCCEEDED, end.get("b1").status());
-            assertEquals(2, end.size(), end.toString());
+            Cli rollback = Cli.run(concat(options, "request", "rollback", run.runId(), "--id", "b1", "--wait", "--timeout", "5m"));
+            assertEquals(0, rollback.exitCode(), rollback.out() + rollback.err());
+            assertTrue(rollback.out().contains("request b1: succeeded (run " + run.runId() + ")"), rollback.out());
+            assertEquals(RunStatus.ROLLED_BACK, ledger.run(run.runId()).orElseThrow().status());
+            assertEquals(0, ws.table("users_v2").count(), "the target back at its snapshot: empty before the run");
+            long commits = ws.history("users_v2").count();
+            Cli again = Cli.run(concat(options, "request", "rollback", run.runId(), "--id", "b1", "--wait", "--timeout", "2m"));
+            assertEquals(0, again.exitCode(), again.out() + again.err());
+            assertTrue(again.out().contains("request b1: succeeded (run " + run.runId() + ")"), again.out());
+            assertEquals(commits, ws.history("users_v2").count(), "the resent click ran once");
+            agent.terminate();
+            assertTrue(agent.endedWithin(120_000), "SIGTERM with nothing running ends the agent: " + agent.stderr());
         }
+        Map<String, RequestRecord> end = requests(ledger);
+        assertEquals(RequestStatus.SUCCEEDED, end.get("w1").status());
+        assertEquals(RequestStatus.SUCCEEDED, end.get("b1").status());
+        assertEquals(2, end.size(), end.toString());
     }
 
     private static Map<String, RequestRecord> requests(LedgerReader ledger) {

@@ -165,22 +165,22 @@ class ClusterFleetTest {
     void theAgentOnAStandaloneClusterScalesOnItsQueue() throws Exception {
         Path jar = Project.root().resolve("consumer-notifier/target/drover.jar");
         FleetFixture fleet = FleetFixture.create(tmp.resolve("fleet"), SharedSpark.session(), 8, i -> 2_000, Set.of(), false);
-        try (dev.drover.notify.LocalKafka kafka = dev.drover.notify.LocalKafka.start(tmp.resolve("kafka"), true)) {
-            List<String> options = new ArrayList<>(fleet.options());
-            options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
-            for (int i = 1; i <= 8; i++) {
-                Cli sent = Cli.run(concat(options, "request", "migrate", FleetFixture.id(i), "--id", "q" + i));
-                assertEquals(0, sent.exitCode(), sent.err());
-            }
-            List<String> command = submit(jar, List.of());
-            command.addAll(options);
-            command.addAll(List.of("--conf", "drover.fleet.max-executors=4", "--conf", "drover.fleet.idle-timeout=5s",
-                    "--conf", "drover.fleet.scale-up.backlog=2", "--conf", "drover.fleet.scale-up.after=2s",
-                    "--conf", "drover.fleet.scale-up.step=1", "--conf", "drover.wave.parallel=2",
-                    "--conf", "drover.agent.poll-interval=200ms", "agent", "--exit-when-idle", "20s"));
-            try (Driver driver = Driver.start(command, tmp.resolve("agent.out"))) {
-                assertEquals(0, driver.waitFor(900), driver.stderr());
-            }
+        dev.drover.notify.LocalKafka kafka = SharedKafka.fresh();
+        kafka.createTopics(1, "drover.requests", "drover.replies");   // the requests wait before the agent makes them
+        List<String> options = new ArrayList<>(fleet.options());
+        options.addAll(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
+        for (int i = 1; i <= 8; i++) {
+            Cli sent = Cli.run(concat(options, "request", "migrate", FleetFixture.id(i), "--id", "q" + i));
+            assertEquals(0, sent.exitCode(), sent.err());
+        }
+        List<String> command = submit(jar, List.of());
+        command.addAll(options);
+        command.addAll(List.of("--conf", "drover.fleet.max-executors=4", "--conf", "drover.fleet.idle-timeout=5s",
+                "--conf", "drover.fleet.scale-up.backlog=2", "--conf", "drover.fleet.scale-up.after=2s",
+                "--conf", "drover.fleet.scale-up.step=1", "--conf", "drover.wave.parallel=2",
+                "--conf", "drover.agent.poll-interval=200ms", "agent", "--exit-when-idle", "20s"));
+        try (Driver driver = Driver.start(command, tmp.resolve("agent.out"))) {
+            assertEquals(0, driver.waitFor(900), driver.stderr());
         }
         String out = Files.readString(tmp.resolve("agent.out"));
         LedgerReader ledger = new LedgerReader(SharedSpark.session(), fleet.warehouse.toUri().toString().replaceAll("/$", "") + "/_drover");

@@ -49,7 +49,6 @@ class ConsumerDeliveryTest {
     private Path requests;
     @AutoClose
     private Driver server;
-    @AutoClose
     private LocalKafka kafka;
     private E2eWorkspace ws;
     private Path repo;
@@ -64,7 +63,7 @@ class ConsumerDeliveryTest {
         tmp = dir;
         requests = tmp.resolve("requests.jsonl");
         server = WebhookRecorder.launch(requests, 1, tmp.resolve("recorder.out"));
-        kafka = LocalKafka.start(tmp.resolve("kafka"), false);
+        kafka = SharedKafka.fresh();
         String port = WebhookRecorder.port(server);
         String http = "http://127.0.0.1:" + port;
         kafka.createTopics(1, TOPIC, AUDIT_TOPIC, "ml.dataset-updates", "drover.dataset-acks");

@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
@@ -113,7 +112,6 @@ class NotifyTest {
     @Nested
     @Story
     class EveryStrategy {
-        @AutoClose
         private LocalKafka kafka;
         private E2eWorkspace ws;
         private String run;
@@ -122,7 +120,7 @@ class NotifyTest {
         @BeforeAll
         void brokerAndMigration(@TempDir Path dir) throws Exception {
             ws = workspace(dir);
-            kafka = LocalKafka.start(dir.resolve("kafka"), false);
+            kafka = SharedKafka.fresh();
             kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, FRAUD_TOPIC, ACK_TOPIC);
             run = migrate(ws);
         }
@@ -263,7 +261,6 @@ class NotifyTest {
     @Nested
     @Story
     class FailuresAndWaves {
-        @AutoClose
         private LocalKafka kafka;
         private E2eWorkspace ws;
         private String run;
@@ -271,7 +268,7 @@ class NotifyTest {
         @BeforeAll
         void brokerWithoutFraudTopicAndMigration(@TempDir Path dir) throws Exception {
             ws = workspace(dir);
-            kafka = LocalKafka.start(dir.resolve("kafka"), false);
+            kafka = SharedKafka.fresh();
             kafka.createTopics(3, DEFAULT_TOPIC, ML_TOPIC, ACK_TOPIC); // fraud-rules' topic is missing
             run = migrate(ws);
         }

@@ -176,19 +176,19 @@ class S3StorageTest {
         assertTrue(status.out().contains("succeeded"), status.out());
         assertTrue(history.out().contains(run.runId()), history.out());
 
-        try (LocalKafka kafka = LocalKafka.start(ws.root().resolve("kafka"), true)) {
-            List<String> withBroker = new ArrayList<>(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
-            Cli notify = Cli.run(concat(withBroker, ws.command("notify")));
-            printed.add(notify.out() + notify.err());
-            assertEquals(0, notify.exitCode(), notify.err() + notify.out());
-            assertTrue(notify.out().contains("3 delivered"), notify.out());
-            // the events as consumers receive them
-            var events = dev.drover.notify.EventReader.readAll(kafka.bootstrapServers(), Map.of(),
-                    List.of("drover.dataset-updates", "ml.dataset-updates"));
-            assertEquals(3, events.size(), "one event per consumer");
-            events.forEach(e -> printed.add(new String(e.value(), StandardCharsets.UTF_8)));
-            assertTrue(printed.get(printed.size() - 1).contains(ws.target()), "the event names the S3 location");
-        }
+        LocalKafka kafka = SharedKafka.fresh();
+        kafka.createTopics(3, "drover.dataset-updates", "ml.dataset-updates", "drover.dataset-acks");
+        List<String> withBroker = new ArrayList<>(List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers()));
+        Cli notify = Cli.run(concat(withBroker, ws.command("notify")));
+        printed.add(notify.out() + notify.err());
+        assertEquals(0, notify.exitCode(), notify.err() + notify.out());
+        assertTrue(notify.out().contains("3 delivered"), notify.out());
+        // the events as consumers receive them
+        var events = dev.drover.notify.EventReader.readAll(kafka.bootstrapServers(), Map.of(),
+                List.of("drover.dataset-updates", "ml.dataset-updates"));
+        assertEquals(3, events.size(), "one event per consumer");
+        events.forEach(e -> printed.add(new String(e.value(), StandardCharsets.UTF_8)));
+        assertTrue(printed.get(printed.size() - 1).contains(ws.target()), "the event names the S3 location");
 
         // rollback, and time travel to the version the run wrote
         long written = run.targetVersion().orElseThrow();

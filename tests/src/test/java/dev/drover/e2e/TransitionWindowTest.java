@@ -86,50 +86,49 @@ class TransitionWindowTest {
         assertEquals(v1Before, latest(v1), "v1 untouched");
         assertFalse(Files.readString(ws.conf.resolve("catalog/users.yaml")).contains("lifecycle: deprecated"));
 
-        try (LocalKafka kafka = LocalKafka.start(tmp.resolve("kafka"), false)) {
-            kafka.createTopics(1, "drover.dataset-updates", "ml.dataset-updates", ACK_TOPIC);
-            String run = new dev.drover.ledger.LedgerReader(spark, warehouse + "/_drover").runsOf("users/V2").get(0).runId();
-            acknowledge(kafka, run, List.of("billing-export", "churn-model"));
-            List<String> broker = List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--conf", "drover.notify.max-block=5s");
-            List<String> moved = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
-            moved.addAll(List.of("transition", "users/V2", "--moved", "signup-dashboard", "--by", "alice", "--json"));
-            JsonNode after = json(Cli.run(moved)).get(0);
-            for (JsonNode c : after.path("consumers")) {
-                assertTrue(c.path("moved").asBoolean(), c.toString());
-                assertEquals(c.path("name").asText().equals("signup-dashboard") ? "declared" : "acknowledged", c.path("how").asText());
-            }
-
-            List<String> retire = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
-            retire.add("retire");
-            retire.add("users/V2");
-            Cli retired = Cli.run(retire);
-            assertEquals(0, retired.exitCode(), retired.err() + retired.out());
-            Map<String, String> properties = new DeltaTables(spark).properties(v1, latest(v1));
-            assertEquals("true", properties.get("drover.retired"));
-            assertEquals("users-v2", properties.get("drover.successor"));
-            assertTrue(Files.readString(ws.conf.resolve("catalog/users.yaml")).contains("  lifecycle: deprecated"), "the catalog says so");
-
-            List<String> notify = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
-            notify.add("notify");
-            Cli told = Cli.run(notify);
-            assertEquals(0, told.exitCode(), told.err() + told.out());
-            List<String> retiredTo = new ArrayList<>();
-            for (EventReader.Received r : EventReader.readAll(kafka.bootstrapServers(), Map.of(), TOPICS)) {
-                if (r.event().getType().equals("dev.drover.dataset.retired")) {
-                    retiredTo.add(r.key());
-                    assertEquals(run + ":" + r.key() + ":retired", r.event().getId());
-                    JsonNode data = Render.JSON.readTree(r.event().getData().toBytes());
-                    assertEquals("users-v2", data.path("successor").path("dataset").asText());
-                }
-            }
-            assertEquals(List.of("billing-export", "churn-model", "signup-dashboard"), retiredTo.stream().sorted().toList());
-
-            // retired: no more syncs, and a second retire tells no one twice
-            Cli after2 = Cli.run(ws.command("sync", "users/V2"));
-            assertEquals(2, after2.exitCode(), after2.err());
-            assertTrue(after2.err().contains("was retired"), after2.err());
+        LocalKafka kafka = SharedKafka.fresh();
+        kafka.createTopics(1, "drover.dataset-updates", "ml.dataset-updates", ACK_TOPIC);
+        String run = new dev.drover.ledger.LedgerReader(spark, warehouse + "/_drover").runsOf("users/V2").get(0).runId();
+        acknowledge(kafka, run, List.of("billing-export", "churn-model"));
+        List<String> broker = List.of("--conf", "drover.notify.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--conf", "drover.notify.max-block=5s");
+        List<String> moved = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
+        moved.addAll(List.of("transition", "users/V2", "--moved", "signup-dashboard", "--by", "alice", "--json"));
+        JsonNode after = json(Cli.run(moved)).get(0);
+        for (JsonNode c : after.path("consumers")) {
+            assertTrue(c.path("moved").asBoolean(), c.toString());
+            assertEquals(c.path("name").asText().equals("signup-dashboard") ? "declared" : "acknowledged", c.path("how").asText());
         }
+
+        List<String> retire = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
+        retire.add("retire");
+        retire.add("users/V2");
+        Cli retired = Cli.run(retire);
+        assertEquals(0, retired.exitCode(), retired.err() + retired.out());
+        Map<String, String> properties = new DeltaTables(spark).properties(v1, latest(v1));
+        assertEquals("true", properties.get("drover.retired"));
+        assertEquals("users-v2", properties.get("drover.successor"));
+        assertTrue(Files.readString(ws.conf.resolve("catalog/users.yaml")).contains("  lifecycle: deprecated"), "the catalog says so");
+
+        List<String> notify = new ArrayList<>(ws.command(broker.toArray(String[]::new)));
+        notify.add("notify");
+        Cli told = Cli.run(notify);
+        assertEquals(0, told.exitCode(), told.err() + told.out());
+        List<String> retiredTo = new ArrayList<>();
+        for (EventReader.Received r : EventReader.readAll(kafka.bootstrapServers(), Map.of(), TOPICS)) {
+            if (r.event().getType().equals("dev.drover.dataset.retired")) {
+                retiredTo.add(r.key());
+                assertEquals(run + ":" + r.key() + ":retired", r.event().getId());
+                JsonNode data = Render.JSON.readTree(r.event().getData().toBytes());
+                assertEquals("users-v2", data.path("successor").path("dataset").asText());
+            }
+        }
+        assertEquals(List.of("billing-export", "churn-model", "signup-dashboard"), retiredTo.stream().sorted().toList());
+
+        // retired: no more syncs, and a second retire tells no one twice
+        Cli after2 = Cli.run(ws.command("sync", "users/V2"));
+        assertEquals(2, after2.exitCode(), after2.err());
+        assertTrue(after2.err().contains("was retired"), after2.err());
     }
 
     /** Syncs once, checks the result against our own SQL over v1 at the synced version; returns that version. */
