@@ -22,12 +22,14 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>P2: a wave of N small generated datasets in one application (one process) against one
  *       {@code drover migrate} process per dataset, timed on a sample and scaled: seconds per
- *       dataset and the ratio;</li>
+ *       dataset and the ratio, and the wave process's heap per quarter of its run (its GC log); the
+ *       generated sources are reused by the next run of the same size;</li>
  *   <li>P7: the driver's heap after a wave (of ten migrations) with a catalog of N datasets
  *       loaded (N/2 generated pairs, each with a consumer and a migration spec), one fresh JVM
  *       per N, to show how it grows.</li>
  * </ul>
  * {@code tests/bench/fleet p2 [N=1000] [ROWS=10000] [SAMPLE=10] [PARALLEL=4]},
+ * {@code tests/bench/fleet sources [N] [ROWS] [SAMPLE]} (P2's sources only, for a later p2 of the same size),
  * {@code tests/bench/fleet p7 [N,N,...=1000,10000]}. With {@code BENCH_OPTS=-Dbench.wave.jfr=FILE}, the
  * wave's process records a JFR profile to FILE.
  */
@@ -39,10 +41,11 @@ public final class FleetBenchmark {
         Path work = root.resolve("tests/target/bench-fleet");
         switch (args.length > 0 ? args[0] : "p2") {
             case "p2" -> p2(root, work.resolve("p2"), arg(args, 1, 1000), arg(args, 2, 10_000), arg(args, 3, 10), arg(args, 4, 4));
+            case "sources" -> sources(work.resolve("p2"), arg(args, 1, 1000) + arg(args, 3, 10), arg(args, 2, 10_000));
             case "p7" -> p7(root, work.resolve("p7"), args.length > 1 ? args[1] : "1000,10000");
             case "p7-one" -> p7One(work.resolve("p7-" + args[1]), Integer.parseInt(args[1]) / 2);
             case "codegen" -> codegen(work.resolve("codegen"), arg(args, 1, 10), arg(args, 2, 10_000));
-            default -> throw new IllegalArgumentException("expected p2, p7 or codegen, got " + args[0]);
+            default -> throw new IllegalArgumentException("expected p2, sources, p7 or codegen, got " + args[0]);
         }
     }
 
@@ -51,10 +54,7 @@ public final class FleetBenchmark {
     }
 
     static void p2(Path root, Path dir, int n, int rows, int sample, int parallel) throws Exception {
-        TestFiles.deleteTree(dir);
-        long started = System.nanoTime();
-        FleetFixture fleet = FleetFixture.create(dir, SharedSpark.session(), n + sample, i -> rows, Set.of(), false);
-        System.out.printf("generated %d datasets of %,d rows in %.1f s%n", n + sample, rows, (System.nanoTime() - started) / 1e9);
+        FleetFixture fleet = sources(dir, n + sample, rows);
         Path list = dir.resolve("wave.txt");
         Files.writeString(list, String.join("\n", IntStream.rangeClosed(1, n).mapToObj(FleetFixture::id).toList()) + "\n");
 
@@ -78,6 +78,9 @@ public final class FleetBenchmark {
         if (jfr != null) {
             command.add(0, "-XX:StartFlightRecording:filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
         }
+        Path gcLog = dir.resolve("wave-gc.log");   // the heap after each collection, to see whether it stays flat
+        Files.deleteIfExists(gcLog);
+        command.add(0, "-Xlog:gc:file=" + gcLog);
         MigrationBenchmark.Ran wave = MigrationBenchmark.process(root, command);
         List<Double> inWave = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("passed \\(run [^,]+, [0-9,]+ rows, ([0-9.]+) s\\)").matcher(wave.output());
@@ -96,9 +99,70 @@ public final class FleetBenchmark {
         System.out.printf("    in the wave a migration took %.1f s (median; %.1f-%.1f s), %.1f at once on average%n",
                 inWave.get(inWave.size() / 2), inWave.get(0), inWave.get(inWave.size() - 1),
                 inWave.stream().mapToDouble(Double::doubleValue).sum() / wave.seconds());
+        System.out.println("    " + heapOverTheWave(gcLog));
         // where the time goes: every migration's phases, summed over the wave (they overlap)
         wave.output().lines().filter(l -> l.trim().startsWith("timings:")).findFirst()
                 .ifPresent(l -> System.out.println("    summed over the wave's migrations: " + l.trim().substring("timings:".length()).trim()));
+    }
+
+    /**
+     * The {@code count} generated sources of {@code rows} rows under {@code dir}: those a previous
+     * run generated when it was asked for the same (its targets and ledger deleted, so the wave
+     * starts as on fresh sources), otherwise generated now. A 10,000-dataset fleet takes longer to
+     * generate than a session may have beside the wave itself.
+     */
+    private static FleetFixture sources(Path dir, int count, int rows) throws Exception {
+        Path made = dir.resolve("sources.txt");
+        String asked = count + " sources of " + rows + " rows\n";
+        if (Files.exists(made) && Files.readString(made).equals(asked)) {
+            FleetFixture fleet = FleetFixture.create(dir, null, count, i -> rows, Set.of(), false);   // conf/ only
+            try (java.util.stream.Stream<Path> tables = Files.list(fleet.warehouse)) {
+                for (Path table : tables.toList()) {
+                    String name = table.getFileName().toString();
+                    if (!name.startsWith("src_")) {
+                        TestFiles.deleteTree(table);
+                    }
+                }
+            }
+            System.out.printf("reused the %,d datasets of %,d rows generated in %s (their targets and ledger deleted)%n", count, rows, dir);
+            return fleet;
+        }
+        TestFiles.deleteTree(dir);
+        long started = System.nanoTime();
+        FleetFixture fleet = FleetFixture.create(dir, SharedSpark.session(), count, i -> rows, Set.of(), false);
+        Files.writeString(made, asked);
+        System.out.printf("generated %d datasets of %,d rows in %.1f s%n", count, rows, (System.nanoTime() - started) / 1e9);
+        return fleet;
+    }
+
+    /**
+     * The heap left after collections in each quarter of the wave's process, least and most (from
+     * its GC log): the least is about the live data; flat when the last quarters' are not above the
+     * second's (the first holds the start-up).
+     */
+    static String heapOverTheWave(Path gcLog) throws java.io.IOException {
+        java.util.regex.Pattern pause = java.util.regex.Pattern.compile("^\\[([0-9.]+)s\\].*GC\\(\\d+\\) Pause .* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+        List<double[]> after = new ArrayList<>();   // {seconds, MiB after}
+        for (String line : Files.readAllLines(gcLog)) {
+            java.util.regex.Matcher m = pause.matcher(line);
+            if (m.find()) {
+                after.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(3))});
+            }
+        }
+        if (after.size() < 8) {
+            return "heap: too few collections to tell (" + after.size() + ")";
+        }
+        double end = after.get(after.size() - 1)[0];
+        List<String> quarters = new ArrayList<>();
+        for (int q = 0; q < 4; q++) {
+            double from = end * q / 4;
+            double to = end * (q + 1) / 4;
+            java.util.DoubleSummaryStatistics left = after.stream().filter(a -> a[0] > from && a[0] <= to)
+                    .mapToDouble(a -> a[1]).summaryStatistics();
+            quarters.add(left.getCount() == 0 ? "-" : String.format("%.0f-%.0f", left.getMin(), left.getMax()));
+        }
+        return "heap left after collections (least-most) per quarter of the wave's process: " + String.join(", ", quarters)
+                + " MiB (" + after.size() + " collections)";
     }
 
     static void p7(Path root, Path dir, String sizes) throws Exception {
