@@ -118,21 +118,53 @@ public final class LocalDisk {
 
         /**
          * {@code status} with its permission, owner and group filled in from the file's POSIX
-         * attributes; Hadoop's own status runs {@code ls -ld} the first time one is asked for.
+         * attributes; Hadoop's own status runs {@code ls -ld} the first time one is asked for. The
+         * file's numeric owner and group are read with one {@code lstat}, and their names looked up
+         * once per process: a name lookup per file (the user database asked twice for each entry
+         * of a listing) made listing a Delta log of a few hundred commits take tens of milliseconds.
          */
         private FileStatus owned(FileStatus status) throws IOException {
+            java.nio.file.Path file = pathToFile(status.getPath()).toPath();
+            java.util.Map<String, Object> unix;
+            try {
+                unix = Files.readAttributes(file, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return posixOwned(status, file);   // no unix view here: the POSIX one, names looked up each time
+            } catch (java.nio.file.NoSuchFileException e) {
+                return status;   // gone since it was listed: Hadoop's way
+            }
+            int uid = (Integer) unix.get("uid");
+            int gid = (Integer) unix.get("gid");
+            String owner = USERS.get(uid);
+            String group = GROUPS.get(gid);
+            if (owner == null || group == null) {
+                FileStatus named = posixOwned(status, file);
+                USERS.putIfAbsent(uid, named.getOwner());
+                GROUPS.putIfAbsent(gid, named.getGroup());
+                return named;
+            }
+            return withOwner(status, (short) ((Integer) unix.get("mode") & 0777), owner, group);
+        }
+
+        private FileStatus posixOwned(FileStatus status, java.nio.file.Path file) throws IOException {
             PosixFileAttributes attributes;
             try {
-                attributes = Files.readAttributes(pathToFile(status.getPath()).toPath(), PosixFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (UnsupportedOperationException | java.nio.file.NoSuchFileException e) {
                 return status;   // not a POSIX file system, or gone since it was listed: Hadoop's way
             }
-            return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(),
-                    status.getModificationTime(), status.getAccessTime(), new FsPermission(mode(attributes.permissions())),
-                    attributes.owner().getName(), attributes.group().getName(), status.isSymlink() ? status.getSymlink() : null,
-                    status.getPath());
+            return withOwner(status, mode(attributes.permissions()), attributes.owner().getName(), attributes.group().getName());
         }
+
+        private static FileStatus withOwner(FileStatus status, short mode, String owner, String group) throws IOException {
+            return new FileStatus(status.getLen(), status.isDirectory(), status.getReplication(), status.getBlockSize(),
+                    status.getModificationTime(), status.getAccessTime(), new FsPermission(mode), owner, group,
+                    status.isSymlink() ? status.getSymlink() : null, status.getPath());
+        }
+
+        /** User and group names by number, as the user database gave them the first time (they do not change while a job runs). */
+        private static final java.util.concurrent.ConcurrentMap<Integer, String> USERS = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final java.util.concurrent.ConcurrentMap<Integer, String> GROUPS = new java.util.concurrent.ConcurrentHashMap<>();
 
         static short mode(Set<PosixFilePermission> permissions) {
             int bits = 0;
