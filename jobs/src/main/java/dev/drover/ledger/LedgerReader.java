@@ -29,11 +29,18 @@ public final class LedgerReader {
     private final SparkSession spark;
     private final String stateDir;
     private final DeltaTables delta;
+    /**
+     * The runs table's latest record per run, kept in the driver: a migration's start reads its
+     * runs, and in a wave the table has a new version at every read (see {@link LatestRows}).
+     */
+    private final LatestRows<RunRecord> latestRuns;
 
     public LedgerReader(SparkSession spark, String stateDir) {
         this.spark = requireNonNull(spark, "spark is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
         this.delta = new DeltaTables(spark);
+        this.latestRuns = new LatestRows<>(spark, location(LedgerTables.RUNS.name()), LedgerTables.RUNS, RunRecord::runId,
+                RunRecord::eventTime);
     }
 
     public String location(String table) {
@@ -64,8 +71,7 @@ public final class LedgerReader {
 
     /** Latest state of every run, newest first. */
     public List<RunRecord> runs() {
-        return newestFirst(latest(rows(LedgerTables.RUNS, org.apache.spark.sql.functions.lit(true)), RunRecord::runId,
-                RunRecord::eventTime), RunRecord::eventTime);
+        return newestFirst(latestRuns.where(r -> true), RunRecord::eventTime);
     }
 
     /** The latest state of some runs. */
@@ -73,12 +79,12 @@ public final class LedgerReader {
         if (runIds.isEmpty()) {
             return List.of();
         }
-        return latest(rows(LedgerTables.RUNS, col("run_id").isin(runIds.toArray())), RunRecord::runId, RunRecord::eventTime);
+        java.util.Set<String> wanted = java.util.Set.copyOf(runIds);
+        return latestRuns.where(r -> wanted.contains(r.runId()));
     }
 
     public Optional<RunRecord> run(String runId) {
-        return latest(rows(LedgerTables.RUNS, col("run_id").equalTo(runId)), RunRecord::runId, RunRecord::eventTime)
-                .stream().findFirst();
+        return latestRuns.where(r -> r.runId().equals(runId)).stream().findFirst();
     }
 
     /** The run's latest state; an unknown id is bad input (exit 2). */
@@ -111,8 +117,7 @@ public final class LedgerReader {
 
     /** The runs of a migration, newest first. */
     public List<RunRecord> runsOf(String migration) {
-        return newestFirst(latest(rows(LedgerTables.RUNS, col("migration").equalTo(migration)), RunRecord::runId,
-                RunRecord::eventTime), RunRecord::eventTime);
+        return newestFirst(latestRuns.where(r -> r.migration().equals(migration)), RunRecord::eventTime);
     }
 
     /** A run's stages (latest record of each), in the order they started. */

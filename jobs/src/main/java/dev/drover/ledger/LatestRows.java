@@ -1,0 +1,158 @@
+package dev.drover.ledger;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.drover.exec.JobLabel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.RemoveFile;
+import org.apache.spark.sql.delta.util.FileNames;
+import scala.collection.JavaConverters;
+
+/**
+ * The latest record per key of one ledger table, kept in the driver and brought up to date from
+ * the table's log at each read: the commits since the version held are listed and read, and the
+ * small files they added are read in the driver ({@link DriverRead}). A read then costs a listing
+ * of the log and the new files, not a Spark job, and does not grow with the table: reading a
+ * ledger table through Spark's Delta reader rebuilds the state of each new version with Spark
+ * jobs, and in a wave every read sees a new version.
+ *
+ * <p>Compactions (no data change) leave the rows as they are and are skipped. Anything else the
+ * log does not say as appends (a removal that changes data, a table made anew at the same place,
+ * a gap, a file the driver cannot read) makes it read the table once through Spark, as of its
+ * latest version, and go on from there. Memory: one record per key (for the runs table, one run).
+ */
+final class LatestRows<R extends Record> {
+    private final SparkSession spark;
+    private final String location;
+    private final LedgerTable<R> table;
+    private final Function<R, String> key;
+    private final Function<R, Instant> time;
+    private final Map<String, R> latest = new LinkedHashMap<>();
+    /** The version held, -1 before the first read or while there is no table. */
+    private long version = -1;
+    /** The log file of {@link #version}: a table made anew at the same place has another. */
+    private FileStatus commit;
+    /** The Hadoop settings of the table's log, made once (a new one per read parsed Hadoop's defaults each time). */
+    private Configuration conf;
+
+    LatestRows(SparkSession spark, String location, LedgerTable<R> table, Function<R, String> key, Function<R, Instant> time) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.location = requireNonNull(location, "location is null");
+        this.table = requireNonNull(table, "table is null");
+        this.key = requireNonNull(key, "key is null");
+        this.time = requireNonNull(time, "time is null");
+    }
+
+    /** The latest records, as the table stands now, for which {@code where} holds. */
+    synchronized List<R> where(Predicate<R> where) {
+        DeltaLog log = DeltaLog.forTable(spark, location);
+        if (conf == null) {
+            conf = log.newDeltaHadoopConf();
+        }
+        if (version < 0 || !advance(log)) {
+            rebuild(log);
+        }
+        return latest.values().stream().filter(where).toList();
+    }
+
+    /** Applies the commits after the version held; false when only a full read can say what the table holds. */
+    private boolean advance(DeltaLog log) {
+        try {
+            List<FileStatus> after = new ArrayList<>();
+            boolean same = false;
+            Iterator<FileStatus> listed = JavaConverters.asJavaIterator(log.store().listFrom(FileNames.listingPrefix(log.logPath(), version), conf));
+            while (listed.hasNext()) {
+                FileStatus file = listed.next();
+                if (!FileNames.isDeltaFile(file)) {
+                    continue;
+                }
+                long at = FileNames.deltaVersion(file);
+                if (at == version) {
+                    same = file.getLen() == commit.getLen() && file.getModificationTime() == commit.getModificationTime();
+                } else if (at == version + 1 + after.size()) {
+                    after.add(file);
+                } else {
+                    return false;
+                }
+            }
+            if (!same) {
+                return false;
+            }
+            List<R> added = new ArrayList<>();
+            for (FileStatus file : after) {
+                for (String line : JavaConverters.seqAsJavaList(log.store().read(file, conf))) {
+                    Action action = Action.fromJson(line);
+                    if (action instanceof RemoveFile remove && remove.dataChange()) {
+                        return false;
+                    }
+                    if (action instanceof AddFile add && add.dataChange()) {
+                        added.addAll(DriverRead.records(absolute(add.path()), conf, table));
+                    }
+                }
+            }
+            added.forEach(this::merge);
+            if (!after.isEmpty()) {
+                version += after.size();
+                commit = after.get(after.size() - 1);
+            }
+            return true;
+        } catch (Exception e) {
+            // a file the driver cannot read, or the log gone (Scala's IOExceptions are undeclared)
+            return false;
+        }
+    }
+
+    /** Reads the table through Spark as of its latest version. */
+    private void rebuild(DeltaLog log) {
+        latest.clear();
+        version = -1;
+        commit = null;
+        Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
+        if (snapshot.version() < 0) {
+            return;
+        }
+        long at = snapshot.version();
+        List<Row> rows = JobLabel.ledger(table.name()).call(spark,
+                () -> spark.read().format("delta").option("versionAsOf", at).load(location).collectAsList());
+        rows.forEach(row -> merge(table.fromRow(row)));
+        try {
+            Path file = FileNames.unsafeDeltaFile(log.logPath(), at);
+            commit = file.getFileSystem(conf).getFileStatus(file);
+            version = at;
+        } catch (IOException e) {
+            // the next read reads the whole table again
+            version = -1;
+        }
+    }
+
+    private void merge(R record) {
+        latest.merge(key.apply(record), record, (a, b) -> time.apply(b).isAfter(time.apply(a)) ? b : a);
+    }
+
+    private Path absolute(String path) {
+        try {
+            return new Path(new Path(location), new Path(new URI(path)));
+        } catch (URISyntaxException e) {
+            throw new UnsupportedOperationException("a ledger file's path is not a URI: " + path, e);
+        }
+    }
+}
