@@ -3,12 +3,12 @@ package dev.drover.ledger;
 import static java.util.Objects.requireNonNull;
 
 import dev.drover.exec.JobLabel;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,16 +30,17 @@ import scala.collection.JavaConverters;
 
 /**
  * The latest record per key of one ledger table, kept in the driver and brought up to date from
- * the table's log at each read: the commits since the version held are listed and read, and the
- * small files they added are read in the driver ({@link DriverRead}). A read then costs a listing
- * of the log and the new files, not a Spark job, and does not grow with the table: reading a
- * ledger table through Spark's Delta reader rebuilds the state of each new version with Spark
- * jobs, and in a wave every read sees a new version.
+ * the table's log at each read: the commits since the version held are read, and the small files
+ * they added are read in the driver ({@link DriverRead}). A read then costs a look at the log's
+ * newest files and reading the new ones, not a Spark job, and does not grow with the table:
+ * reading a ledger table through Spark's Delta reader rebuilds the state of each new version with
+ * Spark jobs, and in a wave every read sees a new version.
  *
  * <p>Compactions (no data change) leave the rows as they are and are skipped. Anything else the
  * log does not say as appends (a removal that changes data, a table made anew at the same place,
- * a gap, a file the driver cannot read) makes it read the table once through Spark, as of its
- * latest version, and go on from there. Memory: one record per key (for the runs table, one run).
+ * the version held gone from the log, a file the driver cannot read) makes it read the table once
+ * through Spark, as of its latest version, and go on from there. Memory: one record per key (for
+ * the runs table, one run).
  */
 final class LatestRows<R extends Record> {
     private final SparkSession spark;
@@ -74,28 +76,26 @@ final class LatestRows<R extends Record> {
         return latest.values().stream().filter(where).toList();
     }
 
-    /** Applies the commits after the version held; false when only a full read can say what the table holds. */
+    /**
+     * Applies the commits after the version held; false when only a full read can say what the
+     * table holds. The commits are found by asking for the next version's file until one is not
+     * there, not by listing the log: on a local folder a listing reads every file's status, and a
+     * ledger's log holds tens of thousands of them after a large wave.
+     */
     private boolean advance(DeltaLog log) {
         try {
-            List<FileStatus> after = new ArrayList<>();
-            boolean same = false;
-            Iterator<FileStatus> listed = JavaConverters.asJavaIterator(log.store().listFrom(FileNames.listingPrefix(log.logPath(), version), conf));
-            while (listed.hasNext()) {
-                FileStatus file = listed.next();
-                if (!FileNames.isDeltaFile(file)) {
-                    continue;
-                }
-                long at = FileNames.deltaVersion(file);
-                if (at == version) {
-                    same = file.getLen() == commit.getLen() && file.getModificationTime() == commit.getModificationTime();
-                } else if (at == version + 1 + after.size()) {
-                    after.add(file);
-                } else {
-                    return false;
-                }
+            FileSystem fs = log.logPath().getFileSystem(conf);
+            FileStatus own = fs.getFileStatus(FileNames.unsafeDeltaFile(log.logPath(), version));
+            if (own.getLen() != commit.getLen() || own.getModificationTime() != commit.getModificationTime()) {
+                return false;   // a table made anew at the same place
             }
-            if (!same) {
-                return false;
+            List<FileStatus> after = new ArrayList<>();
+            while (true) {
+                try {
+                    after.add(fs.getFileStatus(FileNames.unsafeDeltaFile(log.logPath(), version + 1 + after.size())));
+                } catch (FileNotFoundException e) {
+                    break;
+                }
             }
             List<R> added = new ArrayList<>();
             for (FileStatus file : after) {
@@ -116,7 +116,7 @@ final class LatestRows<R extends Record> {
             }
             return true;
         } catch (Exception e) {
-            // a file the driver cannot read, or the log gone (Scala's IOExceptions are undeclared)
+            // the version held gone (the log cleaned up), or a file the driver cannot read
             return false;
         }
     }
