@@ -101,19 +101,68 @@ public final class LocalDisk {
             return getFileStatus(f);
         }
 
-        /** Hadoop's status, with the permission, owner and group read in this process. */
+        /**
+         * The file's status from one {@code lstat}: Hadoop's own reads it with five (exists,
+         * length, kind, modification and access time) and an {@code ls -ld} for the permission. A
+         * link, or a file system without the unix view, gets Hadoop's status with the owner filled in.
+         */
         @Override
         public FileStatus getFileStatus(Path f) throws IOException {
-            return owned(super.getFileStatus(f));
+            return status(f, getDefaultBlockSize(f));
         }
 
+        private FileStatus status(Path f, long blockSize) throws IOException {
+            java.io.File file = pathToFile(f);
+            java.util.Map<String, Object> unix;
+            try {
+                unix = Files.readAttributes(file.toPath(), UNIX, LinkOption.NOFOLLOW_LINKS);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return owned(super.getFileStatus(f));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new FileNotFoundException("File " + f + " does not exist");
+            }
+            if ((Boolean) unix.get("isSymbolicLink")) {
+                return owned(super.getFileStatus(f));   // Hadoop describes what the link points to
+            }
+            String owner = USERS.get((Integer) unix.get("uid"));
+            String group = GROUPS.get((Integer) unix.get("gid"));
+            Path qualified = new Path(file.getPath()).makeQualified(getUri(), getWorkingDirectory());
+            FileStatus status = new FileStatus((Long) unix.get("size"), (Boolean) unix.get("isDirectory"), 1,
+                    blockSize, millis(unix.get("lastModifiedTime")), millis(unix.get("lastAccessTime")),
+                    new FsPermission((short) ((Integer) unix.get("mode") & 0777)), owner, group, qualified);
+            return owner == null || group == null ? owned(status) : status;
+        }
+
+        /**
+         * The statuses of a folder's entries, one {@code lstat} each. Hadoop's own listing asks
+         * for each entry's status the way {@link #getFileStatus} replaces, and a Delta log listing
+         * reads every commit file's status: on a ledger table of a few thousand commits that was
+         * the most of what its checkpoint clean-up cost.
+         */
         @Override
         public FileStatus[] listStatus(Path f) throws IOException {
-            FileStatus[] statuses = super.listStatus(f);
-            for (int i = 0; i < statuses.length; i++) {
-                statuses[i] = owned(statuses[i]);
+            java.io.File dir = pathToFile(f);
+            if (!dir.isDirectory()) {
+                return new FileStatus[] {getFileStatus(f)};   // a file lists as itself; a missing one throws
             }
-            return statuses;
+            String[] names = org.apache.hadoop.fs.FileUtil.list(dir);
+            long blockSize = getDefaultBlockSize(f);   // a setting: read once, not per entry
+            java.util.List<FileStatus> out = new java.util.ArrayList<>(names.length);
+            for (String name : names) {
+                try {
+                    out.add(status(new Path(f, new Path(null, null, name)), blockSize));
+                } catch (FileNotFoundException e) {
+                    // removed since the folder was read: Hadoop leaves it out too
+                }
+            }
+            return out.toArray(new FileStatus[0]);
+        }
+
+        /** What one {@code lstat} gives a status. */
+        private static final String UNIX = "unix:size,lastModifiedTime,lastAccessTime,isDirectory,isSymbolicLink,mode,uid,gid";
+
+        private static long millis(Object time) {
+            return ((java.nio.file.attribute.FileTime) time).toMillis();
         }
 
         /**
@@ -127,7 +176,7 @@ public final class LocalDisk {
             java.nio.file.Path file = pathToFile(status.getPath()).toPath();
             java.util.Map<String, Object> unix;
             try {
-                unix = Files.readAttributes(file, "unix:mode,uid,gid", LinkOption.NOFOLLOW_LINKS);
+                unix = Files.readAttributes(file, "unix:mode,uid,gid");   // a link: its target's, as Hadoop gives them
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 return posixOwned(status, file);   // no unix view here: the POSIX one, names looked up each time
             } catch (java.nio.file.NoSuchFileException e) {
@@ -149,7 +198,7 @@ public final class LocalDisk {
         private FileStatus posixOwned(FileStatus status, java.nio.file.Path file) throws IOException {
             PosixFileAttributes attributes;
             try {
-                attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                attributes = Files.readAttributes(file, PosixFileAttributes.class);
             } catch (UnsupportedOperationException | java.nio.file.NoSuchFileException e) {
                 return status;   // not a POSIX file system, or gone since it was listed: Hadoop's way
             }

@@ -107,4 +107,45 @@ class LocalDiskTest {
             assertEquals(FileStatus.class, status.getClass(), "a status whose permission is read already: " + status.getPath());
         }
     }
+
+    /**
+     * Statuses made from one {@code lstat} each equal Hadoop's own in every field Delta and Spark
+     * read: a folder's entries (files, a folder, a link), a file listed as itself, and a missing
+     * path refused the same way.
+     */
+    @Test
+    void aStatusFromOneLstatEqualsHadoopsOwn() throws Exception {
+        Files.createDirectories(tmp.resolve("log/_commits"));
+        for (int v = 0; v < 3; v++) {
+            Files.writeString(tmp.resolve(String.format("log/%020d.json", v)), "{}".repeat(v + 1));
+        }
+        Files.setPosixFilePermissions(tmp.resolve("log/00000000000000000001.json"), PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(tmp.resolve("log/latest"), tmp.resolve("log/00000000000000000002.json"));
+        var fs = org.apache.hadoop.fs.FileSystem.get(tmp.toUri(), conf());
+        Configuration plain = new Configuration(true);
+        plain.setBoolean("fs.file.impl.disable.cache", true);
+        var hadoops = org.apache.hadoop.fs.FileSystem.get(tmp.toUri(), plain);
+        Path log = new Path(tmp.resolve("log").toUri());
+        assertEquals(described(hadoops.listStatus(log)), described(fs.listStatus(log)));
+        assertEquals(5, fs.listStatus(log).length);
+        Path one = new Path(log, "00000000000000000001.json");
+        assertEquals(described(hadoops.listStatus(one)), described(fs.listStatus(one)));
+        assertTrue(described(fs.listStatus(one)).get(0).contains("rw------- "), described(fs.listStatus(one)).toString());
+        Path none = new Path(log, "00000000000000000009.json");
+        var theirs = assertThrows(FileNotFoundException.class, () -> hadoops.getFileStatus(none));
+        var ours = assertThrows(FileNotFoundException.class, () -> fs.getFileStatus(none));
+        assertEquals(theirs.getMessage(), ours.getMessage());
+        assertThrows(FileNotFoundException.class, () -> fs.listStatus(none));
+    }
+
+    private static java.util.List<String> described(FileStatus[] statuses) throws java.io.IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (FileStatus s : statuses) {
+            out.add(s.getPath() + " " + s.getLen() + " " + s.isDirectory() + " " + s.getModificationTime() + " "
+                    + s.getAccessTime() + " " + s.getBlockSize() + " " + s.getReplication() + " " + s.getPermission() + " "
+                    + s.getOwner() + " " + s.getGroup() + " " + s.isSymlink());
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
 }
