@@ -95,6 +95,12 @@ public final class Sessions {
                     builder = builder.config(key, entry.getValue());
                 }
             }
+            // and Delta's log store for local folders reads a log's names before any file's status
+            for (var entry : dev.drover.storage.LocalLogStore.settings().entrySet()) {
+                if (!config.sparkConf().containsKey(entry.getKey()) && !fromSubmit.contains(entry.getKey())) {
+                    builder = builder.config(entry.getKey(), entry.getValue());
+                }
+            }
         }
         if (!webUi && !config.sparkConf().containsKey(UI) && !fromSubmit.contains(UI)) {
             builder = builder.config(UI, "false");

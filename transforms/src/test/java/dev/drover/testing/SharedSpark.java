@@ -43,7 +43,8 @@ public final class SharedSpark {
             if (onClasspath("dev.drover.storage.LocalDisk")) {
                 builder = builder
                         .config("spark.hadoop.fs.file.impl", "dev.drover.storage.LocalDisk$FileSystem")
-                        .config("spark.hadoop.fs.AbstractFileSystem.file.impl", "dev.drover.storage.LocalDisk$Fs");
+                        .config("spark.hadoop.fs.AbstractFileSystem.file.impl", "dev.drover.storage.LocalDisk$Fs")
+                        .config("spark.delta.logStore.file.impl", "dev.drover.storage.LocalLogStore");
             }
             session = builder.getOrCreate();
             session.sparkContext().setLogLevel("WARN");
