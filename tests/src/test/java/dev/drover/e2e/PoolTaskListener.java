@@ -27,6 +27,9 @@ public final class PoolTaskListener extends SparkListener {
     private final Map<Integer, String> poolOfStage = new ConcurrentHashMap<>();
     private final Map<String, List<long[]>> tasks = new TreeMap<>();
     private final Map<String, Integer> peaks = new TreeMap<>();
+    /** Per pool, the stage (name and job description) whose task raised its peak last: what a failed quota check names. */
+    private final Map<String, String> raisedBy = new TreeMap<>();
+    private final Map<Integer, String> stageLabel = new ConcurrentHashMap<>();
     private final Path file;
 
     public PoolTaskListener() {
@@ -42,6 +45,7 @@ public final class PoolTaskListener extends SparkListener {
             return;
         }
         poolOfStage.put(event.stageInfo().stageId(), pool == null ? "default" : pool);
+        stageLabel.put(event.stageInfo().stageId(), event.stageInfo().name() + " | " + description);
     }
 
     @Override
@@ -55,6 +59,7 @@ public final class PoolTaskListener extends SparkListener {
         int peak = peak(intervals);
         if (peak > peaks.getOrDefault(pool, 0)) {
             peaks.put(pool, peak);
+            raisedBy.put(pool, "stage " + event.stageId() + ": " + stageLabel.get(event.stageId()));
             write();
         }
     }
@@ -90,6 +95,9 @@ public final class PoolTaskListener extends SparkListener {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.writeString(tmp, text);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            StringBuilder why = new StringBuilder();
+            raisedBy.forEach((pool, stage) -> why.append(pool).append(" peak ").append(peaks.get(pool)).append(" by ").append(stage).append('\n'));
+            Files.writeString(file.resolveSibling(file.getFileName() + ".why"), why);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,5 +120,21 @@ public final class PoolTaskListener extends SparkListener {
             throw new UncheckedIOException(e);
         }
         return peaks;
+    }
+
+    /** Which stage raised each pool's peak, as the drivers that wrote {@code files} recorded it. */
+    static String raisedBy(Path... files) {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (Path file : files) {
+                Path why = file.resolveSibling(file.getFileName() + ".why");
+                if (Files.exists(why)) {
+                    out.append(file.getFileName()).append(":\n").append(Files.readString(why));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 }

@@ -191,7 +191,8 @@ class WaveTest {
         for (int i = 5; i <= 50; i += 5) {
             String pool = FleetFixture.id(i);
             assertTrue(peak.containsKey(pool), "pool " + pool + " ran tasks: " + peak);
-            assertEquals(1, peak.get(pool), "max-tasks = 1 in " + pool + ": " + peak);
+            assertEquals(1, peak.get(pool), "max-tasks = 1 in " + pool + ": " + peak + "\n"
+                    + PoolTaskListener.raisedBy(tmp.resolve("peaks-killed"), tmp.resolve("peaks-resumed")));
         }
         assertTrue(peak.entrySet().stream().anyMatch(e -> e.getKey().startsWith("fleet-") && e.getValue() >= 2),
                 "some unlimited migration ran 2 tasks at once (else the check above proves nothing): " + peak);
