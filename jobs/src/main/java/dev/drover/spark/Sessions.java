@@ -89,14 +89,10 @@ public final class Sessions {
         // creates, renames or reads the permission of (no native library): most of a small Delta
         // commit. LocalDisk does all three in this process. A cluster's executors keep Hadoop's (their class path is the cluster's).
         if (master.startsWith("local")) {
-            for (var entry : dev.drover.storage.LocalDisk.settings().entrySet()) {
-                String key = "spark.hadoop." + entry.getKey();
-                if (!config.sparkConf().containsKey(key) && !fromSubmit.contains(key)) {
-                    builder = builder.config(key, entry.getValue());
-                }
-            }
             // and Delta's log store for local folders reads a log's names before any file's status
-            for (var entry : dev.drover.storage.LocalLogStore.settings().entrySet()) {
+            java.util.Map<String, String> local = new java.util.TreeMap<>(dev.drover.storage.LocalLogStore.settings());
+            dev.drover.storage.LocalDisk.settings().forEach((key, value) -> local.put("spark.hadoop." + key, value));
+            for (var entry : local.entrySet()) {
                 if (!config.sparkConf().containsKey(entry.getKey()) && !fromSubmit.contains(entry.getKey())) {
                     builder = builder.config(entry.getKey(), entry.getValue());
                 }
