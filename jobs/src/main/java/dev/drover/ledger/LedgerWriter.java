@@ -124,10 +124,14 @@ public final class LedgerWriter implements AutoCloseable {
             group.forEach(p -> rows.addAll(p.rows()));
             try {
                 String name = queue.table.name();
-                guarded(name, () -> appender.append(location(name), queue.table.schema(), rows,
+                // The commit launches no job, but Delta's checkpoint after it does: labelled as the
+                // ledger's, since this thread carries the job properties of whichever migration's
+                // thread started it (Spark copies them into new threads), and that migration's quota
+                // must not pay for it.
+                guarded(name, () -> JobLabel.ledger(name).run(spark, () -> appender.append(location(name), queue.table.schema(), rows,
                         Map.of("delta.checkpointInterval", String.valueOf(CHECKPOINT_INTERVAL)),
                         JSON.createObjectNode().put("tool", "drover").put("stage", "ledger").put("table", name)
-                                .put("rows", rows.size()).toString()));
+                                .put("rows", rows.size()).toString())));
                 group.forEach(p -> p.done().complete(null));
                 if (++queue.commits % compactEvery == 0) {
                     compact(name);

@@ -71,6 +71,47 @@ class LedgerWriterTest {
         assertEquals(15, new LedgerReader(spark, state).waveRuns("w1").stream().mapToLong(WaveRunRecord::rowsWritten).sum());
     }
 
+    /**
+     * Spark copies a thread's job properties into each thread it starts, so the writer's thread,
+     * started by a migration's append, carries that migration's pool. The jobs Delta runs for a
+     * ledger commit (its checkpoint every {@value LedgerWriter#CHECKPOINT_INTERVAL} commits) must
+     * still go to the ledger's pool: else they count against that migration's quota.
+     */
+    @Test
+    void jobsOfALedgerCommitRunInTheLedgersPoolWhicheverThreadStartedTheWriter() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        String state = tmp.toUri().toString();
+        java.util.Map<Integer, String> pools = new java.util.concurrent.ConcurrentHashMap<>();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String pool = start.properties() == null ? null : start.properties().getProperty("spark.scheduler.pool");
+                pools.put(start.jobId(), String.valueOf(pool));
+            }
+        };
+        try (LedgerWriter writer = new LedgerWriter(spark, state)) {
+            var labelled = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                // a migration's thread, its labels set, makes the writer's first append: the writer's thread starts there
+                labelled.submit(() -> dev.drover.exec.JobLabel.of("fleet-0015/V1", "r1", "fleet-0015", dev.drover.model.Stage.DEPLOY, null)
+                        .run(spark, () -> writer.append(LedgerTables.WAVE_RUNS, List.of(run("m0", 0))).join())).get();
+            } finally {
+                labelled.shutdown();
+            }
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            spark.sparkContext().addSparkListener(listener);
+            for (int i = 1; i <= LedgerWriter.CHECKPOINT_INTERVAL; i++) {
+                writer.append(LedgerTables.WAVE_RUNS, List.of(run("m" + i, i))).join();
+            }
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+        }
+        assertTrue(java.nio.file.Files.exists(tmp.resolve("ledger/wave_runs/_delta_log/_last_checkpoint")), "the table was checkpointed");
+        assertTrue(!pools.isEmpty(), "the checkpoint ran a Spark job (else this proves nothing)");
+        assertEquals(java.util.Set.of(dev.drover.exec.JobLabel.LEDGER_POOL), java.util.Set.copyOf(pools.values()), "pools of the ledger's jobs: " + pools);
+    }
+
     private static WaveRunRecord run(String migration, long rows) {
         return new WaveRunRecord("w1", migration, "", WaveOutcome.PASSED, rows, 0, 0, "", Instant.now());
     }
