@@ -341,7 +341,8 @@ public final class StagedFiles {
                 add.stats(), add.tags(), add.deletionVector(), add.baseRowId(), add.defaultRowCommitVersion(), add.clusteringProvider());
     }
 
-    private static scala.collection.immutable.Map<String, String> toScala(Map<String, String> map) {
+    /** {@code map} as the immutable Scala map Delta's actions hold. */
+    public static scala.collection.immutable.Map<String, String> toScala(Map<String, String> map) {
         scala.collection.immutable.Map<String, String> out = scala.collection.immutable.Map$.MODULE$.empty();
         for (var e : map.entrySet()) {
             out = out.$plus(new scala.Tuple2<>(e.getKey(), e.getValue()));

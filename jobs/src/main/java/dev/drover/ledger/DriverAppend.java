@@ -73,29 +73,78 @@ final class DriverAppend {
             // snapshot this JVM holds is found at commit time and the append goes after it. Only a
             // table not seen yet is listed (a new one, or one another process has made since).
             Snapshot known = log.unsafeVolatileSnapshot();
-            OptimisticTransaction txn = known.version() >= 0
-                    ? log.startTransaction(scala.Option.empty(), scala.Option.apply(known)) : log.startTransaction();
-            if (txn.readVersion() < 0) {
-                StagedFiles.Layout layout = new StagedFiles.Layout(schema, List.of(), properties);
-                txn.updateMetadata(layout.metadata(UUID.randomUUID().toString()), false);
-            } else {
-                StructType merged = merged(txn.metadata().schema(), schema);
-                if (merged != null) {
-                    Metadata m = txn.metadata();
-                    txn.updateMetadata(new Metadata(m.id(), m.name(), m.description(), m.format(), merged.json(),
-                            m.partitionColumns(), m.configuration(), m.createdTime()), false);
+            String add = null;
+            for (int attempt = 1; ; attempt++) {
+                OptimisticTransaction txn = known.version() >= 0
+                        ? log.startTransaction(scala.Option.empty(), scala.Option.apply(known)) : log.startTransaction();
+                if (txn.readVersion() < 0) {
+                    StagedFiles.Layout layout = new StagedFiles.Layout(schema, List.of(), properties);
+                    txn.updateMetadata(layout.metadata(UUID.randomUUID().toString()), false);
+                } else {
+                    Metadata updated = updated(txn.metadata(), schema, properties);
+                    if (updated != null) {
+                        txn.updateMetadata(updated, false);
+                    }
+                }
+                if (add == null) {
+                    add = write(location, schema, rows);
+                }
+                DeltaOperations.Write op = new DeltaOperations.Write(SaveMode.Append, scala.Option.empty(), scala.Option.empty(),
+                        scala.Option.apply(userMetadata));
+                try {
+                    return txn.commit(JavaConverters.asScalaBuffer(List.of(Action.fromJson(add))).toSeq(), op);
+                } catch (io.delta.exceptions.MetadataChangedException e) {
+                    // another application added a column or a property meanwhile (the only change a blind
+                    // append conflicts with): append after it, with the same file
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    known = log.update(false, scala.Option.empty(), scala.Option.empty());
                 }
             }
-            String add = write(location, schema, rows);
-            DeltaOperations.Write op = new DeltaOperations.Write(SaveMode.Append, scala.Option.empty(), scala.Option.empty(),
-                    scala.Option.apply(userMetadata));
-            return txn.commit(JavaConverters.asScalaBuffer(List.of(Action.fromJson(add))).toSeq(), op);
         } finally {
             if (before == null) {
                 SparkSession.clearActiveSession();
             } else {
                 SparkSession.setActiveSession(before);
             }
+        }
+    }
+
+    /**
+     * The table's metadata with the columns of {@code wanted} it lacks added and {@code properties}
+     * set where it holds other values; null when nothing differs.
+     */
+    private static Metadata updated(Metadata m, StructType wanted, Map<String, String> properties) {
+        StructType merged = merged(m.schema(), wanted);
+        Map<String, String> configuration = new java.util.HashMap<>(JavaConverters.mapAsJavaMap(m.configuration()));
+        boolean changed = !configuration.entrySet().containsAll(properties.entrySet());
+        if (merged == null && !changed) {
+            return null;
+        }
+        configuration.putAll(properties);
+        return new Metadata(m.id(), m.name(), m.description(), m.format(), (merged == null ? m.schema() : merged).json(),
+                m.partitionColumns(), StagedFiles.toScala(configuration),
+                m.createdTime());
+    }
+
+    /**
+     * Writes a checkpoint of the table at {@code location} at {@code version} in this process
+     * (Delta Kernel's writer: no Spark job), then removes the log files Delta's retention lets go,
+     * as Delta does after its own checkpoints. A checkpoint another writer made first is kept; a
+     * failure is logged and costs only longer log replays until the next one.
+     */
+    void checkpoint(String location, long version) {
+        try {
+            io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(session.sessionState().newHadoopConf());
+            io.delta.kernel.Table.forPath(engine, location).checkpoint(engine, version);
+            DeltaLog log = DeltaLog.forTable(session, location);
+            log.doLogCleanup(log.unsafeVolatileSnapshot());
+        } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
+            // made by another application's writer
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(DriverAppend.class).warn("ledger table {}: no checkpoint at version {}: {}", location, version,
+                    dev.drover.common.Messages.firstLine(String.valueOf(e.getMessage())));
         }
     }
 

@@ -72,21 +72,21 @@ class LedgerWriterTest {
     }
 
     /**
-     * Spark copies a thread's job properties into each thread it starts, so the writer's thread,
-     * started by a migration's append, carries that migration's pool. The jobs Delta runs for a
-     * ledger commit (its checkpoint every {@value LedgerWriter#CHECKPOINT_INTERVAL} commits) must
-     * still go to the ledger's pool: else they count against that migration's quota.
+     * Every {@value LedgerWriter#CHECKPOINT_INTERVAL} commits the writer checkpoints the table in
+     * the driver, with no Spark job, and Delta reads that checkpoint. The writer is started from a
+     * migration's thread, as in a wave: Spark copies a thread's job properties (its pool among
+     * them) into the threads it starts, and a job Delta ran for a ledger commit then counted
+     * against that migration's quota (Delta's own checkpoint ran five).
      */
     @Test
-    void jobsOfALedgerCommitRunInTheLedgersPoolWhicheverThreadStartedTheWriter() throws Exception {
+    void aCheckpointEveryHundredCommitsIsWrittenInTheDriverWithNoSparkJob() throws Exception {
         SparkSession spark = SharedSpark.session();
         String state = tmp.toUri().toString();
-        java.util.Map<Integer, String> pools = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<Integer, String> jobs = new java.util.concurrent.ConcurrentHashMap<>();
         org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
             @Override
             public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
-                String pool = start.properties() == null ? null : start.properties().getProperty("spark.scheduler.pool");
-                pools.put(start.jobId(), String.valueOf(pool));
+                jobs.put(start.jobId(), String.valueOf(start.properties().getProperty("spark.job.description")));
             }
         };
         try (LedgerWriter writer = new LedgerWriter(spark, state)) {
@@ -107,9 +107,35 @@ class LedgerWriterTest {
         } finally {
             spark.sparkContext().removeSparkListener(listener);
         }
-        assertTrue(java.nio.file.Files.exists(tmp.resolve("ledger/wave_runs/_delta_log/_last_checkpoint")), "the table was checkpointed");
-        assertTrue(!pools.isEmpty(), "the checkpoint ran a Spark job (else this proves nothing)");
-        assertEquals(java.util.Set.of(dev.drover.exec.JobLabel.LEDGER_POOL), java.util.Set.copyOf(pools.values()), "pools of the ledger's jobs: " + pools);
+        assertEquals(java.util.Map.of(), jobs, "Spark jobs of 100 ledger commits and a checkpoint");
+        String table = state + "/ledger/wave_runs";
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("ledger/wave_runs/_delta_log/_last_checkpoint")).contains("\"version\":100"),
+                "the writer checkpointed version 100");
+        org.apache.spark.sql.delta.DeltaLog.clearCache();
+        var snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, table).update(false, scala.Option.empty(), scala.Option.empty());
+        assertEquals(100, snapshot.logSegment().checkpointProvider().version(), "Delta reads from that checkpoint");
+        assertEquals(LedgerWriter.DELTA_CHECKPOINT_INTERVAL, snapshot.metadata().configuration().get("delta.checkpointInterval").get(),
+                "Delta never checkpoints the table itself");
+        List<WaveRunRecord> rows = new LedgerReader(spark, state).waveRuns("w1");
+        assertEquals(101, rows.size());
+        assertEquals(100 * 101 / 2, rows.stream().mapToLong(WaveRunRecord::rowsWritten).sum());
+        assertEquals(1, spark.read().format("delta").load(table).where("migration = 'm42'").count(), "a filtered read after the checkpoint");
+    }
+
+    /** A ledger table made with Delta's checkpoints (by an earlier Drover) takes the writer's setting at its next commit, rows kept. */
+    @Test
+    void aTableThatDeltaCheckpointedTakesTheWritersSettingAtItsNextCommit() {
+        SparkSession spark = SharedSpark.session();
+        String state = tmp.toUri().toString();
+        String table = state + "/ledger/wave_runs";
+        new DriverAppend(spark).append(table, LedgerTables.WAVE_RUNS.schema(), List.of(LedgerTables.WAVE_RUNS.toRow(run("m0", 7))),
+                java.util.Map.of("delta.checkpointInterval", "100"), "{}");
+        try (LedgerWriter writer = new LedgerWriter(spark, state)) {
+            writer.append(LedgerTables.WAVE_RUNS, List.of(run("m1", 1))).join();
+        }
+        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + table + "`").first();
+        assertEquals(LedgerWriter.DELTA_CHECKPOINT_INTERVAL, detail.getJavaMap(detail.fieldIndex("properties")).get("delta.checkpointInterval"));
+        assertEquals(8, new LedgerReader(spark, state).waveRuns("w1").stream().mapToLong(WaveRunRecord::rowsWritten).sum());
     }
 
     private static WaveRunRecord run(String migration, long rows) {
