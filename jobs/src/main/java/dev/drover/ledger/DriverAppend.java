@@ -62,12 +62,11 @@ final class DriverAppend {
 
     /**
      * Appends {@code rows} (of {@code schema}) to the table at {@code location} in one commit,
-     * making the table (with {@code properties}) or adding the columns it lacks. Returns the version.
+     * making the table (with {@code properties}) or setting what differs (columns it lacks, other
+     * values of those properties).
      */
-    long append(String location, StructType schema, List<Row> rows, Map<String, String> properties, String userMetadata) {
-        SparkSession before = SparkSession.getActiveSession().getOrElse(() -> null);
-        SparkSession.setActiveSession(session);
-        try {
+    Appended append(String location, StructType schema, List<Row> rows, Map<String, String> properties, String userMetadata) {
+        return inSession(() -> {
             DeltaLog log = DeltaLog.forTable(session, location);
             // A blind append needs no fresh read: a commit by another application since the
             // snapshot this JVM holds is found at commit time and the append goes after it. Only a
@@ -87,12 +86,14 @@ final class DriverAppend {
                     }
                 }
                 if (add == null) {
-                    add = write(location, schema, rows);
+                    add = write(location, schema, rows, true);
                 }
                 DeltaOperations.Write op = new DeltaOperations.Write(SaveMode.Append, scala.Option.empty(), scala.Option.empty(),
                         scala.Option.apply(userMetadata));
                 try {
-                    return txn.commit(JavaConverters.asScalaBuffer(List.of(Action.fromJson(add))).toSeq(), op);
+                    var action = (org.apache.spark.sql.delta.actions.AddFile) Action.fromJson(add);
+                    long version = txn.commit(JavaConverters.asScalaBuffer(List.<Action>of(action)).toSeq(), op);
+                    return new Appended(version, action.path(), action.size());
                 } catch (io.delta.exceptions.MetadataChangedException e) {
                     // another application added a column or a property meanwhile (the only change a blind
                     // append conflicts with): append after it, with the same file
@@ -102,13 +103,7 @@ final class DriverAppend {
                     known = log.update(false, scala.Option.empty(), scala.Option.empty());
                 }
             }
-        } finally {
-            if (before == null) {
-                SparkSession.clearActiveSession();
-            } else {
-                SparkSession.setActiveSession(before);
-            }
-        }
+        });
     }
 
     /**
@@ -138,8 +133,11 @@ final class DriverAppend {
         try {
             io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(session.sessionState().newHadoopConf());
             io.delta.kernel.Table.forPath(engine, location).checkpoint(engine, version);
-            DeltaLog log = DeltaLog.forTable(session, location);
-            log.doLogCleanup(log.unsafeVolatileSnapshot());
+            inSession(() -> {
+                DeltaLog log = DeltaLog.forTable(session, location);
+                log.doLogCleanup(log.unsafeVolatileSnapshot());
+                return null;
+            });
         } catch (io.delta.kernel.exceptions.CheckpointAlreadyExistsException e) {
             // made by another application's writer
         } catch (Exception e) {
@@ -159,8 +157,52 @@ final class DriverAppend {
         return out == table ? null : out;
     }
 
+    /** A committed append: the table's version and the file it added (its path relative to the table, its size). */
+    record Appended(long version, String path, long size) {}
+
+    /**
+     * Replaces {@code files}, appended at versions {@code firstVersion} and after, by one file of
+     * their {@code rows}, in one commit that changes no data (as Delta's OPTIMIZE does), with no
+     * Spark job. The transaction reads at {@code firstVersion}, so another writer's removal of any of
+     * those files since they were added is a conflict, and Delta refuses the commit.
+     */
+    long compact(String location, StructType schema, long firstVersion, List<Appended> files, List<Row> rows) {
+        return inSession(() -> {
+            DeltaLog log = DeltaLog.forTable(session, location);
+            Snapshot at = log.getSnapshotAt(firstVersion, scala.Option.empty(), scala.Option.empty());
+            OptimisticTransaction txn = log.startTransaction(scala.Option.empty(), scala.Option.apply(at));
+            List<Action> actions = new java.util.ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (Appended f : files) {
+                ObjectNode remove = JSON.createObjectNode();
+                remove.putObject("remove").put("path", f.path()).put("deletionTimestamp", now).put("dataChange", false)
+                        .put("extendedFileMetadata", true).put("size", f.size()).putObject("partitionValues");
+                actions.add(Action.fromJson(remove.toString()));
+            }
+            actions.add(Action.fromJson(write(location, schema, rows, false)));
+            DeltaOperations.Optimize op = new DeltaOperations.Optimize(JavaConverters.asScalaBuffer(List.<org.apache.spark.sql.catalyst.expressions.Expression>of()).toSeq(),
+                    JavaConverters.asScalaBuffer(List.<String>of()).toSeq(), true, scala.Option.empty(), false);
+            return (Long) txn.commit(JavaConverters.asScalaBuffer(actions).toSeq(), op);
+        });
+    }
+
+    /** {@code work} with this writer's session active (Delta's transactions read their settings from it). */
+    private <T> T inSession(java.util.function.Supplier<T> work) {
+        SparkSession before = SparkSession.getActiveSession().getOrElse(() -> null);
+        SparkSession.setActiveSession(session);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                SparkSession.clearActiveSession();
+            } else {
+                SparkSession.setActiveSession(before);
+            }
+        }
+    }
+
     /** Writes the rows as one Parquet file in the table's folder; returns its add action as JSON. */
-    private String write(String location, StructType schema, List<Row> rows) {
+    private String write(String location, StructType schema, List<Row> rows, boolean dataChange) {
         Configuration conf = session.sessionState().newHadoopConf();
         String name = "part-00000-" + UUID.randomUUID() + "-c000.snappy.parquet";
         Path file = new Path(location, name);
@@ -184,7 +226,7 @@ final class DriverAppend {
             body.putObject("partitionValues");
             body.put("size", status.getLen());
             body.put("modificationTime", status.getModificationTime());
-            body.put("dataChange", true);
+            body.put("dataChange", dataChange);
             body.put("stats", stats.json(rows.size()));
             return add.toString();
         } catch (IOException e) {

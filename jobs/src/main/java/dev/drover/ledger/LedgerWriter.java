@@ -40,11 +40,17 @@ public final class LedgerWriter implements AutoCloseable {
      */
     static final String DELTA_CHECKPOINT_INTERVAL = String.valueOf(Integer.MAX_VALUE);
     /**
-     * Every this many commits of this writer to a table, its small files are compacted (Delta's
-     * OPTIMIZE, no data change): a wave of 1,000 migrations makes thousands of one-commit files,
-     * and a filtered ledger read opens every file whose statistics do not rule it out.
+     * Every this many commits of this writer to a table, the files of those commits become one (no
+     * data change): a wave of 1,000 migrations makes thousands of one-commit files, and a filtered
+     * ledger read opens every file whose statistics do not rule it out. The writer still holds
+     * their rows, so it writes the one file and commits it in the driver, with no Spark job.
      */
     static final int COMPACT_EVERY = 200;
+    /**
+     * Every this many of those compactions, Delta's OPTIMIZE (Spark jobs) merges the table's files
+     * whatever wrote them: other applications' and the compacted ones.
+     */
+    static final int OPTIMIZE_EVERY = 20;
     /** A ledger commit lock's lease: a holder that stopped heart-beating this long ago is gone. */
     static final java.time.Duration COMMIT_LEASE = java.time.Duration.ofSeconds(60);
 
@@ -52,6 +58,7 @@ public final class LedgerWriter implements AutoCloseable {
     private final DriverAppend appender;
     private final String stateDir;
     private final int compactEvery;
+    private final int optimizeEvery;
     private final ExecutorService threads;
     private final Map<String, TableQueue> queues = new ConcurrentHashMap<>();
     /**
@@ -63,12 +70,16 @@ public final class LedgerWriter implements AutoCloseable {
     private final String writerId = "ledger-" + java.util.UUID.randomUUID();
 
     public LedgerWriter(SparkSession spark, String stateDir) {
-        this(spark, stateDir, COMPACT_EVERY);
+        this(spark, stateDir, COMPACT_EVERY, OPTIMIZE_EVERY);
     }
 
-    /** A writer that compacts a table every {@code compactEvery} of its commits (tests). */
-    LedgerWriter(SparkSession spark, String stateDir, int compactEvery) {
+    /**
+     * A writer that compacts a table's files every {@code compactEvery} of its commits and runs
+     * OPTIMIZE every {@code optimizeEvery} compactions (tests).
+     */
+    LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery) {
         this.compactEvery = compactEvery;
+        this.optimizeEvery = optimizeEvery;
         this.spark = requireNonNull(spark, "spark is null");
         this.appender = new DriverAppend(spark);
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
@@ -130,20 +141,21 @@ public final class LedgerWriter implements AutoCloseable {
             group.forEach(p -> rows.addAll(p.rows()));
             try {
                 String name = queue.table.name();
-                // The commit launches no job, but Delta's checkpoint after it does: labelled as the
-                // ledger's, since this thread carries the job properties of whichever migration's
-                // thread started it (Spark copies them into new threads), and that migration's quota
-                // must not pay for it.
-                long version = guardedCall(name, () -> JobLabel.ledger(name).call(spark, () -> appender.append(location(name),
-                        queue.table.schema(), rows, Map.of("delta.checkpointInterval", DELTA_CHECKPOINT_INTERVAL),
+                // Labelled as the ledger's, should Delta start a job: this thread carries the job
+                // properties of whichever migration's thread started it (Spark copies them into new
+                // threads), and that migration's quota must not pay for the ledger.
+                DriverAppend.Appended appended = guardedCall(name, () -> JobLabel.ledger(name).call(spark, () -> appender.append(
+                        location(name), queue.table.schema(), rows, Map.of("delta.checkpointInterval", DELTA_CHECKPOINT_INTERVAL),
                         JSON.createObjectNode().put("tool", "drover").put("stage", "ledger").put("table", name)
                                 .put("rows", rows.size()).toString())));
                 group.forEach(p -> p.done().complete(null));
-                if (version > 0 && version % CHECKPOINT_INTERVAL == 0) {
-                    JobLabel.ledger(name).run(spark, () -> appender.checkpoint(location(name), version));
+                queue.appended.add(appended);
+                queue.appendedRows.addAll(rows);
+                if (appended.version() > 0 && appended.version() % CHECKPOINT_INTERVAL == 0) {
+                    JobLabel.ledger(name).run(spark, () -> appender.checkpoint(location(name), appended.version()));
                 }
                 if (++queue.commits % compactEvery == 0) {
-                    compact(name);
+                    compact(queue);
                 }
             } catch (Exception | Error e) {
                 // Spark's own exceptions are checked ones Scala throws undeclared: a waiter must
@@ -154,13 +166,30 @@ public final class LedgerWriter implements AutoCloseable {
     }
 
     /**
-     * OPTIMIZE of one ledger table, between two of its commits (this writer's appends wait). A
-     * concurrent compaction by another application may win; appends never conflict with it.
+     * Compacts the files of this writer's last commits to one table, between two of its commits
+     * (this writer's appends wait), and every {@code optimizeEvery} times runs OPTIMIZE. A
+     * concurrent compaction by another application may win (Delta refuses the loser's commit, whose
+     * files then stay as they were); appends never conflict with either.
      */
-    private void compact(String table) {
+    private void compact(TableQueue queue) {
+        String table = queue.table.name();
+        List<DriverAppend.Appended> files = List.copyOf(queue.appended);
+        List<Row> rows = List.copyOf(queue.appendedRows);
+        queue.appended.clear();
+        queue.appendedRows.clear();
+        if (files.size() > 1) {
+            skipOnFailure(table, () -> guarded(table, () -> JobLabel.ledger(table).run(spark, () -> appender.compact(location(table),
+                    queue.table.schema(), files.get(0).version(), files, rows))));
+        }
+        if (++queue.compactions % optimizeEvery == 0) {
+            skipOnFailure(table, () -> guarded(table, () -> JobLabel.ledger(table).run(spark,
+                    () -> io.delta.tables.DeltaTable.forPath(spark, location(table)).optimize().executeCompaction())));
+        }
+    }
+
+    private static void skipOnFailure(String table, Runnable compaction) {
         try {
-            guarded(table, () -> JobLabel.ledger(table).run(spark, () -> io.delta.tables.DeltaTable.forPath(spark, location(table))
-                    .optimize().executeCompaction()));
+            compaction.run();
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(LedgerWriter.class).warn("ledger table {}: compaction skipped: {}", table,
                     dev.drover.common.Messages.firstLine(String.valueOf(e.getMessage())));
@@ -230,6 +259,10 @@ public final class LedgerWriter implements AutoCloseable {
         final List<Pending> waiting = new ArrayList<>();
         boolean draining;
         int commits;
+        int compactions;
+        /** This writer's commits since the last compaction, and the rows they hold (the draining thread's alone). */
+        final List<DriverAppend.Appended> appended = new ArrayList<>();
+        final List<Row> appendedRows = new ArrayList<>();
 
         TableQueue(LedgerTable<?> table) {
             this.table = table;

@@ -32,8 +32,8 @@ class LatestRowsTest {
         Instant t = Instant.parse("2026-12-07T01:00:00.123456Z");
         LedgerReader reader = new LedgerReader(spark, state);
         assertEquals(List.of(), reader.runsOf("orders/V2"), "no table yet");
-        // a writer that compacts every third commit, as another application's would
-        try (LedgerWriter writer = new LedgerWriter(spark, state, 3)) {
+        // a writer that compacts every third commit in the driver and runs OPTIMIZE every second time, as another application's would
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 3, 2)) {
             writer.append(LedgerTables.RUNS, List.of(run("r1", "orders/V2", RunStatus.RUNNING, t))).join();
             assertEquals(List.of(run("r1", "orders/V2", RunStatus.RUNNING, t)), reader.runsOf("orders/V2"), "the first read");
             List<RunRecord> later = new ArrayList<>();
@@ -48,7 +48,8 @@ class LatestRowsTest {
             assertEquals(0, jobs, "Spark jobs of 7 reads, with 2 compactions among the commits");
         }
         assertEquals(sparkLatest(spark, state), byId(reader.runs()), "every run, as Spark's read of the table says");
-        assertEquals(2, spark.sql("DESCRIBE HISTORY delta.`" + state + "/ledger/runs`").where("operation = 'OPTIMIZE'").count());
+        assertEquals(3, spark.sql("DESCRIBE HISTORY delta.`" + state + "/ledger/runs`").where("operation = 'OPTIMIZE'").count(),
+                "two compactions in the driver and an OPTIMIZE after the second");
         assertEquals(Optional.of(RunStatus.FAILED), reader.run("u3").map(RunRecord::status));
         assertEquals(List.of("u2", "u5"), reader.runs(List.of("u5", "u2", "nope")).stream().map(RunRecord::runId).sorted().toList());
     }

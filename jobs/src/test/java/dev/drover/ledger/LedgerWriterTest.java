@@ -17,24 +17,75 @@ class LedgerWriterTest {
     @TempDir
     Path tmp;
 
+    /**
+     * Every 5th commit (here) the files of the writer's last commits become one, written and
+     * committed in the driver with no Spark job; every 2nd compaction (here) Delta's OPTIMIZE
+     * merges whatever the table holds. Every row is kept, once.
+     */
     @Test
-    void aTableIsCompactedEveryFewCommitsAndKeepsEveryRow() {
+    void aTableIsCompactedEveryFewCommitsInTheDriverAndOptimizedNowAndThen() throws Exception {
         SparkSession spark = SharedSpark.session();
         String state = tmp.toUri().toString();
-        try (LedgerWriter writer = new LedgerWriter(spark, state, 5)) {
-            for (int i = 0; i < 12; i++) {
-                writer.append(LedgerTables.WAVE_RUNS, List.of(new WaveRunRecord("w1", "m" + i, "", WaveOutcome.PASSED, i, 0, 0, "",
-                        Instant.now()))).join();   // one commit each
+        String table = state + "/ledger/wave_runs";
+        java.util.Map<Integer, String> pools = new java.util.concurrent.ConcurrentHashMap<>();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                pools.put(start.jobId(), String.valueOf(start.properties().getProperty("spark.scheduler.pool")));
             }
+        };
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 2)) {
+            writer.append(LedgerTables.WAVE_RUNS, List.of(run("m0", 0))).join();
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            spark.sparkContext().addSparkListener(listener);
+            for (int i = 1; i < 9; i++) {
+                writer.append(LedgerTables.WAVE_RUNS, List.of(run("m" + i, i))).join();   // one commit each
+            }
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(java.util.Map.of(), pools, "Spark jobs of 9 commits and a compaction");
+            assertEquals(5, files(spark, table), "commits 1-5 in one file, 6-9 in one each");
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            pools.clear();   // this thread's own jobs, just now
+            for (int i = 9; i < 12; i++) {
+                writer.append(LedgerTables.WAVE_RUNS, List.of(run("m" + i, i))).join();
+            }
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
         }
-        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + state + "/ledger/wave_runs`").first();
-        long files = detail.getLong(detail.fieldIndex("numFiles"));
-        assertTrue(files <= 3, "12 one-row commits compacted after the 5th and 10th: one file, and two since; got " + files);
+        assertTrue(!pools.isEmpty(), "OPTIMIZE ran Spark jobs");
+        assertEquals(java.util.Set.of(dev.drover.exec.JobLabel.LEDGER_POOL), java.util.Set.copyOf(pools.values()), pools.toString());
+        assertEquals(3, files(spark, table), "after the 10th commit all in one file, and two since");
         List<WaveRunRecord> rows = new LedgerReader(spark, state).waveRuns("w1");
         assertEquals(12, rows.size());
         assertEquals(11 * 12 / 2, rows.stream().mapToLong(WaveRunRecord::rowsWritten).sum());
-        long operations = spark.sql("DESCRIBE HISTORY delta.`" + state + "/ledger/wave_runs`").where("operation = 'OPTIMIZE'").count();
-        assertEquals(2, operations);
+        var history = spark.sql("DESCRIBE HISTORY delta.`" + table + "`").where("operation = 'OPTIMIZE'");
+        assertEquals(3, history.count(), "two compactions in the driver and one OPTIMIZE");
+        assertEquals(2, history.where("operationParameters['auto'] = 'true'").count());
+    }
+
+    /** Another writer's compaction removed the files first: the writer's own compaction is refused, and no row is doubled. */
+    @Test
+    void aCompactionLosesToAnotherWritersOverTheSameFiles() throws Exception {
+        SparkSession spark = SharedSpark.session();
+        String state = tmp.toUri().toString();
+        String table = state + "/ledger/wave_runs";
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 1000)) {
+            for (int i = 0; i < 4; i++) {
+                writer.append(LedgerTables.WAVE_RUNS, List.of(run("m" + i, i))).join();
+            }
+            io.delta.tables.DeltaTable.forPath(spark, table).optimize().executeCompaction();   // another application's
+            assertEquals(1, files(spark, table));
+            writer.append(LedgerTables.WAVE_RUNS, List.of(run("m4", 4))).join();   // the 5th: its compaction is refused
+        }
+        assertEquals(2, files(spark, table), "the other writer's file and the 5th commit's");
+        List<WaveRunRecord> rows = new LedgerReader(spark, state).waveRuns("w1");
+        assertEquals(List.of("m0", "m1", "m2", "m3", "m4"), rows.stream().map(WaveRunRecord::migration).sorted().toList());
+    }
+
+    private static long files(SparkSession spark, String table) {
+        Row detail = spark.sql("DESCRIBE DETAIL delta.`" + table + "`").first();
+        return detail.getLong(detail.fieldIndex("numFiles"));
     }
 
     /**
