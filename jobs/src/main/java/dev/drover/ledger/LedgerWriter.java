@@ -59,6 +59,7 @@ public final class LedgerWriter implements AutoCloseable {
     private final String stateDir;
     private final int compactEvery;
     private final int optimizeEvery;
+    private final int checkpointEvery;
     private final ExecutorService threads;
     private final Map<String, TableQueue> queues = new ConcurrentHashMap<>();
     /**
@@ -70,16 +71,24 @@ public final class LedgerWriter implements AutoCloseable {
     private final String writerId = "ledger-" + java.util.UUID.randomUUID();
 
     public LedgerWriter(SparkSession spark, String stateDir) {
-        this(spark, stateDir, COMPACT_EVERY, OPTIMIZE_EVERY);
+        this(spark, stateDir, COMPACT_EVERY, OPTIMIZE_EVERY, CHECKPOINT_INTERVAL);
+    }
+
+    /** A writer that compacts every {@code compactEvery} commits and runs OPTIMIZE every {@code optimizeEvery} compactions (tests). */
+    LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery) {
+        this(spark, stateDir, compactEvery, optimizeEvery, CHECKPOINT_INTERVAL);
     }
 
     /**
-     * A writer that compacts a table's files every {@code compactEvery} of its commits and runs
-     * OPTIMIZE every {@code optimizeEvery} compactions (tests).
+     * A writer with other intervals than the defaults, for tests that reach them in a few commits:
+     * it compacts a table's files every {@code compactEvery} of its commits, runs OPTIMIZE every
+     * {@code optimizeEvery} compactions, and checkpoints at every version that is a multiple of
+     * {@code checkpointEvery}.
      */
-    LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery) {
+    public LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery, int checkpointEvery) {
         this.compactEvery = compactEvery;
         this.optimizeEvery = optimizeEvery;
+        this.checkpointEvery = checkpointEvery;
         this.spark = requireNonNull(spark, "spark is null");
         this.appender = new DriverAppend(spark);
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
@@ -151,9 +160,7 @@ public final class LedgerWriter implements AutoCloseable {
                 group.forEach(p -> p.done().complete(null));
                 queue.appended.add(appended);
                 queue.appendedRows.addAll(rows);
-                if (appended.version() > 0 && appended.version() % CHECKPOINT_INTERVAL == 0) {
-                    JobLabel.ledger(name).run(spark, () -> appender.checkpoint(location(name), appended.version()));
-                }
+                checkpointIfDue(queue, appended.version());
                 if (++queue.commits % compactEvery == 0) {
                     compact(queue);
                 }
@@ -178,13 +185,28 @@ public final class LedgerWriter implements AutoCloseable {
         queue.appended.clear();
         queue.appendedRows.clear();
         if (files.size() > 1) {
-            skipOnFailure(table, () -> guarded(table, () -> JobLabel.ledger(table).run(spark, () -> appender.compact(location(table),
-                    queue.table.schema(), files.get(0).version(), files, rows))));
+            skipOnFailure(table, () -> checkpointIfDue(queue, guardedCall(table, () -> JobLabel.ledger(table).call(spark,
+                    () -> appender.compact(location(table), queue.table.schema(), files.get(0).version(), files, rows)))));
         }
         if (++queue.compactions % optimizeEvery == 0) {
             skipOnFailure(table, () -> guarded(table, () -> JobLabel.ledger(table).run(spark,
                     () -> io.delta.tables.DeltaTable.forPath(spark, location(table)).optimize().executeCompaction())));
         }
+    }
+
+    /**
+     * Checkpoints the table at {@code version} when a multiple of {@code checkpointEvery} lies
+     * between the last version this writer saw and it (other writers' commits and compactions
+     * come between this writer's appends, so the multiple itself may not be one of them).
+     */
+    private void checkpointIfDue(TableQueue queue, long version) {
+        long due = version / checkpointEvery;
+        boolean first = queue.checkpointDue < 0;
+        if (first ? version > 0 && version % checkpointEvery == 0 : due > queue.checkpointDue) {
+            String name = queue.table.name();
+            JobLabel.ledger(name).run(spark, () -> appender.checkpoint(location(name), version));
+        }
+        queue.checkpointDue = Math.max(queue.checkpointDue, due);
     }
 
     private static void skipOnFailure(String table, Runnable compaction) {
@@ -260,6 +282,8 @@ public final class LedgerWriter implements AutoCloseable {
         boolean draining;
         int commits;
         int compactions;
+        /** The last version this writer committed to the table, over {@code checkpointEvery}; -1 before its first. */
+        long checkpointDue = -1;
         /** This writer's commits since the last compaction, and the rows they hold (the draining thread's alone). */
         final List<DriverAppend.Appended> appended = new ArrayList<>();
         final List<Row> appendedRows = new ArrayList<>();

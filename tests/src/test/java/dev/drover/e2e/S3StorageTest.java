@@ -231,6 +231,39 @@ class S3StorageTest {
     }
 
     /** Local tables with the ledger and locks on S3, and S3 tables with the ledger on a local disk. */
+    /**
+     * The ledger's own upkeep on S3: commits under the table's commit lock, the checkpoint Delta
+     * Kernel writes in the driver, the driver's compaction and Delta's OPTIMIZE; Delta then reads
+     * the table from that checkpoint with every row once.
+     */
+    @Test
+    void theLedgersCheckpointsAndCompactionsOnS3a() throws Exception {
+        String state = "s3a://" + BUCKET + "/upkeep/state";
+        org.apache.spark.sql.SparkSession spark = SharedSpark.session();
+        try (dev.drover.ledger.LedgerWriter writer = new dev.drover.ledger.LedgerWriter(spark, state, 4, 2, 5)) {
+            for (int i = 0; i < 11; i++) {
+                writer.append(dev.drover.ledger.LedgerTables.WAVE_RUNS, List.of(new dev.drover.ledger.WaveRunRecord("w1", "m" + i, "",
+                        dev.drover.model.WaveOutcome.PASSED, i, 0, 0, "", java.time.Instant.now()))).join();
+            }
+        }
+        String table = state + "/ledger/wave_runs";
+        Path log = s3.bucketFolder(BUCKET).resolve("upkeep/state/ledger/wave_runs/_delta_log");
+        // 11 appends, two compactions (after the 4th and 8th appends) and an OPTIMIZE: versions 0-13, a checkpoint
+        // at the first version of each five the writer saw (5 and 11: version 10 was OPTIMIZE's)
+        assertTrue(Files.exists(log.resolve("00000000000000000005.checkpoint.parquet")), "the checkpoint at version 5");
+        long last = dev.drover.view.Render.JSON.readTree(Files.readString(log.resolve("_last_checkpoint"))).path("version").asLong();
+        assertEquals(11, last, "the checkpoint after version 10");
+        org.apache.spark.sql.delta.DeltaLog.clearCache();
+        var snapshot = org.apache.spark.sql.delta.DeltaLog.forTable(spark, table).update(false, scala.Option.empty(), scala.Option.empty());
+        assertEquals(last, snapshot.logSegment().checkpointProvider().version(), "Delta reads from the last checkpoint");
+        assertEquals(13, snapshot.version());
+        var rows = new LedgerReader(spark, state).waveRuns("w1");
+        assertEquals(11, rows.size(), rows.toString());
+        assertEquals(55, rows.stream().mapToLong(dev.drover.ledger.WaveRunRecord::rowsWritten).sum());
+        assertEquals(3, spark.sql("DESCRIBE HISTORY delta.`" + table + "`").where("operation = 'OPTIMIZE'").count(),
+                "two compactions in the driver and one OPTIMIZE");
+    }
+
     @Test
     void localAndS3aMix() throws Exception {
         // 1. tables on a local disk, state folder on S3
