@@ -82,8 +82,8 @@ public final class LedgerWriter implements AutoCloseable {
     /**
      * A writer with other intervals than the defaults, for tests that reach them in a few commits:
      * it compacts a table's files every {@code compactEvery} of its commits, runs OPTIMIZE every
-     * {@code optimizeEvery} compactions, and checkpoints at every version that is a multiple of
-     * {@code checkpointEvery}.
+     * {@code optimizeEvery} compactions, and checkpoints at the first version it commits past each
+     * multiple of {@code checkpointEvery}.
      */
     public LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery, int checkpointEvery) {
         this.compactEvery = compactEvery;
