@@ -74,11 +74,6 @@ public final class LedgerWriter implements AutoCloseable {
         this(spark, stateDir, COMPACT_EVERY, OPTIMIZE_EVERY, CHECKPOINT_INTERVAL);
     }
 
-    /** A writer that compacts every {@code compactEvery} commits and runs OPTIMIZE every {@code optimizeEvery} compactions (tests). */
-    LedgerWriter(SparkSession spark, String stateDir, int compactEvery, int optimizeEvery) {
-        this(spark, stateDir, compactEvery, optimizeEvery, CHECKPOINT_INTERVAL);
-    }
-
     /**
      * A writer with other intervals than the defaults, for tests that reach them in a few commits:
      * it compacts a table's files every {@code compactEvery} of its commits, runs OPTIMIZE every

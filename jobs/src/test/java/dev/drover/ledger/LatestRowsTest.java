@@ -33,7 +33,7 @@ class LatestRowsTest {
         LedgerReader reader = new LedgerReader(spark, state);
         assertEquals(List.of(), reader.runsOf("orders/V2"), "no table yet");
         // a writer that compacts every third commit in the driver and runs OPTIMIZE every second time, as another application's would
-        try (LedgerWriter writer = new LedgerWriter(spark, state, 3, 2)) {
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 3, 2, LedgerWriter.CHECKPOINT_INTERVAL)) {
             writer.append(LedgerTables.RUNS, List.of(run("r1", "orders/V2", RunStatus.RUNNING, t))).join();
             assertEquals(List.of(run("r1", "orders/V2", RunStatus.RUNNING, t)), reader.runsOf("orders/V2"), "the first read");
             List<RunRecord> later = new ArrayList<>();

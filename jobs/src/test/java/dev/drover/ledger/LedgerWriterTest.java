@@ -34,7 +34,7 @@ class LedgerWriterTest {
                 pools.put(start.jobId(), String.valueOf(start.properties().getProperty("spark.scheduler.pool")));
             }
         };
-        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 2)) {
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 2, LedgerWriter.CHECKPOINT_INTERVAL)) {
             writer.append(LedgerTables.WAVE_RUNS, List.of(run("m0", 0))).join();
             spark.sparkContext().listenerBus().waitUntilEmpty();
             spark.sparkContext().addSparkListener(listener);
@@ -70,7 +70,7 @@ class LedgerWriterTest {
         SparkSession spark = SharedSpark.session();
         String state = tmp.toUri().toString();
         String table = state + "/ledger/wave_runs";
-        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 1000)) {
+        try (LedgerWriter writer = new LedgerWriter(spark, state, 5, 1000, LedgerWriter.CHECKPOINT_INTERVAL)) {
             for (int i = 0; i < 4; i++) {
                 writer.append(LedgerTables.WAVE_RUNS, List.of(run("m" + i, i))).join();
             }
