@@ -26,11 +26,15 @@ final class Project {
         return root().resolve("conf");
     }
 
-    /** This module's test classpath (Spark, Delta, Drover, test classes), written by the build. */
+    /**
+     * This module's test classpath (Spark, Delta, Drover, test classes), written by the build. The jars
+     * come first and this module's class folders last: a class-data archive covers jars only, and the
+     * JVM uses one only while the archived entries are a prefix of the classpath.
+     */
     static String testClasspath() {
         try {
             String deps = Files.readString(Path.of(System.getProperty("drover.test.classpath"))).trim();
-            return root().resolve("tests/target/test-classes") + ":" + root().resolve("tests/target/classes") + ":" + deps;
+            return deps + ":" + root().resolve("tests/target/test-classes") + ":" + root().resolve("tests/target/classes");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,12 +54,21 @@ final class Project {
 
     /** java + Spark's Java 17 flags + loopback binding, ready for a main class and its arguments. */
     static List<String> javaCommand(String classpath, List<String> systemProperties) {
+        List<String> archive = classpath.equals(testClasspath())
+                ? ClassArchive.of(classpath).map(a -> ClassArchive.flags("-XX:SharedArchiveFile=" + a)).orElse(List.of())
+                : List.of();
+        return javaCommand(classpath, systemProperties, archive);
+    }
+
+    /** As {@link #javaCommand(String, List)}, with {@code jvmFlags} in place of the class-data archive's. */
+    static List<String> javaCommand(String classpath, List<String> systemProperties, List<String> jvmFlags) {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1500m"));
         for (String flag : PROCESS_FLAGS.trim().split("\\s+")) {
             if (!flag.isEmpty()) {
                 command.add(flag);
             }
         }
+        command.addAll(jvmFlags);
         command.addAll(JAVA17_OPENS);
         command.add("-Dspark.driver.host=127.0.0.1");
         command.add("-Dspark.driver.bindAddress=127.0.0.1");
