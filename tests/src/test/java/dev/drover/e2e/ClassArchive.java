@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The archive is made once per build of the jars, by one small real migration run with
  * {@code -XX:ArchiveClassesAtExit}, and kept under {@code tests/target/class-archives/} named by a
- * fingerprint of the JDK and of every jar's path, size and time, so a rebuilt jar gets a new one.
+ * fingerprint of the JDK and of every jar's path, size and time, so a rebuilt jar gets a new one
+ * (and the one before is removed).
  * The JVM checks the classpath itself as well and, on any mismatch, runs without the archive. If
  * the archive cannot be made the tests go on without it; {@code -Ddrover.test.class-archive=false}
  * turns it off.
@@ -59,8 +60,8 @@ final class ClassArchive {
         try {
             Files.createDirectories(archive.getParent());
             dir = Files.createTempDirectory("drover-class-archive");
-            Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
-            Files.deleteIfExists(partial);
+            // per process: two test JVMs (-Ddrover.test.forks=2) may make it at once
+            Path partial = archive.resolveSibling(archive.getFileName() + ".partial-" + ProcessHandle.current().pid());
             E2eWorkspace ws = new E2eWorkspace(dir.resolve("ws"), 2_000, 2, 500, 1_000);
             List<String> command = Project.javaCommand(classpath, List.of(), flags("-XX:ArchiveClassesAtExit=" + partial));
             command.add("dev.drover.cli.DroverCli");
@@ -81,6 +82,7 @@ final class ClassArchive {
                         + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())));
             }
             Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            removeOthers(archive);
             System.err.printf("tests: a class-data archive of the test classpath for driver processes, %d MB, made in %.1f s: %s%n",
                     Files.size(archive) >> 20, (System.nanoTime() - started) / 1e9, archive);
             return Optional.of(archive);
@@ -93,6 +95,30 @@ final class ClassArchive {
             if (dir != null) {
                 TestFiles.deleteTree(dir);
             }
+        }
+    }
+
+    /**
+     * The archives of earlier builds (some 150 MB each; a running process keeps its mapping of one),
+     * and partial ones whose maker's process has ended.
+     */
+    private static void removeOthers(Path archive) throws IOException {
+        try (var files = Files.list(archive.getParent())) {
+            for (Path other : files.filter(f -> !f.equals(archive) && stale(f.getFileName().toString())).toList()) {
+                Files.deleteIfExists(other);
+            }
+        }
+    }
+
+    private static boolean stale(String name) {
+        int partial = name.lastIndexOf(".partial-");
+        if (partial < 0) {
+            return name.endsWith(".jsa");
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(name.substring(partial + ".partial-".length()))).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
