@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -31,18 +29,22 @@ import java.util.concurrent.TimeUnit;
  * turns it off.
  */
 final class ClassArchive {
-    private static final Map<String, Optional<Path>> MADE = new HashMap<>();
+    /** The test classpath's archive once asked for (empty: off, or it could not be made); null before. */
+    private static Optional<Path> made;
 
     private ClassArchive() {}
 
-    /** The archive for {@code classpath}, made on first use; empty when off or when it could not be made. */
-    static synchronized Optional<Path> of(String classpath) {
-        Optional<Path> archive = MADE.get(classpath);
-        if (archive == null) {
-            archive = Boolean.parseBoolean(System.getProperty("drover.test.class-archive", "true")) ? make(classpath) : Optional.empty();
-            MADE.put(classpath, archive);
+    /** Whether driver processes get the archive: {@code -Ddrover.test.class-archive=false} turns it off. */
+    static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty("drover.test.class-archive", "true"));
+    }
+
+    /** The archive of the test classpath, made on first use; empty when off or when it could not be made. */
+    static synchronized Optional<Path> ofTestClasspath() {
+        if (made == null) {
+            made = enabled() ? make(Project.testClasspath()) : Optional.empty();
         }
-        return archive;
+        return made;
     }
 
     /** {@code archiveFlag} with the archive's own log lines turned off: the JVM prints them on stdout, which tests read. */

@@ -24,8 +24,8 @@ class ClassArchiveTest {
 
     @Test
     void aDriverProcessLoadsDroversClassesFromTheArchiveAndPrintsNothingOfItsOwn() throws Exception {
-        assumeTrue(Boolean.parseBoolean(System.getProperty("drover.test.class-archive", "true")), "the archive is turned off");
-        assertTrue(ClassArchive.of(Project.testClasspath()).isPresent(), "the archive was made (see the test output for why not)");
+        assumeTrue(ClassArchive.enabled(), "the archive is turned off");
+        assertTrue(ClassArchive.ofTestClasspath().isPresent(), "the archive was made (see the test output for why not)");
 
         List<String> plain = new ArrayList<>(Project.javaCommand(Project.testClasspath(), List.of()));
         plain.addAll(List.of("dev.drover.cli.DroverCli", "--help"));

@@ -55,7 +55,7 @@ final class Project {
     /** java + Spark's Java 17 flags + loopback binding, ready for a main class and its arguments. */
     static List<String> javaCommand(String classpath, List<String> systemProperties) {
         List<String> archive = classpath.equals(testClasspath())
-                ? ClassArchive.of(classpath).map(a -> ClassArchive.flags("-XX:SharedArchiveFile=" + a)).orElse(List.of())
+                ? ClassArchive.ofTestClasspath().map(a -> ClassArchive.flags("-XX:SharedArchiveFile=" + a)).orElse(List.of())
                 : List.of();
         return javaCommand(classpath, systemProperties, archive);
     }
