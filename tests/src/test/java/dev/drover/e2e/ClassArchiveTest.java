@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +43,9 @@ class ClassArchiveTest {
 
     private String run(List<String> command, String out) throws Exception {
         Path stdout = tmp.resolve(out);
-        Process process = new ProcessBuilder(command).directory(Project.root().toFile()).redirectOutput(stdout.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "ended within 2 minutes");
-        assertEquals(0, process.exitValue());
+        try (Driver driver = Driver.start(command, stdout)) {
+            assertEquals(0, driver.waitFor(120), driver.stderr());
+        }
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 }
