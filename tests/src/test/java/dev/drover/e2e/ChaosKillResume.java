@@ -114,8 +114,10 @@ public final class ChaosKillResume {
             Files.createDirectories(work);
             DemoData.write(SharedSpark.session(), pristine.resolve("warehouse").toUri().toString(), rows, days, badEvery);
             Path dir = copy("clean");
+            // built before the clock starts: the first driver command of a build makes the class-data archive
+            List<String> command = command(dir, List.of());
             long start = System.nanoTime();
-            try (Driver driver = Driver.start(command(dir, List.of()), dir.resolve("driver.out"))) {
+            try (Driver driver = Driver.start(command, dir.resolve("driver.out"))) {
                 int exit = driver.waitFor(600);
                 if (exit != 0) {
                     throw new IllegalStateException("the clean run failed (exit " + exit + "): " + driver.stderr());
