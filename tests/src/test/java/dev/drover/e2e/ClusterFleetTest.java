@@ -76,6 +76,8 @@ class ClusterFleetTest {
         List<String> command = Project.javaCommand(Project.testClasspath(), systemProperties);
         command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", "dev.drover.cli.DroverCli",
                 "--jars", deltaJars(), "--conf", "spark.executor.cores=1", "--conf", "spark.executor.memory=768m",
+                // executors here live a minute or two on small tasks: the drivers' quick JIT tier and serial collector
+                "--conf", "spark.executor.extraJavaOptions=" + Project.PROCESS_FLAGS.trim(),
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
         return command;
     }
