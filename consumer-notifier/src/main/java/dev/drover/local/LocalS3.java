@@ -123,7 +123,10 @@ public final class LocalS3 extends LocalServer {
             jar = jars.filter(p -> p.getFileName().toString().startsWith("s3proxy-")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no s3proxy jar was resolved"));
         }
-        return List.of(java(), "-Xmx256m", "-jar", jar.toString(), "--properties", properties().toString());
+        List<String> command = new java.util.ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(SMALL_LOAD);
+        command.addAll(List.of("-jar", jar.toString(), "--properties", properties().toString()));
+        return command;
     }
 
     @Override

@@ -112,6 +112,13 @@ public abstract class LocalServer implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * JVM flags for a local server: it serves a demo's or a test's small load for minutes, so the
+     * quick JIT tier and the serial collector leave the machine's cores to the work it serves,
+     * where C2 compiler and parallel GC threads would compete for them.
+     */
+    protected static final List<String> SMALL_LOAD = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     protected static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();

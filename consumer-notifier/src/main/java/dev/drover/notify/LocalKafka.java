@@ -107,8 +107,9 @@ public final class LocalKafka extends dev.drover.local.LocalServer {
 
     @Override
     protected List<String> command() throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", jars().resolve("*").toString()));
-        command.addAll(List.of("-Xms256m", "-Xmx512m", "kafka.Kafka", properties().toString()));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xms256m", "-Xmx512m"));
+        command.addAll(SMALL_LOAD);
+        command.addAll(List.of("-cp", jars().resolve("*").toString(), "kafka.Kafka", properties().toString()));
         return command;
     }
 
@@ -129,6 +130,7 @@ public final class LocalKafka extends dev.drover.local.LocalServer {
     private Process run(List<String> args, Path log, boolean wait) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java());
+        command.addAll(SMALL_LOAD);
         command.add("-cp");
         command.add(jars().resolve("*").toString());
         command.addAll(args);
