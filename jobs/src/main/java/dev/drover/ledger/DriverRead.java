@@ -38,11 +38,21 @@ final class DriverRead {
 
     /** A file's rows as records of {@code table}. */
     static <R extends Record> List<R> records(Path file, Configuration conf, LedgerTable<R> table) {
+        return records(file, conf, table, null, java.util.Set.of());
+    }
+
+    /** The file's rows whose text column {@code column} holds one of {@code values} (all of them when {@code column} is null). */
+    static <R extends Record> List<R> records(Path file, Configuration conf, LedgerTable<R> table, String column,
+            java.util.Set<String> values) {
         List<R> out = new ArrayList<>();
         StructType schema = table.schema();
+        int at = column == null ? -1 : schema.fieldIndex(column);
         try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
             for (Group g = reader.read(); g != null; g = reader.read()) {
-                out.add(table.fromRow(row(g, schema)));
+                Row row = row(g, schema);
+                if (at < 0 || values.contains(row.get(at))) {
+                    out.add(table.fromRow(row));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledger file " + file + ": " + e.getMessage(), e);

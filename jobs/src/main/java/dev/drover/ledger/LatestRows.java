@@ -38,12 +38,14 @@ import scala.collection.JavaConverters;
  *
  * <p>Compactions (no data change) leave the rows as they are and are skipped. Anything else the
  * log does not say as appends (a removal that changes data, a table made anew at the same place,
- * the version held gone from the log, a file the driver cannot read) makes it read the table once
- * through Spark, as of its latest version, and go on from there. Memory: one record per key (for
- * the runs table, one run).
+ * the version held gone from the log, a file the driver cannot read) makes it read the whole table
+ * once as of its latest version, and go on from there; so does the first read. That read too is
+ * in the driver ({@link DriverScan}), unless the table is one only Spark reads as it should.
+ * Memory: one record per key (for the runs table, one run).
  */
 final class LatestRows<R extends Record> {
     private final SparkSession spark;
+    private final DriverScan scan;
     private final String location;
     private final LedgerTable<R> table;
     private final Function<R, String> key;
@@ -56,8 +58,10 @@ final class LatestRows<R extends Record> {
     /** The Hadoop settings of the table's log, made once (a new one per read parsed Hadoop's defaults each time). */
     private Configuration conf;
 
-    LatestRows(SparkSession spark, String location, LedgerTable<R> table, Function<R, String> key, Function<R, Instant> time) {
+    LatestRows(SparkSession spark, DriverScan scan, String location, LedgerTable<R> table, Function<R, String> key,
+            Function<R, Instant> time) {
         this.spark = requireNonNull(spark, "spark is null");
+        this.scan = requireNonNull(scan, "scan is null");
         this.location = requireNonNull(location, "location is null");
         this.table = requireNonNull(table, "table is null");
         this.key = requireNonNull(key, "key is null");
@@ -121,19 +125,32 @@ final class LatestRows<R extends Record> {
         }
     }
 
-    /** Reads the table through Spark as of its latest version. */
+    /**
+     * Reads the whole table as of its latest version: in the driver ({@link DriverScan}) when it
+     * can, else through Spark.
+     */
     private void rebuild(DeltaLog log) {
         latest.clear();
         version = -1;
         commit = null;
-        Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
-        if (snapshot.version() < 0) {
-            return;
+        long at;
+        var read = scan.read(location, table, null, java.util.Set.of());
+        if (read.isPresent()) {
+            at = read.get().version();
+            if (at < 0) {
+                return;
+            }
+            read.get().rows().forEach(this::merge);
+        } else {
+            Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
+            if (snapshot.version() < 0) {
+                return;
+            }
+            at = snapshot.version();
+            List<Row> rows = JobLabel.ledger(table.name()).call(spark,
+                    () -> spark.read().format("delta").option("versionAsOf", at).load(location).collectAsList());
+            rows.forEach(row -> merge(table.fromRow(row)));
         }
-        long at = snapshot.version();
-        List<Row> rows = JobLabel.ledger(table.name()).call(spark,
-                () -> spark.read().format("delta").option("versionAsOf", at).load(location).collectAsList());
-        rows.forEach(row -> merge(table.fromRow(row)));
         try {
             Path file = FileNames.unsafeDeltaFile(log.logPath(), at);
             commit = file.getFileSystem(conf).getFileStatus(file);

@@ -34,12 +34,15 @@ public final class LedgerReader {
      * runs, and in a wave the table has a new version at every read (see {@link LatestRows}).
      */
     private final LatestRows<RunRecord> latestRuns;
+    /** Reads of whole tables or of some keys, in the driver where it can (see {@link DriverScan}). */
+    private final DriverScan scan;
 
     public LedgerReader(SparkSession spark, String stateDir) {
         this.spark = requireNonNull(spark, "spark is null");
         this.stateDir = requireNonNull(stateDir, "stateDir is null");
         this.delta = new DeltaTables(spark);
-        this.latestRuns = new LatestRows<>(spark, location(LedgerTables.RUNS.name()), LedgerTables.RUNS, RunRecord::runId,
+        this.scan = new DriverScan(spark.sessionState().newHadoopConf());
+        this.latestRuns = new LatestRows<>(spark, scan, location(LedgerTables.RUNS.name()), LedgerTables.RUNS, RunRecord::runId,
                 RunRecord::eventTime);
     }
 
@@ -67,6 +70,21 @@ public final class LedgerReader {
             out.add(table.fromRow(row));
         }
         return out;
+    }
+
+    /**
+     * The rows of {@code table} whose text column {@code column} holds one of {@code values}, or
+     * every row when {@code column} is null: read in the driver where it can, else through Spark.
+     */
+    private <R extends Record> List<R> select(LedgerTable<R> table, String column, String... values) {
+        java.util.Set<String> wanted = java.util.Set.of(values);
+        return scan.read(location(table.name()), table, column, wanted).map(DriverScan.Read::rows)
+                .orElseGet(() -> rows(table, column == null ? org.apache.spark.sql.functions.lit(true) : col(column).isin((Object[]) values)));
+    }
+
+    /** Every row of {@code table}: read in the driver where it can, else through Spark. */
+    public <R extends Record> List<R> all(LedgerTable<R> table) {
+        return select(table, null);
     }
 
     /** Latest state of every run, newest first. */
@@ -101,7 +119,7 @@ public final class LedgerReader {
     public Resumable resumable(RunRecord run) {
         String runId = run.runId();
         List<BatchRecord> recorded = batches(runId);
-        Optional<RunPlan> plan = rows(LedgerTables.RUNS, col("run_id").equalTo(runId)).stream()
+        Optional<RunPlan> plan = select(LedgerTables.RUNS, "run_id", runId).stream()
                 .filter(r -> !r.plan().isEmpty()).findFirst().map(r -> RunPlan.parse(r.plan(), runId));
         if (plan.isPresent()) {
             return new Resumable(plan.get().analyze(), plan.get().batches(runId, recorded));
@@ -122,7 +140,7 @@ public final class LedgerReader {
 
     /** A run's stages (latest record of each), in the order they started. */
     public List<StageRecord> stages(String runId) {
-        return stagesOf(rows(LedgerTables.STAGES, col("run_id").equalTo(runId)));
+        return stagesOf(select(LedgerTables.STAGES, "run_id", runId));
     }
 
     static List<StageRecord> stagesOf(List<StageRecord> rows) {
@@ -131,7 +149,7 @@ public final class LedgerReader {
 
     /** A run's batches (latest record of each), by id. */
     public List<BatchRecord> batches(String runId) {
-        return batchesOf(rows(LedgerTables.BATCHES, col("run_id").equalTo(runId)));
+        return batchesOf(select(LedgerTables.BATCHES, "run_id", runId));
     }
 
     static List<BatchRecord> batchesOf(List<BatchRecord> rows) {
@@ -140,7 +158,7 @@ public final class LedgerReader {
 
     /** The latest validation of a run: its checks, in the order they ran. */
     public List<CheckResult> checks(String runId) {
-        return checksOf(rows(LedgerTables.CHECKS, col("run_id").equalTo(runId)));
+        return checksOf(select(LedgerTables.CHECKS, "run_id", runId));
     }
 
     static List<CheckResult> checksOf(List<CheckRecord> all) {
@@ -150,7 +168,7 @@ public final class LedgerReader {
 
     /** The schema contract of a run's latest validation, column by column. */
     public List<SchemaChangeRecord> schemaChanges(String runId) {
-        return schemaChangesOf(rows(LedgerTables.SCHEMA_CHANGES, col("run_id").equalTo(runId)));
+        return schemaChangesOf(select(LedgerTables.SCHEMA_CHANGES, "run_id", runId));
     }
 
     static List<SchemaChangeRecord> schemaChangesOf(List<SchemaChangeRecord> all) {
@@ -160,7 +178,7 @@ public final class LedgerReader {
 
     /** Quarantined rows of a run by step, most first. */
     public Map<String, Long> quarantineCounts(String runId) {
-        return quarantineOf(rows(LedgerTables.QUARANTINE_COUNTS, col("run_id").equalTo(runId)));
+        return quarantineOf(select(LedgerTables.QUARANTINE_COUNTS, "run_id", runId));
     }
 
     static Map<String, Long> quarantineOf(List<QuarantineCount> rows) {
@@ -174,19 +192,19 @@ public final class LedgerReader {
 
     /** Latest state of every wave, newest first. */
     public List<WaveRecord> waves() {
-        return newestFirst(latest(rows(LedgerTables.WAVES, org.apache.spark.sql.functions.lit(true)), WaveRecord::waveId,
+        return newestFirst(latest(all(LedgerTables.WAVES), WaveRecord::waveId,
                 WaveRecord::eventTime), WaveRecord::eventTime);
     }
 
     /** The fleet's changes during a wave (null: all of them), oldest first. */
     public List<FleetRecord> fleet(String waveId) {
-        Column where = waveId == null ? org.apache.spark.sql.functions.lit(true) : col("wave_id").equalTo(waveId);
-        return rows(LedgerTables.FLEET, where).stream().sorted(Comparator.comparing(FleetRecord::eventTime)).toList();
+        List<FleetRecord> changes = waveId == null ? all(LedgerTables.FLEET) : select(LedgerTables.FLEET, "wave_id", waveId);
+        return changes.stream().sorted(Comparator.comparing(FleetRecord::eventTime)).toList();
     }
 
     /** How each migration of a wave ended, in the order they ended. */
     public List<WaveRunRecord> waveRuns(String waveId) {
-        return waveRunsOf(rows(LedgerTables.WAVE_RUNS, col("wave_id").equalTo(waveId)));
+        return waveRunsOf(select(LedgerTables.WAVE_RUNS, "wave_id", waveId));
     }
 
     static List<WaveRunRecord> waveRunsOf(List<WaveRunRecord> rows) {
@@ -204,24 +222,23 @@ public final class LedgerReader {
 
     /** The same, the tables read at once on {@code readers} (Spark runs the jobs of several threads side by side). */
     public LedgerContents everything(java.util.concurrent.Executor readers) {
-        org.apache.spark.sql.Column all = org.apache.spark.sql.functions.lit(true);
         var runs = java.util.concurrent.CompletableFuture.supplyAsync(this::runs, readers);
         var stages = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.STAGES, all), StageRecord::runId, LedgerReader::stagesOf), readers);
+                () -> byKey(all(LedgerTables.STAGES), StageRecord::runId, LedgerReader::stagesOf), readers);
         var batches = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.BATCHES, all), BatchRecord::runId, LedgerReader::batchesOf), readers);
+                () -> byKey(all(LedgerTables.BATCHES), BatchRecord::runId, LedgerReader::batchesOf), readers);
         var checks = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.CHECKS, all), CheckRecord::runId, LedgerReader::checksOf), readers);
+                () -> byKey(all(LedgerTables.CHECKS), CheckRecord::runId, LedgerReader::checksOf), readers);
         var schema = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.SCHEMA_CHANGES, all), SchemaChangeRecord::runId, LedgerReader::schemaChangesOf), readers);
+                () -> byKey(all(LedgerTables.SCHEMA_CHANGES), SchemaChangeRecord::runId, LedgerReader::schemaChangesOf), readers);
         var quarantine = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.QUARANTINE_COUNTS, all), QuarantineCount::runId, LedgerReader::quarantineOf), readers);
+                () -> byKey(all(LedgerTables.QUARANTINE_COUNTS), QuarantineCount::runId, LedgerReader::quarantineOf), readers);
         var waves = java.util.concurrent.CompletableFuture.supplyAsync(this::waves, readers);
         var waveRuns = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> byKey(rows(LedgerTables.WAVE_RUNS, all), WaveRunRecord::waveId, LedgerReader::waveRunsOf), readers);
+                () -> byKey(all(LedgerTables.WAVE_RUNS), WaveRunRecord::waveId, LedgerReader::waveRunsOf), readers);
         var fleet = java.util.concurrent.CompletableFuture.supplyAsync(() -> fleet(null), readers);
         var requests = java.util.concurrent.CompletableFuture.supplyAsync(this::requests, readers);
-        var alerts = java.util.concurrent.CompletableFuture.supplyAsync(() -> byKey(rows(LedgerTables.ALERTS, all).stream()
+        var alerts = java.util.concurrent.CompletableFuture.supplyAsync(() -> byKey(all(LedgerTables.ALERTS).stream()
                 .sorted(Comparator.comparing(AlertRecord::eventTime)).toList(), AlertRecord::subject, list -> list), readers);
         return new LedgerContents(runs.join(), stages.join(), batches.join(), checks.join(), schema.join(), quarantine.join(),
                 waves.join(), waveRuns.join(), fleet.join(), requests.join(), alerts.join());
@@ -237,7 +254,7 @@ public final class LedgerReader {
 
     /** The latest state of every request to the agent, newest first. */
     public List<RequestRecord> requests() {
-        return newestFirst(latest(rows(LedgerTables.REQUESTS, org.apache.spark.sql.functions.lit(true)), RequestRecord::requestId,
+        return newestFirst(latest(all(LedgerTables.REQUESTS), RequestRecord::requestId,
                 RequestRecord::eventTime), RequestRecord::eventTime);
     }
 
@@ -246,24 +263,24 @@ public final class LedgerReader {
         if (requestIds.isEmpty()) {
             return List.of();
         }
-        return latest(rows(LedgerTables.REQUESTS, col("request_id").isin(requestIds.toArray())), RequestRecord::requestId,
+        return latest(select(LedgerTables.REQUESTS, "request_id", requestIds.toArray(String[]::new)), RequestRecord::requestId,
                 RequestRecord::eventTime);
     }
 
     /** Alerts about a migration (or wave), oldest first. */
     public List<AlertRecord> alerts(String migration) {
-        return rows(LedgerTables.ALERTS, col("migration").equalTo(migration)).stream()
+        return select(LedgerTables.ALERTS, "migration", migration).stream()
                 .sorted(Comparator.comparing(AlertRecord::eventTime)).toList();
     }
 
     /** The syncs of a migration's transition windows (latest state of each), oldest first. */
     public List<SyncRecord> syncs(String migration) {
-        return syncsOf(rows(LedgerTables.SYNCS, col("migration").equalTo(migration)));
+        return syncsOf(select(LedgerTables.SYNCS, "migration", migration));
     }
 
     /** Every sync of every window (latest state of each), oldest first. */
     public List<SyncRecord> syncs() {
-        return syncsOf(rows(LedgerTables.SYNCS, org.apache.spark.sql.functions.lit(true)));
+        return syncsOf(all(LedgerTables.SYNCS));
     }
 
     static List<SyncRecord> syncsOf(List<SyncRecord> rows) {
@@ -273,18 +290,18 @@ public final class LedgerReader {
 
     /** What happened to one migration's transition window besides syncs, oldest first. */
     public List<TransitionRecord> transitions(String migration) {
-        return rows(LedgerTables.TRANSITIONS, col("migration").equalTo(migration)).stream()
+        return select(LedgerTables.TRANSITIONS, "migration", migration).stream()
                 .sorted(Comparator.comparing(TransitionRecord::eventTime)).toList();
     }
 
     /** What happened to transition windows besides syncs, oldest first. */
     public List<TransitionRecord> transitions() {
-        return rows(LedgerTables.TRANSITIONS, org.apache.spark.sql.functions.lit(true)).stream()
+        return all(LedgerTables.TRANSITIONS).stream()
                 .sorted(Comparator.comparing(TransitionRecord::eventTime)).toList();
     }
 
     public List<SpecChecksum> checksums(String migration) {
-        return rows(LedgerTables.SPEC_CHECKSUMS, col("migration").equalTo(migration));
+        return select(LedgerTables.SPEC_CHECKSUMS, "migration", migration);
     }
 
     /** The latest row per key (by event time); ledger reads are small and filtered, so this runs here. */

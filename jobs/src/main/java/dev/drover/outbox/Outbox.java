@@ -51,7 +51,7 @@ public final class Outbox {
     }
 
     public State state() {
-        List<OutboxRow> rows = ledger.read().rows(OutboxRow.TABLE, org.apache.spark.sql.functions.lit(true));
+        List<OutboxRow> rows = ledger.read().all(OutboxRow.TABLE);
         Payloads payloads = new Payloads();
         rows.stream().filter(r -> r.record() == OutboxRow.Kind.DATA)
                 .forEach(r -> payloads.base(r.runId(), r.eventType().orElseThrow(), r.payload().orElse("")));

@@ -17,6 +17,7 @@ import dev.drover.exec.MigrationScope;
 import dev.drover.exec.Timings;
 import dev.drover.ledger.BatchRecord;
 import dev.drover.ledger.LedgerReader;
+import dev.drover.ledger.LedgerTables;
 import dev.drover.ledger.StageRecord;
 import dev.drover.model.Stage;
 import dev.drover.model.MigrationResult;
@@ -62,7 +63,7 @@ class MigrationTest {
     }
 
     @Test
-    void migratesUsersToV2WithQuarantineAndLedger() {
+    void migratesUsersToV2WithQuarantineAndLedger() throws Exception {
         Workspace ws = workspace(4_000, 1_000, 1_200);
         Drover drover = ws.drover();
         MigrationResult result = drover.migrate("users/V2").execute();
@@ -95,6 +96,25 @@ class MigrationTest {
                 view.stages().stream().map(s -> s.stage().label()).toList());
         assertEquals("under 1 minute", view.stages().get(0).expectedRuntime());
         assertEquals(java.util.Map.of("step 2 (cast)", 4L), view.quarantineByStep());
+
+        // a reader that has read nothing yet (another process's, as drover status is) reads every
+        // table of the run in the driver, as Spark reads them
+        LedgerReader fresh = new LedgerReader(ws.spark(), drover.config().stateDir());
+        java.util.List<Object> driverRead = new java.util.ArrayList<>();
+        int readJobs = dev.drover.testing.SharedSpark.jobsDuring(() -> driverRead.addAll(java.util.List.of(fresh.run(result.runId()),
+                fresh.stages(result.runId()), fresh.batches(result.runId()), fresh.checks(result.runId()),
+                fresh.schemaChanges(result.runId()), fresh.quarantineCounts(result.runId()), fresh.checksums("users/V2"),
+                fresh.all(dev.drover.outbox.OutboxRow.TABLE))));
+        assertEquals(0, readJobs, "Spark jobs of a fresh reader's reads");
+        assertTrue(!((java.util.List<?>) driverRead.get(7)).isEmpty() && !((java.util.List<?>) driverRead.get(3)).isEmpty(), "events and checks read");
+        for (var table : java.util.List.of(LedgerTables.RUNS, LedgerTables.STAGES, LedgerTables.BATCHES, LedgerTables.CHECKS,
+                LedgerTables.SCHEMA_CHANGES, LedgerTables.QUARANTINE_COUNTS, LedgerTables.SPEC_CHECKSUMS, dev.drover.outbox.OutboxRow.TABLE)) {
+            java.util.List<Object> inDriver = new java.util.ArrayList<>();
+            assertEquals(0, dev.drover.testing.SharedSpark.jobsDuring(() -> inDriver.addAll(fresh.all(table))), table.name());
+            java.util.List<?> bySpark = fresh.rows(table, org.apache.spark.sql.functions.lit(true));
+            assertEquals(new java.util.HashSet<>(bySpark), new java.util.HashSet<>(inDriver), table.name() + " read in the driver and by Spark");
+            assertEquals(bySpark.size(), inDriver.size(), table.name());
+        }
 
         // every commit explains itself: the target's name the run, the ledger's their table
         for (var commit : delta.commitsAfter(target(ws), -1)) {
