@@ -11,8 +11,13 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -47,11 +52,18 @@ final class DriverRead {
         List<R> out = new ArrayList<>();
         StructType schema = table.schema();
         int at = column == null ? -1 : schema.fieldIndex(column);
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-            for (Group g = reader.read(); g != null; g = reader.read()) {
-                Row row = row(g, schema);
-                if (at < 0 || values.contains(row.get(at))) {
-                    out.add(table.fromRow(row));
+        // The file reader, not ParquetReader: its builder makes a Hadoop Configuration of its own
+        // and reads Hadoop's default resources into it, tens of milliseconds per file.
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+            MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+            MessageColumnIO columns = new ColumnIOFactory().getColumnIO(fileSchema);
+            for (PageReadStore group = reader.readNextRowGroup(); group != null; group = reader.readNextRowGroup()) {
+                RecordReader<Group> records = columns.getRecordReader(group, new GroupRecordConverter(fileSchema));
+                for (long i = 0; i < group.getRowCount(); i++) {
+                    Row row = row(records.read(), schema);
+                    if (at < 0 || values.contains(row.get(at))) {
+                        out.add(table.fromRow(row));
+                    }
                 }
             }
         } catch (IOException e) {
