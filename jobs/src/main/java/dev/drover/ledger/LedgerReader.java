@@ -77,7 +77,7 @@ public final class LedgerReader {
      * every row when {@code column} is null: read in the driver where it can, else through Spark.
      */
     private <R extends Record> List<R> select(LedgerTable<R> table, String column, String... values) {
-        java.util.Set<String> wanted = java.util.Set.of(values);
+        java.util.Set<String> wanted = new java.util.HashSet<>(java.util.Arrays.asList(values));   // a key asked for twice is fine
         return scan.read(location(table.name()), table, column, wanted).map(DriverScan.Read::rows)
                 .orElseGet(() -> rows(table, column == null ? org.apache.spark.sql.functions.lit(true) : col(column).isin((Object[]) values)));
     }

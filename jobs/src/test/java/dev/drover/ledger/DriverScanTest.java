@@ -35,6 +35,7 @@ class DriverScanTest {
         List<Map<String, Long>> none = new ArrayList<>();
         jobs[0] = SharedSpark.jobsDuring(() -> none.add(reader.quarantineCounts("r1")));
         assertEquals(List.of(Map.of()), none, "no table yet");
+        assertEquals(List.of(), reader.requests(List.of("q1", "q1")), "a key asked for twice");
         try (LedgerWriter writer = new LedgerWriter(spark, state)) {
             for (int i = 0; i < 6; i++) {   // one file per commit, each with two runs' rows
                 writer.append(LedgerTables.QUARANTINE_COUNTS, List.of(new QuarantineCount("r" + i, 0, "step 1 (cast)", i + 1, t),
